@@ -1,0 +1,5 @@
+import sys
+
+from aldea.cli import main
+
+sys.exit(main())

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConsultingConfig(AppConfig):
+    name = "aldea.consulting"
+    label = "consulting"

@@ -1,0 +1,90 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from aldea.core.models import TimeStamped
+from aldea.enterprises.models import ChannelKind
+
+
+class SalesChannel(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=ChannelKind.choices)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sales channel")
+        verbose_name_plural = _("sales channels")
+
+    def __str__(self):
+        return self.name
+
+
+class Listing(TimeStamped):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Borrador")
+        SUBMITTED = "submitted", _("Enviada")
+        LIVE = "live", _("Publicada")
+        PAUSED = "paused", _("Pausada")
+        REJECTED = "rejected", _("Rechazada")
+        CLOSED = "closed", _("Cerrada")
+
+    product = models.ForeignKey("enterprises.Product", on_delete=models.CASCADE, related_name="listings")
+    channel = models.ForeignKey(SalesChannel, on_delete=models.PROTECT, related_name="listings")
+    external_id = models.CharField(_("external id"), max_length=100, blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    live_on = models.DateField(_("live since"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["product", "channel"]
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "channel"], name="listing_unique_product_channel"),
+            models.UniqueConstraint(
+                fields=["channel", "external_id"], condition=~Q(external_id=""), name="listing_unique_external_id"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="live") | Q(live_on__isnull=False), name="listing_live_has_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.product} @ {self.channel}"
+
+
+class OutcomeRecord(TimeStamped):
+    """One MSME's results in one calendar month (month is stored as its first day)."""
+
+    class Source(models.TextChoices):
+        SURVEY = "survey", _("Encuesta")
+        IMPORT = "import", _("Importación")
+        ESTIMATE = "estimate", _("Estimación")
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="outcomes")
+    month = models.DateField(_("month"))
+    currency = models.CharField(_("currency"), max_length=3, default="MXN")
+    total_sales = models.DecimalField(_("total sales"), max_digits=14, decimal_places=2, default=0)
+    online_sales = models.DecimalField(_("online sales"), max_digits=14, decimal_places=2, default=0)
+    orders = models.PositiveIntegerField(_("online orders"), default=0)
+    units = models.PositiveIntegerField(_("units sold"), default=0)
+    employees = models.PositiveSmallIntegerField(_("employees"), null=True, blank=True)
+    export_markets = models.PositiveSmallIntegerField(_("export markets"), default=0)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.SURVEY)
+
+    class Meta:
+        ordering = ["enterprise", "month"]
+        verbose_name = _("outcome record")
+        verbose_name_plural = _("outcome records")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "month"], name="outcome_unique_month"),
+            models.CheckConstraint(condition=Q(total_sales__gte=0, online_sales__gte=0), name="outcome_sales_nonnegative"),
+            models.CheckConstraint(condition=Q(online_sales__lte=F("total_sales")), name="outcome_online_within_total"),
+        ]
+        indexes = [models.Index(fields=["month"])]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.month:%Y-%m}"

@@ -1,0 +1,139 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from aldea.core.models import TimeStamped
+
+
+class Programme(TimeStamped):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planeado")
+        ACTIVE = "active", _("Activo")
+        CLOSED = "closed", _("Cerrado")
+
+    slug = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    country = models.ForeignKey("territories.Country", on_delete=models.PROTECT, related_name="programmes")
+    currency = models.CharField(_("currency"), max_length=3)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    description = models.TextField(_("description"), blank=True)
+    iati_identifier = models.CharField(_("IATI identifier"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="programme_dates_ordered",
+            ),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="programme_currency_iso4217"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class VillageStatus(models.TextChoices):
+    CANDIDATE = "candidate", _("Candidata")
+    SELECTED = "selected", _("Seleccionada")
+    ACTIVE = "active", _("Activa")
+    GRADUATED = "graduated", _("Graduada")
+
+
+class Village(TimeStamped):
+    """A digital village: a programme site in a municipality, chosen for its speciality."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="villages")
+    slug = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    municipality = models.ForeignKey(
+        "territories.AdministrativeArea", on_delete=models.PROTECT, related_name="villages",
+        limit_choices_to={"level": "municipality"},
+    )
+    locality = models.ForeignKey(
+        "territories.Locality", on_delete=models.PROTECT, null=True, blank=True, related_name="villages"
+    )
+    speciality = models.CharField(_("speciality"), max_length=150)
+    status = models.CharField(_("status"), max_length=10, choices=VillageStatus.choices, default=VillageStatus.CANDIDATE)
+    launched_on = models.DateField(_("launch date"), null=True, blank=True)
+    target_msmes = models.PositiveIntegerField(_("target MSMEs"), default=50)
+    story = models.TextField(_("story"), blank=True)
+
+    class Meta:
+        ordering = ["programme", "name"]
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["candidate", "selected"]) | Q(launched_on__isnull=False),
+                name="village_active_has_launch_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class VillageStatusChange(models.Model):
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=VillageStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=VillageStatus.choices)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["village", "changed_at"]
+        verbose_name = _("village status change")
+        verbose_name_plural = _("village status changes")
+
+    def __str__(self):
+        return f"{self.village}: {self.from_status or '-'} → {self.to_status}"
+
+
+class Indicator(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="indicators")
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=40, default="count")
+    description = models.TextField(_("description"), blank=True)
+    # A higher value is better for nearly all programme indicators; funders' reports need to know.
+    is_ascending = models.BooleanField(_("higher is better"), default=True)
+
+    class Meta:
+        ordering = ["programme", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="indicator_unique_code")]
+
+    def __str__(self):
+        return self.name
+
+
+class IndicatorTarget(models.Model):
+    """Baseline, target and actual of an indicator for the programme or one village, in a period."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, null=True, blank=True, related_name="targets")
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=16, decimal_places=2)
+    actual = models.DecimalField(_("actual"), max_digits=16, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "period_start"]
+        verbose_name = _("indicator target")
+        verbose_name_plural = _("indicator targets")
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="target_period_ordered"),
+            models.UniqueConstraint(fields=["indicator", "village", "period_start"], name="target_unique_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.period_start}–{self.period_end}: {self.target}"
