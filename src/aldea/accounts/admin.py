@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from aldea.accounts.models import Membership, Person, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    pass
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    raw_id_fields = ["village", "organisation"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "sex", "birth_year", "speaks_indigenous_language", "has_contact_consent", "user"]
+    list_filter = ["sex", "speaks_indigenous_language", "has_contact_consent"]
+    search_fields = ["given_name", "family_name", "email", "user__username"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user", "locality"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "programme", "village", "organisation", "is_active"]
+    list_filter = ["role", "is_active", "programme"]
+    search_fields = ["person__given_name", "person__family_name", "village__name", "organisation__name"]
+    list_select_related = ["person", "programme", "village", "organisation"]
+    raw_id_fields = ["person", "village", "organisation"]

@@ -1,0 +1,581 @@
+"""Cluster detection: which localities are digital villages, and which parents are towns.
+
+Everything here builds Ibis expressions; rows stay in the engine. The only values that
+come back to Python are a handful of scalars (the last date, key checks) and, when
+coordinates are given, the qualifying localities to link into clusters.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import itertools
+import math
+from dataclasses import dataclass, field
+
+import ibis
+import ibis.expr.types as ir
+
+from .engines import read_table
+from .profiles import Profile, load_profile
+from .rates import load_rates
+
+__all__ = [
+    "REASONS",
+    "SALES_COLUMNS",
+    "SELLERS_COLUMNS",
+    "LOCALITIES_COLUMNS",
+    "MissingColumnsError",
+    "DuplicateKeyError",
+    "DetectionResult",
+    "detect",
+]
+
+#: (required, optional) columns of each input; see docs/data-contracts.md.
+SALES_COLUMNS = (
+    ("seller_id", "date", "amount", "currency"),
+    ("locality_code", "category", "units", "order_id"),
+)
+SELLERS_COLUMNS = (("seller_id", "locality_code"), ("category",))
+LOCALITIES_COLUMNS = (
+    ("code", "name"),
+    ("parent_code", "households", "population", "rural", "lat", "lon"),
+)
+
+#: Reject reasons, in the order they are tested (a row gets the first that applies).
+REASONS = {
+    "amount_missing": "amount is missing",
+    "amount_not_numeric": "amount is not a number",
+    "amount_not_positive": "amount is not positive",
+    "date_unparsable": "date does not parse",
+    "currency_no_rate": "currency has no rate",
+    "unknown_seller": "seller is not in the sellers input",
+    "unknown_locality": "locality is missing or not in the localities input",
+    "duplicate_line": "duplicate order line (same order, seller, date, amount and currency as an earlier line)",
+}
+
+LOCALITY_OUTPUT = [
+    "locality_code",
+    "name",
+    "parent_code",
+    "households",
+    "population",
+    "households_estimated",
+    "active_shops",
+    "shop_share",
+    "shop_lq",
+    "turnover",
+    "currency",
+    "turnover_cny",
+    "top_category",
+    "top_category_share",
+    "top_category_lq",
+    "qualifies",
+    "rule",
+    "score",
+    "rank",
+    "cluster_id",
+]
+PARENT_OUTPUT = ["parent_code", "qualifying_villages", "active_shops", "turnover_cny", "qualifies", "rule"]
+
+
+class MissingColumnsError(ValueError):
+    """An input lacks columns that the contract requires."""
+
+    def __init__(self, what: str, missing: list[str]):
+        self.what, self.missing = what, missing
+        super().__init__(f"{what} is missing required column(s): {', '.join(missing)}")
+
+
+class DuplicateKeyError(ValueError):
+    """A key that must be unique (seller, locality code) repeats."""
+
+
+def _check_columns(t: ir.Table, spec, what: str) -> None:
+    missing = [c for c in spec[0] if c not in t.columns]
+    if missing:
+        raise MissingColumnsError(what, missing)
+
+
+def _text(col: ir.Column) -> ir.StringValue:
+    s = col if col.type().is_string() else col.cast("string")
+    s = s.strip()
+    return ibis.ifelse(s == "", ibis.null("string"), s)
+
+
+def _number(col: ir.Column):
+    """(value, is_missing, is_not_numeric) for an amount column of any type."""
+    if col.type().is_numeric():
+        v = col.cast("float64")
+        return v, v.isnull(), v.isnan()
+    s = _text(col)
+    v = s.try_cast("float64")
+    return v, s.isnull(), s.notnull() & (v.isnull() | v.isnan())
+
+
+def _date(col: ir.Column):
+    if col.type().is_date():
+        return col
+    if col.type().is_timestamp():
+        return col.cast("date")
+    # '2018-08-29' and '2018-08-29 19:55:21' both parse; anything else is a reject.
+    return _text(col).try_cast("date")
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months earlier (clamped to the month's end)."""
+    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last = calendar.monthrange(y, m + 1)[1]
+    return dt.date(y, m + 1, min(day.day, last))
+
+
+@dataclass
+class DetectionResult:
+    """What :func:`detect` returns: Ibis tables plus the window and profile used.
+
+    ``localities`` has one row per locality with at least one seller (columns in
+    ``LOCALITY_OUTPUT``), ``parents`` one row per parent code, ``rejects`` one row per
+    rejected input line (``line``, ``reason``, ``detail`` and the raw fields) and
+    ``counts`` the number of rows per ``reason`` (``None`` for rows used).
+    """
+
+    localities: ir.Table
+    parents: ir.Table
+    rejects: ir.Table
+    counts: ir.Table
+    window_start: dt.date
+    window_end: dt.date
+    profile: Profile
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        """Rows read, used and rejected by reason (runs one small query)."""
+        df = self.counts.to_pyarrow().to_pylist()
+        rejected = {r["reason"]: int(r["n"]) for r in df if r["reason"] is not None}
+        used = sum(int(r["n"]) for r in df if r["reason"] is None)
+        in_window = sum(int(r["n_window"] or 0) for r in df if r["reason"] is None)
+        return {
+            "read": used + sum(rejected.values()),
+            "used": used,
+            "used_in_window": in_window,
+            "rejected": sum(rejected.values()),
+            "rejected_by_reason": {k: rejected[k] for k in REASONS if k in rejected},
+            "window_start_exclusive": self.window_start.isoformat(),
+            "window_end": self.window_end.isoformat(),
+            "profile": self.profile.name,
+            "notes": list(self.notes),
+        }
+
+
+def detect(
+    sales,
+    localities,
+    sellers=None,
+    *,
+    profile: str | Profile = "aliresearch-2019",
+    window_end: dt.date | str | None = None,
+    window_months: int = 12,
+    rates=None,
+    con=None,
+    materialize: bool = False,
+) -> DetectionResult:
+    """Find digital villages (and towns) in ``sales``.
+
+    ``sales``, ``localities`` and ``sellers`` are Ibis tables, pandas/Arrow tables or
+    paths (CSV/Parquet by extension, or ``URL#table``); see docs/data-contracts.md.
+    An *active shop* is a seller with at least one used sale in the window: the
+    ``window_months`` calendar months ending at ``window_end`` (default: the last date
+    in the sales). Amounts are converted to RMB with purchasing-power factors
+    (:func:`aldea.analytics.rates.load_rates`; ``rates`` overrides them). Turnover is in
+    units of the sales currency (``turnover``) and RMB (``turnover_cny``) per year of
+    window.
+
+    With ``materialize`` the per-seller aggregate is computed once and cached in the
+    engine, so that the localities, parents and counts do not each rescan the sales.
+
+    Example::
+
+        >>> from aldea.analytics import connect, detect
+        >>> result = detect("sales.parquet", "localities.csv", profile="aliresearch-2019")
+        >>> result.localities.filter(lambda t: t.qualifies).to_pandas()  # doctest: +SKIP
+
+    The criteria are AliResearch's (see docs/decisions.md and the profile files).
+    """
+    if con is None:
+        for t in (sales, localities, sellers):
+            if isinstance(t, ir.Table):
+                con = t._find_backend(use_default=True)
+                break
+        else:
+            from .engines import connect
+
+            con = connect("duckdb")
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    sales_t = read_table(con, sales)
+    loc_t = read_table(con, localities, with_line=False)
+    sel_t = read_table(con, sellers, with_line=False) if sellers is not None else None
+    _check_columns(sales_t, SALES_COLUMNS, "sales")
+    _check_columns(loc_t, LOCALITIES_COLUMNS, "localities")
+    if sel_t is not None:
+        _check_columns(sel_t, SELLERS_COLUMNS, "sellers")
+    elif "locality_code" not in sales_t.columns:
+        raise MissingColumnsError("sales (without a sellers input)", ["locality_code"])
+    rate_map = load_rates(rates)
+    notes: list[str] = []
+
+    locs = _prepare_localities(loc_t, prof)
+    sel = _prepare_sellers(sel_t) if sel_t is not None else None
+    _check_unique(locs, "_lcode", "localities", "code")
+    if sel is not None:
+        _check_unique(sel, "_s_seller", "sellers", "seller_id")
+
+    annotated = _annotate(sales_t, sel, locs, rate_map)
+
+    if window_end is None:
+        last = annotated.filter(annotated._date.notnull())._date.max().to_pyarrow().as_py()
+        window_end = last or dt.date.today()
+        notes.append(f"window ends at the last sale date, {window_end.isoformat()}")
+    elif isinstance(window_end, str):
+        window_end = dt.date.fromisoformat(window_end)
+    window_start = months_before(window_end, window_months)
+    in_window = (annotated._date > ibis.literal(window_start)) & (
+        annotated._date <= ibis.literal(window_end)
+    )
+
+    seller_agg = annotated.group_by(
+        reason=annotated._reason,
+        _loc=annotated._loc,
+        _seller=annotated._seller,
+        _cat=annotated._cat,
+        _cur=annotated._cur,
+    ).aggregate(
+        n=annotated.count(),
+        n_window=annotated.count(where=in_window),
+        amount_w=annotated._amount.sum(where=in_window),
+        cny_w=(annotated._amount * annotated._factor).sum(where=in_window),
+    )
+    if materialize:
+        seller_agg = seller_agg.cache()
+
+    counts = seller_agg.group_by("reason").aggregate(
+        n=seller_agg.n.sum(), n_window=seller_agg.n_window.sum()
+    )
+    used = seller_agg.filter(seller_agg.reason.isnull())
+    out = _localities_output(used, locs, prof)
+    if prof.cluster_distance_km and {"lat", "lon"} <= set(loc_t.columns):
+        out = _with_clusters(out, locs, prof)
+    else:
+        out = out.mutate(cluster_id=ibis.null("int64"))
+    out = out.select(*LOCALITY_OUTPUT)
+    parents = _parents_output(out, prof)
+    rejects = _rejects_output(annotated, sales_t)
+    if any(c.metric == "shop_share" for b in prof.village for c in b.conditions) or any(
+        c.metric == "shop_lq" for b in prof.village for c in b.conditions
+    ):
+        notes.append(
+            "where households are missing they are estimated as population / "
+            f"{prof.household_size} (households_estimated = true)"
+        )
+    return DetectionResult(out, parents, rejects, counts, window_start, window_end, prof, notes)
+
+
+def _prepare_localities(loc: ir.Table, prof: Profile) -> ir.Table:
+    def num(name):
+        if name not in loc.columns:
+            return ibis.null("float64")
+        return _number(loc[name])[0]
+
+    hh_raw = num("households")
+    pop = num("population")
+    hh_known = hh_raw.notnull() & (hh_raw > 0)
+    return loc.select(
+        _lcode=_text(loc.code),
+        _lname=loc.name.cast("string"),
+        _parent=_text(loc.parent_code) if "parent_code" in loc.columns else ibis.null("string"),
+        _hh_raw=hh_raw,
+        _pop=pop,
+        _hh=ibis.ifelse(hh_known, hh_raw, pop / prof.household_size),
+        _hh_est=~hh_known & pop.notnull(),
+        _lat=num("lat"),
+        _lon=num("lon"),
+        _l_known=ibis.literal(True),
+    )
+
+
+def _prepare_sellers(sel: ir.Table) -> ir.Table:
+    return sel.select(
+        _s_seller=_text(sel.seller_id),
+        _s_loc=_text(sel.locality_code),
+        _s_cat=_text(sel.category) if "category" in sel.columns else ibis.null("string"),
+        _s_known=ibis.literal(True),
+    )
+
+
+def _check_unique(t: ir.Table, key: str, what: str, column: str) -> None:
+    dup = t.group_by(key).aggregate(n=t.count()).filter(lambda x: x.n > 1).limit(5)
+    rows = dup.to_pyarrow().to_pylist()
+    if rows:
+        codes = ", ".join(repr(r[key]) for r in rows)
+        raise DuplicateKeyError(f"{what}: {column} must be unique; repeated: {codes}")
+
+
+def _annotate(sales: ir.Table, sel, locs: ir.Table, rate_map: dict) -> ir.Table:
+    """Sales with parsed values, locality, factor and the reject reason of each row."""
+    amount, a_missing, a_bad = _number(sales.amount)
+    base = sales.mutate(
+        _amount=amount,
+        _a_missing=a_missing,
+        _a_bad=a_bad,
+        _date=_date(sales.date),
+        _cur=_text(sales.currency).upper(),
+        _seller=_text(sales.seller_id),
+        _sale_loc=_text(sales.locality_code) if "locality_code" in sales.columns else ibis.null("string"),
+        _sale_cat=_text(sales.category) if "category" in sales.columns else ibis.null("string"),
+    )
+    rates_t = ibis.memtable(
+        {"_rate_cur": list(rate_map), "_factor": [float(v) for v in rate_map.values()]}
+    )
+    x = base.left_join(rates_t, base._cur == rates_t._rate_cur)
+    if sel is not None:
+        x = x.left_join(sel, x._seller == sel._s_seller)
+        loc_expr = ibis.coalesce(x._sale_loc, x._s_loc)
+        cat_expr = ibis.coalesce(x._sale_cat, x._s_cat)
+        seller_unknown = x._s_known.isnull()
+    else:
+        loc_expr, cat_expr, seller_unknown = x._sale_loc, x._sale_cat, ibis.literal(False)
+    x = x.mutate(_loc=loc_expr, _cat=cat_expr, _seller_unknown=seller_unknown)
+    lk = locs.select("_lcode", "_l_known")
+    x = x.left_join(lk, x._loc == lk._lcode)
+    reason = ibis.cases(
+        (x._a_missing, "amount_missing"),
+        (x._a_bad, "amount_not_numeric"),
+        (x._amount <= 0, "amount_not_positive"),
+        (x._date.isnull(), "date_unparsable"),
+        (x._factor.isnull(), "currency_no_rate"),
+        (x._seller_unknown, "unknown_seller"),
+        (x._l_known.isnull(), "unknown_locality"),
+        else_=ibis.null("string"),
+    )
+    x = x.mutate(_reason=reason)
+    if "order_id" in sales.columns:
+        # Identical contract fields within one order: a line sent twice. The earliest
+        # line is kept; the window's ORDER BY makes which one that is deterministic.
+        keys = [c for c in (*SALES_COLUMNS[0], *SALES_COLUMNS[1]) if c in sales.columns]
+        occurrence = ibis.row_number().over(group_by=[x[c] for c in keys], order_by=x._line)
+        x = x.mutate(
+            _reason=ibis.ifelse(
+                x._reason.isnull() & (occurrence > 0), "duplicate_line", x._reason
+            )
+        )
+    return x
+
+
+def _rejects_output(annotated: ir.Table, sales: ir.Table) -> ir.Table:
+    r = annotated.filter(annotated._reason.notnull())
+    detail = ibis.cases(*[(r._reason == k, v) for k, v in REASONS.items()], else_=r._reason)
+    raw = [c for c in (*SALES_COLUMNS[0], *SALES_COLUMNS[1]) if c in sales.columns]
+    return r.select(
+        line=r._line.cast("int64"),
+        reason=r._reason,
+        detail=detail,
+        **{c: r[c].cast("string") for c in raw},
+    ).order_by("line")
+
+
+def _condition(metric_expr, op: str, value: float):
+    cond = {">=": metric_expr >= value, ">": metric_expr > value,
+            "<=": metric_expr <= value, "<": metric_expr < value}[op]
+    return ibis.coalesce(cond, False)
+
+
+def _ratio(metric_expr, op: str, value: float):
+    """How far a metric is past its threshold: 1 at the threshold, 0 when unknown."""
+    if value == 0:
+        return ibis.ifelse(_condition(metric_expr, op, value), 1.0, 0.0)
+    if op in (">=", ">"):
+        r = metric_expr.cast("float64") / value
+    else:
+        r = value / ibis.greatest(metric_expr.cast("float64"), 1e-12)
+    return ibis.coalesce(r, 0.0)
+
+
+def _rule_columns(t: ir.Table, branches, metrics: dict):
+    """(qualifies, rule, score) expressions for a list of branches."""
+    if not branches:
+        return ibis.literal(False), ibis.null("string"), ibis.literal(0.0)
+    fires = []
+    scores = []
+    for b in branches:
+        conds = [_condition(metrics[c.metric], c.op, c.value) for c in b.conditions]
+        fire = conds[0]
+        for c in conds[1:]:
+            fire = fire & c
+        fires.append(fire)
+        ratios = [_ratio(metrics[c.metric], c.op, c.value) for c in b.conditions]
+        scores.append(ibis.least(*ratios) if len(ratios) > 1 else ratios[0])
+    qualifies = fires[0]
+    for f in fires[1:]:
+        qualifies = qualifies | f
+    score = ibis.greatest(*scores) if len(scores) > 1 else scores[0]
+    # Name every branch that fired, most complete combination first.
+    n = len(branches)
+    cases = []
+    if n <= 4:
+        for size in range(n, 0, -1):
+            for combo in itertools.combinations(range(n), size):
+                cond = fires[combo[0]]
+                for i in combo[1:]:
+                    cond = cond & fires[i]
+                cases.append((cond, "; ".join(branches[i].label for i in combo)))
+    else:
+        cases = [(f, b.label) for f, b in zip(fires, branches)]
+    rule = ibis.cases(*cases, else_=ibis.null("string"))
+    return qualifies, rule, score.cast("float64")
+
+
+def _localities_output(used: ir.Table, locs: ir.Table, prof: Profile) -> ir.Table:
+    active = used.n_window > 0
+    per_loc = used.group_by(_loc=used._loc).aggregate(
+        active_shops=used._seller.nunique(where=active),
+        n_currencies=used._cur.nunique(where=active),
+        min_currency=used._cur.min(where=active),
+        any_currency=used._cur.min(),
+        turnover_local=used.amount_w.sum(),
+        turnover_cny=used.cny_w.sum(),
+    )
+    # Top category by turnover in RMB within the window; ties go to the first name.
+    cats = used.filter(active & used._cat.notnull())
+    cat_loc = cats.group_by(_loc=cats._loc, _cat=cats._cat).aggregate(cat_cny=cats.cny_w.sum())
+    cat_tot = cats.group_by(_cat=cats._cat).aggregate(cat_total=cats.cny_w.sum())
+    grand = cats.aggregate(grand_total=cats.cny_w.sum())
+    pos = ibis.row_number().over(
+        group_by=cat_loc._loc, order_by=[ibis.desc(cat_loc.cat_cny), cat_loc._cat]
+    )
+    top = cat_loc.mutate(_pos=pos).filter(lambda t: t._pos == 0)
+    top = top.join(cat_tot, "_cat").cross_join(grand)
+    top = top.select(
+        _tloc=top._loc,
+        top_category=top._cat,
+        _top_cny=top.cat_cny,
+        _top_lq_den=top.cat_total / top.grand_total,
+    )
+
+    # Reference rate for the location quotient: all shops over all households in the
+    # localities input whose households are known or estimated.
+    ref_j = locs.left_join(per_loc, locs._lcode == per_loc._loc)
+    ref = ref_j.filter(ref_j._hh.notnull() & (ref_j._hh > 0)).aggregate(
+        _ref_shops=ref_j.active_shops.sum().cast("float64"), _ref_hh=ref_j._hh.sum()
+    )
+
+    j = per_loc.join(locs, per_loc._loc == locs._lcode)
+    j = j.left_join(top, j._loc == top._tloc).cross_join(ref)
+    shop_share = ibis.ifelse(j._hh > 0, j.active_shops / j._hh, ibis.null("float64"))
+    ref_rate = ibis.ifelse(j._ref_hh > 0, j._ref_shops / j._ref_hh, ibis.null("float64"))
+    shop_lq = ibis.ifelse(ref_rate > 0, shop_share / ref_rate, ibis.null("float64"))
+    single = j.n_currencies == 1
+    out = j.select(
+        locality_code=j._loc,
+        name=j._lname,
+        parent_code=j._parent,
+        households=j._hh,
+        population=j._pop,
+        households_estimated=j._hh_est,
+        active_shops=j.active_shops.cast("int64"),
+        shop_share=shop_share,
+        shop_lq=shop_lq,
+        turnover=ibis.ifelse(single, j.turnover_local, ibis.null("float64")),
+        currency=ibis.cases(
+            (j.n_currencies > 1, "MIXED"), (single, j.min_currency), else_=j.any_currency
+        ),
+        turnover_cny=ibis.coalesce(j.turnover_cny, 0.0),
+        top_category=j.top_category,
+        top_category_share=ibis.ifelse(
+            j.turnover_cny > 0, j._top_cny / j.turnover_cny, ibis.null("float64")
+        ),
+        top_category_lq=ibis.ifelse(
+            (j.turnover_cny > 0) & (j._top_lq_den > 0),
+            (j._top_cny / j.turnover_cny) / j._top_lq_den,
+            ibis.null("float64"),
+        ),
+    )
+    metrics = {
+        "turnover_cny": out.turnover_cny,
+        "active_shops": out.active_shops,
+        "shop_share": out.shop_share,
+        "shop_lq": out.shop_lq,
+        "households": out.households,
+    }
+    qualifies, rule, score = _rule_columns(out, prof.village, metrics)
+    out = out.mutate(qualifies=qualifies, rule=rule, score=score)
+    rank = ibis.row_number().over(
+        order_by=[ibis.desc(out.qualifies), ibis.desc(out.score), ibis.desc(out.turnover_cny), out.locality_code]
+    )
+    return out.mutate(rank=(rank + 1).cast("int64"))
+
+
+def _parents_output(out: ir.Table, prof: Profile) -> ir.Table:
+    p = out.filter(out.parent_code.notnull())
+    g = p.group_by("parent_code").aggregate(
+        qualifying_villages=p.qualifies.cast("int64").sum(),
+        active_shops=p.active_shops.sum(),
+        turnover_cny=p.turnover_cny.sum(),
+    )
+    metrics = {
+        "qualifying_villages": g.qualifying_villages,
+        "active_shops": g.active_shops,
+        "turnover_cny": g.turnover_cny,
+    }
+    qualifies, rule, _ = _rule_columns(g, prof.town, metrics)
+    return g.mutate(qualifies=qualifies, rule=rule).select(*PARENT_OUTPUT).order_by("parent_code")
+
+
+def _with_clusters(out: ir.Table, locs: ir.Table, prof: Profile) -> ir.Table:
+    """Link qualifying localities within ``cluster_distance_km`` (single linkage)."""
+    q = out.filter(out.qualifies).join(
+        locs.select("_lcode", "_lat", "_lon"), out.locality_code == locs._lcode
+    )
+    q = q.filter(q._lat.notnull() & q._lon.notnull()).select("locality_code", "_lat", "_lon")
+    rows = sorted(q.to_pyarrow().to_pylist(), key=lambda r: r["locality_code"])
+    ids = _cluster_ids(rows, prof.cluster_distance_km, prof.cluster_min_size)
+    if not ids:
+        return out.mutate(cluster_id=ibis.null("int64"))
+    m = ibis.memtable({"_ccode": list(ids), "cluster_id": [int(v) for v in ids.values()]})
+    j = out.left_join(m, out.locality_code == m._ccode)
+    return j.drop("_ccode")
+
+
+def _cluster_ids(rows: list[dict], distance_km: float, min_size: int) -> dict[str, int]:
+    import numpy as np
+
+    n = len(rows)
+    if n == 0:
+        return {}
+    lat = np.radians([r["_lat"] for r in rows])
+    lon = np.radians([r["_lon"] for r in rows])
+    parent = list(range(n))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(n):
+        # Haversine distance from i to every later point, in km.
+        dlat = lat[i + 1 :] - lat[i]
+        dlon = lon[i + 1 :] - lon[i]
+        a = np.sin(dlat / 2) ** 2 + math.cos(lat[i]) * np.cos(lat[i + 1 :]) * np.sin(dlon / 2) ** 2
+        d = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+        for k in np.nonzero(d <= distance_km)[0]:
+            a_root, b_root = find(i), find(i + 1 + int(k))
+            if a_root != b_root:
+                parent[max(a_root, b_root)] = min(a_root, b_root)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    out = {}
+    big = sorted((g for g in groups.values() if len(g) >= min_size), key=lambda g: (-len(g), g[0]))
+    for cid, g in enumerate(big, start=1):
+        for i in g:
+            out[rows[i]["locality_code"]] = cid
+    return out

@@ -1,0 +1,58 @@
+from django.contrib import admin
+
+from aldea.programmes.models import Indicator, IndicatorTarget, Programme, Village, VillageStatusChange
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "country", "status", "starts_on", "ends_on"]
+    list_filter = ["status", "country"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class VillageStatusChangeInline(admin.TabularInline):
+    model = VillageStatusChange
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "changed_at", "changed_by", "note"]
+    can_delete = False
+
+
+@admin.register(Village)
+class VillageAdmin(admin.ModelAdmin):
+    list_display = ["name", "programme", "municipality", "speciality", "status", "launched_on", "target_msmes"]
+    list_filter = ["status", "programme"]
+    search_fields = ["name", "slug", "speciality", "municipality__name"]
+    list_select_related = ["programme", "municipality"]
+    raw_id_fields = ["municipality", "locality"]
+    inlines = [VillageStatusChangeInline]
+
+
+class IndicatorTargetInline(admin.TabularInline):
+    model = IndicatorTarget
+    extra = 0
+    raw_id_fields = ["village"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "programme", "unit"]
+    list_filter = ["programme"]
+    search_fields = ["code", "name"]
+    inlines = [IndicatorTargetInline]
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "village", "period_start", "period_end", "baseline", "target", "actual"]
+    list_filter = ["indicator__programme", "indicator"]
+    search_fields = ["indicator__name", "village__name"]
+    list_select_related = ["indicator", "village"]
+
+
+@admin.register(VillageStatusChange)
+class VillageStatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["village", "from_status", "to_status", "changed_at", "changed_by"]
+    list_filter = ["to_status", "village__programme"]
+    search_fields = ["village__name", "note"]
+    list_select_related = ["village", "changed_by"]
