@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import plotly
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
     "aldea.diagnostics",
     "aldea.consulting",
     "aldea.outcomes",
+    "aldea.showcase",
+    "aldea.interop",
     "aldea.demo",
 ]
 
@@ -106,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "aldea.core.navigation.navigation",
             ],
         },
     }
@@ -129,10 +133,14 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# plotly.min.js is served from the plotly package itself, so the version always matches.
+STATICFILES_DIRS = [("plotly", Path(plotly.__file__).parent / "package_data")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

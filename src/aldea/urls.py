@@ -1,14 +1,28 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from aldea.core.views import healthz
+from aldea.core.views import healthz, home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include("aldea.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("programme/", include("aldea.programmes.urls")),
+    path("territory/", include("aldea.territories.urls")),
+    path("training/", include("aldea.training.urls")),
+    path("consultancy/", include("aldea.consulting.urls")),
+    path("diagnostics/", include("aldea.diagnostics.urls")),
+    path("msmes/", include("aldea.enterprises.urls")),
+    path("partners/", include("aldea.partners.urls")),
+    path("data/", include("aldea.interop.urls")),
+    # Public pages, no login: village showcases and certificate verification.
+    path("", include("aldea.showcase.urls")),
 ]

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from aldea.programmes.models import Indicator, IndicatorTarget, Programme, Village, VillageStatusChange
+from aldea.programmes.models import (
+    EquityReport,
+    Indicator,
+    IndicatorTarget,
+    Programme,
+    Village,
+    VillageStatusChange,
+)
 
 
 @admin.register(Programme)
@@ -56,3 +63,10 @@ class VillageStatusChangeAdmin(admin.ModelAdmin):
     list_filter = ["to_status", "village__programme"]
     search_fields = ["village__name", "note"]
     list_select_related = ["village", "changed_by"]
+
+
+@admin.register(EquityReport)
+class EquityReportAdmin(admin.ModelAdmin):
+    list_display = ["programme", "computed_at", "participants"]
+    list_filter = ["programme"]
+    readonly_fields = ["programme", "computed_at", "participants", "figures"]

@@ -137,3 +137,26 @@ class IndicatorTarget(models.Model):
 
     def __str__(self):
         return f"{self.indicator} {self.period_start}–{self.period_end}: {self.target}"
+
+
+class EquityReport(models.Model):
+    """Who benefits: the programme's inequality figures, computed by the analytics task.
+
+    ``figures`` holds the output of ``aldea.programmes.equity.compute_equity_figures`` (Gini and
+    Theil of online-sales gains among participants, decompositions by owner's sex and by
+    marginalisation degree, shares from high and very high marginalisation, the Lorenz curve).
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="equity_reports")
+    computed_at = models.DateTimeField(_("computed at"))
+    participants = models.PositiveIntegerField(_("participants"))
+    figures = models.JSONField(_("figures"))
+
+    class Meta:
+        ordering = ["programme", "-computed_at"]
+        get_latest_by = "computed_at"
+        verbose_name = _("equity report")
+        verbose_name_plural = _("equity reports")
+
+    def __str__(self):
+        return f"{self.programme} {self.computed_at:%Y-%m-%d}"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from aldea.territories.models import AdministrativeArea, Country, Locality
+from aldea.territories.models import AdministrativeArea, ClusterClassification, Country, Locality
 
 
 @admin.register(Country)
@@ -25,3 +25,11 @@ class LocalityAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "municipality__name"]
     list_select_related = ["municipality"]
     raw_id_fields = ["municipality"]
+
+
+@admin.register(ClusterClassification)
+class ClusterClassificationAdmin(admin.ModelAdmin):
+    list_display = ["area", "profile", "active_shops", "turnover_cny", "qualifies", "rank", "rule"]
+    list_filter = ["profile", "qualifies"]
+    search_fields = ["area__name", "area__code"]
+    list_select_related = ["area"]

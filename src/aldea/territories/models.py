@@ -116,3 +116,37 @@ class Locality(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+
+class ClusterClassification(models.Model):
+    """An area's e-commerce figures and digital-village classification from `aldea.analytics.detect`.
+
+    Written by the analytics task over the platform's own MSMEs and online sales; one row per
+    profile and area, replaced on each run.
+    """
+
+    profile = models.CharField(_("profile"), max_length=60)
+    area = models.ForeignKey(AdministrativeArea, on_delete=models.CASCADE, related_name="cluster_classifications")
+    computed_at = models.DateTimeField(_("computed at"))
+    window_end = models.DateField(_("window end"))
+    active_shops = models.PositiveIntegerField(_("active shops"))
+    shop_share = models.FloatField(_("active shops per household"), null=True, blank=True)
+    turnover = models.DecimalField(_("turnover"), max_digits=16, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    turnover_cny = models.DecimalField(_("turnover (RMB, PPP)"), max_digits=16, decimal_places=2)
+    top_category = models.CharField(_("top category"), max_length=150, blank=True)
+    top_category_share = models.FloatField(_("top category share"), null=True, blank=True)
+    qualifies = models.BooleanField(_("qualifies"))
+    rule = models.CharField(_("rule"), max_length=300, blank=True)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    rank = models.PositiveIntegerField(_("rank"))
+    cluster_id = models.CharField(_("cluster"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["profile", "rank"]
+        verbose_name = _("cluster classification")
+        verbose_name_plural = _("cluster classifications")
+        constraints = [models.UniqueConstraint(fields=["profile", "area"], name="cluster_unique_area")]
+
+    def __str__(self):
+        return f"{self.area} · {self.profile}: {'✓' if self.qualifies else '–'}"

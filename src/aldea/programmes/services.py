@@ -1,0 +1,38 @@
+"""Village lifecycle: candidate → selected → active → graduated, each move recorded."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aldea.core.exceptions import DomainError
+from aldea.programmes.models import Village, VillageStatus, VillageStatusChange
+
+ALLOWED_MOVES = {
+    VillageStatus.CANDIDATE: {VillageStatus.SELECTED},
+    VillageStatus.SELECTED: {VillageStatus.CANDIDATE, VillageStatus.ACTIVE},
+    VillageStatus.ACTIVE: {VillageStatus.GRADUATED},
+    VillageStatus.GRADUATED: set(),
+}
+
+
+@transaction.atomic
+def change_village_status(
+    *, village: Village, to_status: str, user=None, note: str = "", on: datetime.date | None = None
+) -> Village:
+    """Move a village along its lifecycle; activating it sets the launch date. Raises DomainError."""
+    village = Village.objects.select_for_update().get(pk=village.pk)
+    if to_status not in ALLOWED_MOVES.get(village.status, set()):
+        raise DomainError(
+            _("A village cannot go from %(from)s to %(to)s.") % {"from": village.status, "to": to_status}
+        )
+    VillageStatusChange.objects.create(
+        village=village, from_status=village.status, to_status=to_status,
+        changed_at=timezone.now(), changed_by=user, note=note,
+    )
+    village.status = to_status
+    if to_status == VillageStatus.ACTIVE and village.launched_on is None:
+        village.launched_on = on or timezone.localdate()
+    village.save(update_fields=["status", "launched_on", "updated_at"])
+    return village

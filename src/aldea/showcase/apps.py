@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ShowcaseConfig(AppConfig):
+    name = "aldea.showcase"
+    label = "showcase"
