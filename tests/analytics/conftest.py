@@ -13,6 +13,9 @@ try:
 except ImportError:  # the package is not installed yet: use the source tree
     sys.path.insert(0, str(REPO / "src"))
 
+# Helpers shared by the test modules (pytest runs with --import-mode=importlib).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
@@ -29,7 +32,8 @@ def spark_con():
     pytest.importorskip("pyspark")
     from aldea.analytics import connect
 
-    con = connect("local[2]", conf={"spark.sql.shuffle.partitions": "2"})
+    con = connect("local[2]", conf={"spark.sql.shuffle.partitions": "2", "spark.ui.showConsoleProgress": "false"})
+    con._session.sparkContext.setLogLevel("ERROR")
     yield con
     con._session.stop()
 

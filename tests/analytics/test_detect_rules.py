@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from builders import Inputs, by_code, run
+from analytics_builders import Inputs, by_code, run
 
 
 def test_99_shops_do_not_make_a_village_but_100_do(duck):

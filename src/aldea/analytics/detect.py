@@ -98,9 +98,9 @@ def _check_columns(t: ir.Table, spec, what: str) -> None:
 
 
 def _text(col: ir.Column) -> ir.StringValue:
-    s = col if col.type().is_string() else col.cast("string")
-    s = s.strip()
-    return ibis.ifelse(s == "", ibis.null("string"), s)
+    # CSV fields are trimmed (and '' made NULL) when read (engines.read_table); typed
+    # sources are taken as they are, which keeps the hot path free of string work.
+    return col if col.type().is_string() else col.cast("string")
 
 
 def _number(col: ir.Column):
@@ -232,7 +232,8 @@ def detect(
     annotated = _annotate(sales_t, sel, locs, rate_map)
 
     if window_end is None:
-        last = annotated.filter(annotated._date.notnull())._date.max().to_pyarrow().as_py()
+        # The last parseable date of any row: a cheap scan of one column, no joins.
+        last = _date(sales_t.date).max().to_pyarrow().as_py()
         window_end = last or dt.date.today()
         notes.append(f"window ends at the last sale date, {window_end.isoformat()}")
     elif isinstance(window_end, str):
@@ -411,8 +412,13 @@ def _rule_columns(t: ir.Table, branches, metrics: dict):
         for c in conds[1:]:
             fire = fire & c
         fires.append(fire)
+        # Geometric mean of how far each condition is past its threshold: 1 when every
+        # condition sits exactly at its threshold, larger the stronger the locality.
         ratios = [_ratio(metrics[c.metric], c.op, c.value) for c in b.conditions]
-        scores.append(ibis.least(*ratios) if len(ratios) > 1 else ratios[0])
+        prod = ratios[0]
+        for r in ratios[1:]:
+            prod = prod * r
+        scores.append(prod ** (1.0 / len(ratios)) if len(ratios) > 1 else prod)
     qualifies = fires[0]
     for f in fires[1:]:
         qualifies = qualifies | f

@@ -43,9 +43,13 @@ def connect(engine: str = "duckdb", **options):
     if engine == "duckdb" or engine.startswith("duckdb:"):
         database = engine.partition(":")[2] or ":memory:"
         threads = options.pop("threads", None) or os.environ.get("ALDEA_DUCKDB_THREADS")
+        limit = options.pop("memory_limit", None) or os.environ.get("ALDEA_DUCKDB_MEMORY_LIMIT")
         con = ibis.duckdb.connect(database, **options)
         if threads:
             con.raw_sql(f"SET threads = {int(threads)}")
+        # A cap makes DuckDB spill to disk instead of growing (e.g. "3GB").
+        if limit:
+            con.raw_sql(f"SET memory_limit = '{limit}'")
         return con
     if engine == "spark" or engine.startswith("spark://") or engine.startswith("local["):
         return _connect_spark(engine, **options)
@@ -139,8 +143,19 @@ def read_table(con, source, *, table: str | None = None, with_line: bool = True)
             t = con.read_csv(
                 path, header=True, inferSchema=False, sep="\t" if lower.endswith(".tsv") else ","
             )
+        t = _trim_text(t)
         return _add_line(t, offset=2) if with_line else t
     raise ValueError(f"cannot tell the format of {path.name}: use .csv or .parquet")
+
+
+def _trim_text(t):
+    """Trim every text field of a CSV and read empty fields as missing."""
+    cols = {}
+    for name, dtype in t.schema().items():
+        if dtype.is_string():
+            s = t[name].strip()
+            cols[name] = ibis.ifelse(s == "", ibis.null("string"), s)
+    return t.mutate(**cols) if cols else t
 
 
 def _add_line(t, *, offset: int):

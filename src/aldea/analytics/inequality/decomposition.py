@@ -38,6 +38,8 @@ __all__ = ["theil_decomposition", "decompose_from_groups"]
 def decompose_from_groups(rows: list[dict]) -> dict:
     """Combine per-group sums (see :func:`theil_decomposition`) into the decomposition."""
     out = {}
+    # Groups in a stable order whatever order the engine returned them in.
+    rows = sorted(rows, key=lambda r: (r["_g"] is None, str(r["_g"])))
     # Theil T
     tw = sum(r["t_sw"] or 0 for r in rows)
     twx = sum(r["t_swx"] or 0 for r in rows)

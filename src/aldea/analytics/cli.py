@@ -1,0 +1,213 @@
+"""Django-free command-line entry points for ``aldea detect`` and ``aldea inequality``.
+
+The ``aldea`` console script calls :func:`main_detect` and :func:`main_inequality` with
+the arguments that follow the sub-command. Both return a process exit code: 0 on
+success, 2 on bad input (missing columns, unknown profile, unreadable file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["main_detect", "main_inequality"]
+
+
+class Progress:
+    """Stage-by-stage progress on stderr, with the time each stage took."""
+
+    def __init__(self, enabled: bool = True, stream=None):
+        self.enabled = enabled
+        self.stream = stream or sys.stderr
+        self.start = self.last = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        print(f"[{now - self.start:7.1f}s] {message}", file=self.stream, flush=True)
+        self.last = now
+
+
+def _write(table, path: str) -> int:
+    """Write an Ibis table to CSV or Parquet (by extension); return the row count."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    arrow = table.to_pyarrow()
+    p = Path(path)
+    if p.parent and not p.parent.exists():
+        p.parent.mkdir(parents=True, exist_ok=True)
+    if p.suffix.lower() in (".parquet", ".pq"):
+        pq.write_table(arrow, p)
+    else:
+        pacsv.write_csv(arrow, p)
+    return arrow.num_rows
+
+
+def _detect_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="aldea detect",
+        description="Find digital villages (Taobao-village criteria or the latam-relative "
+        "adaptation) in sales data.",
+    )
+    p.add_argument("--sales", required=True, help="sales: CSV, Parquet or URL#table")
+    p.add_argument("--localities", required=True, help="localities: CSV, Parquet or URL#table")
+    p.add_argument("--sellers", help="sellers: CSV, Parquet or URL#table")
+    p.add_argument("--profile", default="aliresearch-2019",
+                   help="shipped profile name or a TOML file (default: aliresearch-2019)")
+    p.add_argument("--engine", default="duckdb", help="duckdb, spark or spark://HOST:PORT")
+    p.add_argument("--window-end", help="last day of the window, YYYY-MM-DD (default: last sale date)")
+    p.add_argument("--window-months", type=int, default=12, help="window length in months (default 12)")
+    p.add_argument("--rates", help="CSV with currency,factor_to_cny overriding the PPP table")
+    p.add_argument("--out", required=True, help="output per locality (.csv or .parquet)")
+    p.add_argument("--parents-out", help="output per parent (township) (.csv or .parquet)")
+    p.add_argument("--rejects", help="rejected input lines with reasons (.csv or .parquet)")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
+    return p
+
+
+def main_detect(argv: list[str]) -> int:
+    args = _detect_parser().parse_args(argv)
+    progress = Progress(not args.quiet)
+    from . import connect, detect
+    from .detect import DuplicateKeyError, MissingColumnsError
+    from .engines import EngineError
+    from .profiles import ProfileError
+
+    try:
+        progress(f"connecting to {args.engine}")
+        con = connect(args.engine)
+        progress("reading inputs and checking columns")
+        result = detect(
+            args.sales, args.localities, args.sellers, profile=args.profile,
+            window_end=args.window_end, window_months=args.window_months,
+            rates=args.rates, con=con, materialize=True,
+        )
+        progress(f"window ({result.window_start}, {result.window_end}]; "
+                 "aggregating sales per seller")
+        summary = result.summary()
+        progress(f"writing {args.out}")
+        summary["localities"] = _write(result.localities, args.out)
+        summary["qualifying"] = int(result.localities.qualifies.sum().execute() or 0)
+        if args.parents_out:
+            progress(f"writing {args.parents_out}")
+            summary["parents"] = _write(result.parents, args.parents_out)
+        if args.rejects:
+            progress(f"writing {args.rejects}")
+            _write(result.rejects, args.rejects)
+        progress("done")
+    except (MissingColumnsError, DuplicateKeyError, ProfileError, EngineError,
+            FileNotFoundError, ValueError) as exc:
+        print(f"aldea detect: error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        print(f"read {summary['read']} rows, used {summary['used']} "
+              f"({summary['used_in_window']} in the window), rejected {summary['rejected']}")
+        for reason, n in summary["rejected_by_reason"].items():
+            print(f"  rejected {reason}: {n}")
+        print(f"localities: {summary['localities']}, qualifying: {summary['qualifying']} "
+              f"(profile {summary['profile']})")
+        if "parents" in summary:
+            print(f"parents: {summary['parents']}")
+        for note in summary["notes"]:
+            print(f"note: {note}")
+        if summary["rejected"] and not args.rejects:
+            print("note: pass --rejects FILE to list the rejected lines")
+    return 0
+
+
+def _inequality_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="aldea inequality",
+        description="Gini, Theil (with decomposition), Atkinson, Palma, Lorenz and the "
+        "concentration index of one column, computed in the engine.",
+    )
+    p.add_argument("--input", required=True, help="CSV, Parquet or URL#table")
+    p.add_argument("--value", required=True, help="column to measure")
+    p.add_argument("--weight", help="column of weights (positive)")
+    p.add_argument("--group", help="column to decompose Theil T and L by")
+    p.add_argument("--rank-by", help="column to rank by for the concentration index")
+    p.add_argument("--engine", default="duckdb", help="duckdb, spark or spark://HOST:PORT")
+    p.add_argument("--format", choices=("json", "table"), default="json")
+    p.add_argument("--lorenz-points", type=int, default=20, help="Lorenz intervals (default 20)")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    return p
+
+
+def _numeric(t, name):
+    if name is None or t[name].type().is_numeric():
+        return t
+    return t.mutate(**{name: t[name].cast("string").strip().try_cast("float64")})
+
+
+def main_inequality(argv: list[str]) -> int:
+    args = _inequality_parser().parse_args(argv)
+    progress = Progress(not args.quiet)
+    from . import connect, inequality_summary, read_table
+    from .engines import EngineError
+
+    try:
+        progress(f"connecting to {args.engine}")
+        con = connect(args.engine)
+        t = read_table(con, args.input, with_line=False)
+        missing = [c for c in (args.value, args.weight, args.group, args.rank_by)
+                   if c and c not in t.columns]
+        if missing:
+            print(f"aldea inequality: error: {args.input} has no column(s): {', '.join(missing)}",
+                  file=sys.stderr)
+            return 2
+        for name in (args.value, args.weight):
+            t = _numeric(t, name)
+        if args.rank_by and t[args.rank_by].type().is_string():
+            numeric = t[args.rank_by].strip().try_cast("float64")
+            t = t.mutate(**{args.rank_by: numeric})
+        result = inequality_summary(
+            t, args.value, weight=args.weight, group=args.group, rank_by=args.rank_by,
+            lorenz_points=args.lorenz_points, progress=progress,
+        )
+        progress("done")
+    except (EngineError, FileNotFoundError, ValueError, KeyError) as exc:
+        print(f"aldea inequality: error: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        print(json.dumps(result, indent=2))
+    else:
+        print(_as_table(result))
+    return 0
+
+
+def _fmt(v) -> str:
+    return "-" if v is None else (f"{v:.6f}" if isinstance(v, float) else str(v))
+
+
+def _as_table(r: dict) -> str:
+    lines = [f"{'measure':<22} value"]
+    rows = [("n", r["n"]), ("gini", r["gini"]), ("theil_t", r["theil_t"]), ("theil_l", r["theil_l"])]
+    rows += [(f"atkinson({e})", v) for e, v in r["atkinson"].items()]
+    rows += [("palma", r["palma"]), ("top10_share", r["top10_share"])]
+    if "concentration_index" in r:
+        rows.append((f"concentration_index({r['rank_by']})", r["concentration_index"]))
+    lines += [f"{k:<22} {_fmt(v)}" for k, v in rows]
+    if "decomposition" in r:
+        for key in ("theil_t", "theil_l"):
+            d = r["decomposition"][key]
+            lines.append(f"{key} between {_fmt(d['between'])}  within {_fmt(d['within'])}")
+            for g, fig in d["groups"].items():
+                lines.append(f"  {g:<20} index {_fmt(fig['index'])}  "
+                             f"within contribution {_fmt(fig['within_contribution'])}")
+    excluded = {k: v for k, v in r["excluded"].items() if v}
+    if excluded:
+        lines.append("left out: " + ", ".join(f"{k} {v}" for k, v in excluded.items()))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    cmd, *rest = sys.argv[1:] or ["--help"]
+    sys.exit(main_detect(rest) if cmd == "detect" else main_inequality(rest))
