@@ -229,14 +229,18 @@ def indicator_targets_visible_to(user) -> QuerySet[IndicatorTarget]:
 
 
 def persons_visible_to(user) -> QuerySet[Person]:
-    """Themselves, everyone with a role in a programme they manage or analyse, and MSME owners
-    of the MSMEs they see (a consultant needs the name of the owner they serve)."""
+    """Themselves; everyone with a role in a programme they see whole or train in; the
+    trainers of their programmes; and the owners of the MSMEs they see."""
     reach = reach_of(user)
     if reach.is_global:
         return Person.objects.all()
     return Person.objects.filter(
         Q(id=reach.person_id)
         | Q(id__in=Membership.objects.filter(programme_id__in=reach.wide_programme_ids).values("person_id"))
+        # Trainers enrol, grade and certify the programme's participants.
+        | Q(id__in=Membership.objects.filter(programme_id__in=reach.trainer_programme_ids).values("person_id"))
+        # Every member may name a trainer of their programme (a consultant's supervisor).
+        | Q(id__in=Membership.objects.filter(programme_id__in=reach.programme_ids, role=Role.TRAINER).values("person_id"))
         | Q(id__in=enterprises_visible_to(user).values("owner_id"))
     )
 

@@ -4,6 +4,8 @@ An assessment is created from its answers (question code → value) and scored b
 ``diagnostics.services.record_assessment``; scores are never written by hand.
 """
 
+from decimal import Decimal
+
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
@@ -56,7 +58,7 @@ class DimensionSerializer(ModelSerializer):
     class Meta:
         model = Dimension
         fields = ["id", "instrument", "code", "name", "position", "weight"]
-        extra_kwargs = {"weight": {"min_value": 0.01}}
+        extra_kwargs = {"weight": {"min_value": Decimal("0.01")}}
 
 
 class DimensionFilter(filters.FilterSet):
@@ -124,7 +126,7 @@ class QuestionSerializer(ModelSerializer):
     class Meta:
         model = Question
         fields = ["id", "dimension", "code", "text", "position", "scale", "weight"]
-        extra_kwargs = {"weight": {"min_value": 0.01}}
+        extra_kwargs = {"weight": {"min_value": Decimal("0.01")}}
 
 
 class QuestionFilter(filters.FilterSet):

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from aldea.partners import views
 
 app_name = "partners"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.partner_list, name="list"),
+    path("agreements/new/", views.agreement_add, name="agreement_add"),
+    path("<slug:slug>/", views.organisation_detail, name="organisation"),
+]

@@ -1,0 +1,186 @@
+"""API of consultancy: engagements of student consultants with MSMEs, their stage history,
+meetings and action items. Consultants and managers write them for the MSMEs they serve."""
+
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from rest_framework import serializers
+
+from aldea.accounts import scoping
+from aldea.accounts.api import (
+    CodeRelatedField,
+    IdRelatedField,
+    ModelSerializer,
+    Scope,
+    ScopedViewSet,
+    current,
+    require_order,
+)
+from aldea.accounts.models import Membership, Person, Role
+from aldea.consulting.models import ActionItem, Engagement, Meeting, Stage, StageChange
+from aldea.consulting.services import move_engagement
+from aldea.enterprises.models import Enterprise
+
+
+class EngagementSerializer(ModelSerializer):
+    """An engagement of a consultant (person id) with an MSME (code), supervised by a trainer
+    (person id). Changing ``stage`` records a stage change; ``dropped`` needs a ``drop_reason``."""
+
+    enterprise = CodeRelatedField(slug_field="code", queryset=Enterprise.objects.all(), visible=scoping.enterprises_visible_to)
+    consultant = IdRelatedField(queryset=Person.objects.all(), visible=scoping.persons_visible_to)
+    supervisor = IdRelatedField(
+        queryset=Person.objects.all(), visible=scoping.persons_visible_to, allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "id", "enterprise", "consultant", "supervisor", "stage", "drop_reason", "started_on", "closed_on",
+            "created_at", "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        require_order(attrs, self.instance, "started_on", "closed_on")
+        if current(attrs, self.instance, "stage") == Stage.DROPPED and not current(attrs, self.instance, "drop_reason"):
+            raise serializers.ValidationError({"drop_reason": "is required when an engagement is dropped."})
+        enterprise = current(attrs, self.instance, "enterprise")
+        consultant = current(attrs, self.instance, "consultant")
+        if ({"enterprise", "consultant"} & attrs.keys()) and enterprise is not None and consultant is not None:
+            is_consultant = Membership.objects.filter(
+                person=consultant, role=Role.CONSULTANT, programme_id=enterprise.programme_id, is_active=True
+            ).exists()
+            if not is_consultant:
+                raise serializers.ValidationError({"consultant": "is not an active consultant of the MSME's programme."})
+        return super().validate(attrs)
+
+
+class EngagementFilter(filters.FilterSet):
+    enterprise = filters.CharFilter(field_name="enterprise__code")
+    village = filters.CharFilter(field_name="enterprise__village__slug")
+    programme = filters.CharFilter(field_name="enterprise__programme__slug")
+
+    class Meta:
+        model = Engagement
+        fields = {
+            "stage": ["exact", "in"], "consultant": ["exact"], "supervisor": ["exact"],
+            "started_on": ["gte", "lte"],
+        }
+
+
+class EngagementViewSet(ScopedViewSet):
+    scope = Scope(visible=scoping.engagements_visible_to, writable=scoping.enterprises_served_by, anchor="enterprise")
+    serializer_class = EngagementSerializer
+    filterset_class = EngagementFilter
+    search_fields = ["enterprise__name", "enterprise__code", "consultant__family_name"]
+    ordering_fields = ["started_on", "closed_on", "stage"]
+    list_select_related = ("enterprise", "consultant", "supervisor")
+
+    def save_new(self, serializer):
+        engagement = serializer.save()
+        self._record_stage(engagement, "")
+
+    def save_changes(self, serializer):
+        # A stage move goes through the service, which records who, when and why.
+        to_stage = serializer.validated_data.pop("stage", serializer.instance.stage)
+        reason = serializer.validated_data.pop("drop_reason", serializer.instance.drop_reason)
+        engagement = serializer.save()
+        if to_stage != engagement.stage:
+            move_engagement(engagement=engagement, to_stage=to_stage, user=self.request.user, reason=reason)
+            serializer.instance.refresh_from_db()
+
+    def _record_stage(self, engagement, from_stage):
+        StageChange.objects.create(
+            engagement=engagement, from_stage=from_stage, to_stage=engagement.stage, changed_at=timezone.now(),
+            changed_by=self.request.user,
+            reason=engagement.drop_reason if engagement.stage == Stage.DROPPED else "",
+        )
+
+
+class StageChangeSerializer(ModelSerializer):
+    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Plain strings: the engagement's ``stage`` enum documents the values once, under one name.
+    from_stage = serializers.CharField(read_only=True)
+    to_stage = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = StageChange
+        fields = ["id", "engagement", "from_stage", "to_stage", "changed_at", "changed_by", "reason"]
+
+
+class StageChangeFilter(filters.FilterSet):
+    enterprise = filters.CharFilter(field_name="engagement__enterprise__code")
+
+    class Meta:
+        model = StageChange
+        fields = {"engagement": ["exact"], "to_stage": ["exact"], "changed_at": ["gte", "lte"]}
+
+
+class StageChangeViewSet(ScopedViewSet):
+    """The stage history of engagements (read-only; written when an engagement's stage changes)."""
+
+    scope = Scope(visible=scoping.stage_changes_visible_to)
+    http_method_names = ["get", "head", "options"]
+    serializer_class = StageChangeSerializer
+    filterset_class = StageChangeFilter
+    ordering_fields = ["changed_at"]
+    list_select_related = ("changed_by",)
+
+
+class MeetingSerializer(ModelSerializer):
+    engagement = IdRelatedField(queryset=Engagement.objects.all(), visible=scoping.engagements_visible_to)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "engagement", "held_on", "mode", "duration_minutes", "notes"]
+        extra_kwargs = {"duration_minutes": {"min_value": 1}}
+
+
+class MeetingFilter(filters.FilterSet):
+    enterprise = filters.CharFilter(field_name="engagement__enterprise__code")
+
+    class Meta:
+        model = Meeting
+        fields = {"engagement": ["exact"], "mode": ["exact"], "held_on": ["gte", "lte"]}
+
+
+class MeetingViewSet(ScopedViewSet):
+    scope = Scope(visible=scoping.meetings_visible_to, writable=scoping.enterprises_served_by, anchor="engagement.enterprise")
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilter
+    search_fields = ["notes"]
+    ordering_fields = ["held_on", "duration_minutes"]
+
+
+class ActionItemSerializer(ModelSerializer):
+    """A task agreed in an engagement (id); ``done`` needs ``completed_on``."""
+
+    engagement = IdRelatedField(queryset=Engagement.objects.all(), visible=scoping.engagements_visible_to)
+
+    class Meta:
+        model = ActionItem
+        fields = ["id", "engagement", "title", "due_on", "status", "completed_on"]
+
+    def validate(self, attrs):
+        if current(attrs, self.instance, "status") == ActionItem.Status.DONE and not current(
+            attrs, self.instance, "completed_on"
+        ):
+            raise serializers.ValidationError({"completed_on": "is required when the action item is done."})
+        return super().validate(attrs)
+
+
+class ActionItemFilter(filters.FilterSet):
+    enterprise = filters.CharFilter(field_name="engagement__enterprise__code")
+
+    class Meta:
+        model = ActionItem
+        fields = {"engagement": ["exact"], "status": ["exact"], "due_on": ["gte", "lte"]}
+
+
+class ActionItemViewSet(ScopedViewSet):
+    scope = Scope(
+        visible=scoping.action_items_visible_to, writable=scoping.enterprises_served_by, anchor="engagement.enterprise"
+    )
+    serializer_class = ActionItemSerializer
+    filterset_class = ActionItemFilter
+    search_fields = ["title"]
+    ordering_fields = ["due_on", "status"]

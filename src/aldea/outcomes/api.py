@@ -1,0 +1,120 @@
+"""API of sales channels (reference data), listings of products on channels, and monthly
+outcome records of MSMEs."""
+
+from django_filters import rest_framework as filters
+from rest_framework import serializers
+
+from aldea.accounts import scoping
+from aldea.accounts.api import (
+    CodeRelatedField,
+    IdRelatedField,
+    ModelSerializer,
+    Scope,
+    ScopedViewSet,
+    current,
+    reference_scope,
+)
+from aldea.enterprises.models import Enterprise, Product
+from aldea.outcomes.models import Listing, OutcomeRecord, SalesChannel
+
+
+class SalesChannelSerializer(ModelSerializer):
+    class Meta:
+        model = SalesChannel
+        fields = ["code", "name", "kind", "website"]
+
+
+class SalesChannelViewSet(ScopedViewSet):
+    scope = reference_scope(SalesChannel)
+    serializer_class = SalesChannelSerializer
+    lookup_field = "code"
+    filterset_fields = ["kind"]
+    search_fields = ["code", "name"]
+    ordering_fields = ["code", "name"]
+
+
+class ListingSerializer(ModelSerializer):
+    """A product (id) on a channel (code); ``live`` needs ``live_on``."""
+
+    product = IdRelatedField(queryset=Product.objects.all(), visible=scoping.products_visible_to)
+    channel = CodeRelatedField(slug_field="code", queryset=SalesChannel.objects.all())
+    enterprise = serializers.CharField(source="product.enterprise.code", read_only=True)
+
+    class Meta:
+        model = Listing
+        fields = [
+            "id", "product", "enterprise", "channel", "external_id", "url", "status", "live_on", "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        if current(attrs, self.instance, "status") == Listing.Status.LIVE and not current(attrs, self.instance, "live_on"):
+            raise serializers.ValidationError({"live_on": "is required for a live listing."})
+        return super().validate(attrs)
+
+
+class ListingFilter(filters.FilterSet):
+    enterprise = filters.CharFilter(field_name="product__enterprise__code")
+    village = filters.CharFilter(field_name="product__enterprise__village__slug")
+    channel = filters.CharFilter(field_name="channel__code")
+
+    class Meta:
+        model = Listing
+        fields = {"status": ["exact"], "product": ["exact"], "live_on": ["gte", "lte"]}
+
+
+class ListingViewSet(ScopedViewSet):
+    scope = Scope(visible=scoping.listings_visible_to, writable=scoping.enterprises_served_by, anchor="product.enterprise")
+    serializer_class = ListingSerializer
+    filterset_class = ListingFilter
+    search_fields = ["external_id", "product__title"]
+    ordering_fields = ["live_on", "status", "created_at"]
+    list_select_related = ("product__enterprise", "channel")
+
+
+class OutcomeRecordSerializer(ModelSerializer):
+    """An MSME's (code) results in a month, given as the month's first day (``2025-03-01``).
+    Online sales are part of total sales."""
+
+    enterprise = CodeRelatedField(slug_field="code", queryset=Enterprise.objects.all(), visible=scoping.enterprises_visible_to)
+
+    class Meta:
+        model = OutcomeRecord
+        fields = [
+            "id", "enterprise", "month", "currency", "total_sales", "online_sales", "orders", "units", "employees",
+            "export_markets", "source", "created_at", "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"total_sales": {"min_value": 0}, "online_sales": {"min_value": 0}}
+
+    def validate_month(self, value):
+        if value.day != 1:
+            raise serializers.ValidationError(f"must be the first day of the month ({value:%Y-%m}-01).")
+        return value
+
+    def validate(self, attrs):
+        total = current(attrs, self.instance, "total_sales", 0)
+        online = current(attrs, self.instance, "online_sales", 0)
+        if online > total:
+            raise serializers.ValidationError({"online_sales": f"cannot exceed total_sales ({total})."})
+        return super().validate(attrs)
+
+
+class OutcomeRecordFilter(filters.FilterSet):
+    enterprise = filters.CharFilter(field_name="enterprise__code")
+    village = filters.CharFilter(field_name="enterprise__village__slug")
+    programme = filters.CharFilter(field_name="enterprise__programme__slug")
+    group = filters.CharFilter(field_name="enterprise__group")
+
+    class Meta:
+        model = OutcomeRecord
+        fields = {"month": ["exact", "gte", "lte"], "source": ["exact"], "total_sales": ["gte", "lte"]}
+
+
+class OutcomeRecordViewSet(ScopedViewSet):
+    scope = Scope(visible=scoping.outcome_records_visible_to, writable=scoping.enterprises_served_by, anchor="enterprise")
+    serializer_class = OutcomeRecordSerializer
+    filterset_class = OutcomeRecordFilter
+    ordering_fields = ["month", "total_sales", "online_sales", "orders"]
+    list_select_related = ("enterprise",)

@@ -1,0 +1,256 @@
+"""API of programmes, villages (programme sites), their status history, indicators and targets."""
+
+from dataclasses import asdict
+
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from aldea.accounts import scoping
+from aldea.accounts.api import (
+    AreaKeyField,
+    CodeRelatedField,
+    IdRelatedField,
+    ModelSerializer,
+    Scope,
+    ScopedViewSet,
+    current,
+    require_order,
+)
+from aldea.programmes.models import (
+    Indicator,
+    IndicatorTarget,
+    Programme,
+    Village,
+    VillageStatus,
+    VillageStatusChange,
+)
+from aldea.programmes.services import change_village_status
+from aldea.territories.models import AdministrativeArea, Country, Locality
+from aldea.training.queries import cascade_for_village
+
+
+class ProgrammeSerializer(ModelSerializer):
+    country = CodeRelatedField(slug_field="code", queryset=Country.objects.all())
+
+    class Meta:
+        model = Programme
+        fields = [
+            "slug", "name", "country", "currency", "starts_on", "ends_on", "status", "description",
+            "iati_identifier", "created_at", "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate_currency(self, value):
+        if not (len(value) == 3 and value.isascii() and value.isalpha() and value.isupper()):
+            raise serializers.ValidationError("must be three upper-case letters (ISO 4217).")
+        return value
+
+    def validate(self, attrs):
+        require_order(attrs, self.instance, "starts_on", "ends_on")
+        return super().validate(attrs)
+
+
+class ProgrammeFilter(filters.FilterSet):
+    country = filters.CharFilter(field_name="country__code")
+
+    class Meta:
+        model = Programme
+        fields = {"status": ["exact"], "starts_on": ["gte", "lte"]}
+
+
+class ProgrammeViewSet(ScopedViewSet):
+    """Programmes the user belongs to. Staff create them; their managers edit them."""
+
+    scope = Scope(visible=scoping.programmes_visible_to, writable=scoping.programmes_managed_by)
+    serializer_class = ProgrammeSerializer
+    filterset_class = ProgrammeFilter
+    lookup_field = "slug"
+    search_fields = ["slug", "name"]
+    ordering_fields = ["starts_on", "name", "status"]
+    list_select_related = ("country",)
+
+
+class VillageSerializer(ModelSerializer):
+    programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=scoping.programmes_visible_to)
+    municipality = AreaKeyField(level=AdministrativeArea.Level.MUNICIPALITY)
+    locality = CodeRelatedField(slug_field="code", queryset=Locality.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = Village
+        fields = [
+            "slug", "name", "programme", "municipality", "locality", "speciality", "status",
+            "launched_on", "target_msmes", "story", "created_at", "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        status = current(attrs, self.instance, "status", VillageStatus.CANDIDATE)
+        if status not in (VillageStatus.CANDIDATE, VillageStatus.SELECTED) and not current(
+            attrs, self.instance, "launched_on"
+        ):
+            raise serializers.ValidationError({"launched_on": f"is required for a village that is {status}."})
+        locality = current(attrs, self.instance, "locality")
+        municipality = current(attrs, self.instance, "municipality")
+        if locality is not None and municipality is not None and locality.municipality_id != municipality.id:
+            raise serializers.ValidationError({"locality": "is not in the village's municipality."})
+        return super().validate(attrs)
+
+
+class VillageFilter(filters.FilterSet):
+    programme = filters.CharFilter(field_name="programme__slug")
+    municipality = filters.CharFilter(field_name="municipality__code")
+
+    class Meta:
+        model = Village
+        fields = {"status": ["exact"], "launched_on": ["gte", "lte"]}
+
+
+class CascadeLinkSerializer(serializers.Serializer):
+    trainer_id = serializers.IntegerField()
+    trainer_name = serializers.CharField()
+    cohort_code = serializers.CharField()
+    consultant_id = serializers.IntegerField()
+    consultant_name = serializers.CharField()
+    enterprise_code = serializers.CharField()
+    enterprise_name = serializers.CharField()
+
+
+class VillageViewSet(ScopedViewSet):
+    """Villages in scope; a status change is recorded in the village's status history."""
+
+    scope = Scope(visible=scoping.villages_visible_to, writable=scoping.programmes_managed_by, anchor="programme")
+    serializer_class = VillageSerializer
+    filterset_class = VillageFilter
+    lookup_field = "slug"
+    search_fields = ["slug", "name", "speciality"]
+    ordering_fields = ["name", "status", "launched_on", "target_msmes"]
+    list_select_related = ("programme", "municipality__country", "locality")
+
+    @extend_schema(responses=CascadeLinkSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def cascade(self, request, slug=None):
+        """The village's training cascade: trainer → consultant → MSME served."""
+        village = self.get_object()
+        links = [asdict(link) for link in cascade_for_village(village)]
+        return Response(CascadeLinkSerializer(links, many=True).data)
+
+    def save_new(self, serializer):
+        village = serializer.save()
+        self._record_status(village, "")
+
+    def save_changes(self, serializer):
+        # A status move goes through the lifecycle service, which records it in the history.
+        to_status = serializer.validated_data.pop("status", serializer.instance.status)
+        village = serializer.save()
+        if to_status != village.status:
+            change_village_status(village=village, to_status=to_status, user=self.request.user)
+            serializer.instance.refresh_from_db()
+
+    def _record_status(self, village, from_status):
+        VillageStatusChange.objects.create(
+            village=village, from_status=from_status, to_status=village.status,
+            changed_at=timezone.now(), changed_by=self.request.user,
+        )
+
+
+class VillageStatusChangeSerializer(ModelSerializer):
+    village = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Plain strings: the village's ``status`` enum documents the values once, under one name.
+    from_status = serializers.CharField(read_only=True)
+    to_status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = VillageStatusChange
+        fields = ["id", "village", "from_status", "to_status", "changed_at", "changed_by", "note"]
+
+
+class VillageStatusChangeFilter(filters.FilterSet):
+    village = filters.CharFilter(field_name="village__slug")
+
+    class Meta:
+        model = VillageStatusChange
+        fields = {"to_status": ["exact"], "changed_at": ["gte", "lte"]}
+
+
+class VillageStatusChangeViewSet(ScopedViewSet):
+    """The status history of villages (read-only; written when a village's status changes)."""
+
+    scope = Scope(visible=scoping.village_status_changes_visible_to)
+    http_method_names = ["get", "head", "options"]
+    serializer_class = VillageStatusChangeSerializer
+    filterset_class = VillageStatusChangeFilter
+    ordering_fields = ["changed_at"]
+    list_select_related = ("village", "changed_by")
+
+
+class IndicatorSerializer(ModelSerializer):
+    programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=scoping.programmes_visible_to)
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "programme", "code", "name", "unit", "description", "is_ascending"]
+
+
+class IndicatorFilter(filters.FilterSet):
+    programme = filters.CharFilter(field_name="programme__slug")
+
+    class Meta:
+        model = Indicator
+        fields = ["code", "unit", "is_ascending"]
+
+
+class IndicatorViewSet(ScopedViewSet):
+    scope = Scope(visible=scoping.indicators_visible_to, writable=scoping.programmes_managed_by, anchor="programme")
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilter
+    search_fields = ["code", "name"]
+    ordering_fields = ["code", "name"]
+    list_select_related = ("programme",)
+
+
+class IndicatorTargetSerializer(ModelSerializer):
+    """A target of an indicator (by id) for the programme or a village (by slug) in a period."""
+
+    indicator = IdRelatedField(queryset=Indicator.objects.all(), visible=scoping.indicators_visible_to)
+    village = CodeRelatedField(
+        slug_field="slug", queryset=Village.objects.all(), visible=scoping.villages_visible_to,
+        allow_null=True, required=False,
+    )
+
+    class Meta:
+        model = IndicatorTarget
+        fields = ["id", "indicator", "village", "period_start", "period_end", "baseline", "target", "actual"]
+
+    def validate(self, attrs):
+        require_order(attrs, self.instance, "period_start", "period_end")
+        indicator = current(attrs, self.instance, "indicator")
+        village = current(attrs, self.instance, "village")
+        if indicator is not None and village is not None and village.programme_id != indicator.programme_id:
+            raise serializers.ValidationError({"village": "belongs to another programme than the indicator."})
+        return super().validate(attrs)
+
+
+class IndicatorTargetFilter(filters.FilterSet):
+    programme = filters.CharFilter(field_name="indicator__programme__slug")
+    indicator_code = filters.CharFilter(field_name="indicator__code")
+    village = filters.CharFilter(field_name="village__slug")
+
+    class Meta:
+        model = IndicatorTarget
+        fields = {"indicator": ["exact"], "period_start": ["gte", "lte"]}
+
+
+class IndicatorTargetViewSet(ScopedViewSet):
+    scope = Scope(
+        visible=scoping.indicator_targets_visible_to, writable=scoping.programmes_managed_by,
+        anchor="indicator.programme",
+    )
+    serializer_class = IndicatorTargetSerializer
+    filterset_class = IndicatorTargetFilter
+    ordering_fields = ["period_start", "target"]
+    list_select_related = ("indicator", "village")

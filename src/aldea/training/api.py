@@ -1,0 +1,334 @@
+"""API of the training cascade: courses, cohorts, sessions, enrolments, attendance, results and
+certificates. Managers write all of it; trainers write the records of the cohorts they train."""
+
+import secrets
+
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from aldea.accounts import scoping
+from aldea.accounts.api import (
+    CodeRelatedField,
+    IdRelatedField,
+    ModelSerializer,
+    Scope,
+    ScopedViewSet,
+    current,
+    require_order,
+)
+from aldea.accounts.models import Person
+from aldea.partners.models import Organisation
+from aldea.programmes.models import Programme, Village
+from aldea.training.models import (
+    AssessmentResult,
+    Attendance,
+    Certificate,
+    Cohort,
+    Course,
+    Enrolment,
+    TrainingSession,
+)
+
+# --- courses and cohorts ----------------------------------------------------------------------
+
+
+class CourseSerializer(ModelSerializer):
+    programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=scoping.programmes_visible_to)
+
+    class Meta:
+        model = Course
+        fields = [
+            "id", "programme", "code", "title", "level", "hours", "passing_score", "min_attendance",
+            "description", "created_at", "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {
+            "passing_score": {"min_value": 0, "max_value": 100},
+            "min_attendance": {"min_value": 0, "max_value": 1},
+        }
+
+
+class CourseFilter(filters.FilterSet):
+    programme = filters.CharFilter(field_name="programme__slug")
+
+    class Meta:
+        model = Course
+        fields = ["level", "code"]
+
+
+class CourseViewSet(ScopedViewSet):
+    scope = Scope(visible=scoping.courses_visible_to, writable=scoping.programmes_managed_by, anchor="programme")
+    serializer_class = CourseSerializer
+    filterset_class = CourseFilter
+    search_fields = ["code", "title"]
+    ordering_fields = ["level", "code", "title", "hours"]
+    list_select_related = ("programme",)
+
+
+class CohortSerializer(ModelSerializer):
+    """A cohort of a course (id), in a village (slug), run by an institution (slug), with its
+    trainers (person ids)."""
+
+    course = IdRelatedField(queryset=Course.objects.all(), visible=scoping.courses_visible_to)
+    village = CodeRelatedField(
+        slug_field="slug", queryset=Village.objects.all(), visible=scoping.villages_visible_to,
+        allow_null=True, required=False,
+    )
+    institution = CodeRelatedField(
+        slug_field="slug", queryset=Organisation.objects.all(), allow_null=True, required=False
+    )
+    trainers = IdRelatedField(
+        queryset=Person.objects.all(), visible=scoping.persons_visible_to, many=True, required=False
+    )
+
+    class Meta:
+        model = Cohort
+        fields = [
+            "code", "course", "village", "institution", "trainers", "starts_on", "ends_on", "capacity",
+            "created_at", "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"capacity": {"min_value": 1}}
+
+    def validate(self, attrs):
+        require_order(attrs, self.instance, "starts_on", "ends_on")
+        course = current(attrs, self.instance, "course")
+        village = current(attrs, self.instance, "village")
+        if course is not None and village is not None and village.programme_id != course.programme_id:
+            raise serializers.ValidationError({"village": "belongs to another programme than the course."})
+        return super().validate(attrs)
+
+
+class CohortFilter(filters.FilterSet):
+    programme = filters.CharFilter(field_name="course__programme__slug")
+    village = filters.CharFilter(field_name="village__slug")
+    institution = filters.CharFilter(field_name="institution__slug")
+    level = filters.CharFilter(field_name="course__level")
+    trainer = filters.NumberFilter(field_name="trainers__id", distinct=True)
+
+    class Meta:
+        model = Cohort
+        fields = {"course": ["exact"], "starts_on": ["gte", "lte"]}
+
+
+class CohortViewSet(ScopedViewSet):
+    scope = Scope(visible=scoping.cohorts_visible_to, writable=scoping.programmes_managed_by, anchor="course.programme")
+    serializer_class = CohortSerializer
+    filterset_class = CohortFilter
+    lookup_field = "code"
+    search_fields = ["code", "course__title"]
+    ordering_fields = ["starts_on", "ends_on", "code", "capacity"]
+    list_select_related = ("course", "village", "institution")
+    list_prefetch_related = ("trainers",)
+
+
+# --- the records of a cohort (trainers of the cohort write them) -------------------------------
+
+
+class TrainingSessionSerializer(ModelSerializer):
+    cohort = CodeRelatedField(slug_field="code", queryset=Cohort.objects.all(), visible=scoping.cohorts_visible_to)
+
+    class Meta:
+        model = TrainingSession
+        fields = ["id", "cohort", "number", "title", "held_on", "duration_minutes"]
+        extra_kwargs = {"number": {"min_value": 1}, "duration_minutes": {"min_value": 1}}
+
+
+class TrainingSessionFilter(filters.FilterSet):
+    cohort = filters.CharFilter(field_name="cohort__code")
+
+    class Meta:
+        model = TrainingSession
+        fields = {"held_on": ["gte", "lte"]}
+
+
+class TrainingSessionViewSet(ScopedViewSet):
+    scope = Scope(visible=scoping.training_sessions_visible_to, writable=scoping.cohorts_writable_by, anchor="cohort")
+    serializer_class = TrainingSessionSerializer
+    filterset_class = TrainingSessionFilter
+    search_fields = ["title"]
+    ordering_fields = ["held_on", "number"]
+    list_select_related = ("cohort",)
+
+
+class EnrolmentSerializer(ModelSerializer):
+    """A person (id) enrolled in a cohort (code)."""
+
+    cohort = CodeRelatedField(slug_field="code", queryset=Cohort.objects.all(), visible=scoping.cohorts_visible_to)
+    person = IdRelatedField(queryset=Person.objects.all(), visible=scoping.persons_visible_to)
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+
+    class Meta:
+        model = Enrolment
+        fields = ["id", "cohort", "person", "person_name", "enrolled_on", "status", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class EnrolmentFilter(filters.FilterSet):
+    cohort = filters.CharFilter(field_name="cohort__code")
+    level = filters.CharFilter(field_name="cohort__course__level")
+
+    class Meta:
+        model = Enrolment
+        fields = {"status": ["exact"], "person": ["exact"], "enrolled_on": ["gte", "lte"]}
+
+
+class EnrolmentViewSet(ScopedViewSet):
+    scope = Scope(visible=scoping.enrolments_visible_to, writable=scoping.cohorts_writable_by, anchor="cohort")
+    serializer_class = EnrolmentSerializer
+    filterset_class = EnrolmentFilter
+    search_fields = ["person__given_name", "person__family_name"]
+    ordering_fields = ["enrolled_on", "status"]
+    list_select_related = ("cohort", "person")
+
+
+class AttendanceSerializer(ModelSerializer):
+    """Attendance of an enrolment (id) at a session (id) of the same cohort."""
+
+    session = IdRelatedField(queryset=TrainingSession.objects.all(), visible=scoping.training_sessions_visible_to)
+    enrolment = IdRelatedField(queryset=Enrolment.objects.all(), visible=scoping.enrolments_visible_to)
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["id", "session", "enrolment", "status", "recorded_by", "recorded_at"]
+        read_only_fields = ["recorded_at"]
+
+    def validate(self, attrs):
+        session = current(attrs, self.instance, "session")
+        enrolment = current(attrs, self.instance, "enrolment")
+        if session is not None and enrolment is not None and session.cohort_id != enrolment.cohort_id:
+            raise serializers.ValidationError({"session": "belongs to another cohort than the enrolment."})
+        return super().validate(attrs)
+
+
+class AttendanceFilter(filters.FilterSet):
+    cohort = filters.CharFilter(field_name="session__cohort__code")
+
+    class Meta:
+        model = Attendance
+        fields = ["status", "session", "enrolment"]
+
+
+class AttendanceViewSet(ScopedViewSet):
+    scope = Scope(visible=scoping.attendance_visible_to, writable=scoping.cohorts_writable_by, anchor="enrolment.cohort")
+    serializer_class = AttendanceSerializer
+    filterset_class = AttendanceFilter
+    ordering_fields = ["recorded_at", "status"]
+    list_select_related = ("session", "enrolment", "recorded_by")
+
+    def save_new(self, serializer):
+        serializer.save(recorded_by=self.request.user)
+
+    def save_changes(self, serializer):
+        serializer.save(recorded_by=self.request.user)
+
+
+class AssessmentResultSerializer(ModelSerializer):
+    """A graded assessment (score 0–100) of an enrolment (id), by an assessor (person id)."""
+
+    enrolment = IdRelatedField(queryset=Enrolment.objects.all(), visible=scoping.enrolments_visible_to)
+    assessor = IdRelatedField(
+        queryset=Person.objects.all(), visible=scoping.persons_visible_to, allow_null=True, required=False
+    )
+
+    class Meta:
+        model = AssessmentResult
+        fields = ["id", "enrolment", "name", "score", "assessed_on", "assessor"]
+        extra_kwargs = {"score": {"min_value": 0, "max_value": 100}}
+
+
+class AssessmentResultFilter(filters.FilterSet):
+    cohort = filters.CharFilter(field_name="enrolment__cohort__code")
+
+    class Meta:
+        model = AssessmentResult
+        fields = {"enrolment": ["exact"], "name": ["exact"], "score": ["gte", "lte"], "assessed_on": ["gte", "lte"]}
+
+
+class AssessmentResultViewSet(ScopedViewSet):
+    scope = Scope(
+        visible=scoping.assessment_results_visible_to, writable=scoping.cohorts_writable_by,
+        anchor="enrolment.cohort",
+    )
+    serializer_class = AssessmentResultSerializer
+    filterset_class = AssessmentResultFilter
+    search_fields = ["name"]
+    ordering_fields = ["assessed_on", "score"]
+    list_select_related = ("enrolment",)
+
+
+class CertificateSerializer(ModelSerializer):
+    """A certificate of an enrolment (id). ``code`` is generated when left out; a certificate is
+    never deleted, it is revoked (``revoked_at`` with a ``revocation_reason``, or the ``revoke``
+    action)."""
+
+    enrolment = IdRelatedField(queryset=Enrolment.objects.all(), visible=scoping.enrolments_visible_to)
+    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    is_revoked = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Certificate
+        fields = ["code", "enrolment", "issued_on", "issued_by", "revoked_at", "revocation_reason", "is_revoked"]
+        extra_kwargs = {"code": {"required": False, "min_length": 6}}
+
+    def validate(self, attrs):
+        if current(attrs, self.instance, "revoked_at") and not current(attrs, self.instance, "revocation_reason"):
+            raise serializers.ValidationError({"revocation_reason": "is required to revoke a certificate."})
+        enrolment = attrs.get("enrolment")
+        if enrolment is not None and enrolment.status == Enrolment.Status.WITHDRAWN:
+            raise serializers.ValidationError({"enrolment": "withdrew from the cohort and cannot be certified."})
+        if self.instance is None and "code" not in attrs:
+            attrs["code"] = new_certificate_code()
+        return super().validate(attrs)
+
+
+def new_certificate_code() -> str:
+    # 12 characters from a 32-letter alphabet without look-alikes: 60 bits, unguessable, easy to type.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+class RevocationSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class CertificateFilter(filters.FilterSet):
+    cohort = filters.CharFilter(field_name="enrolment__cohort__code")
+    is_revoked = filters.BooleanFilter(field_name="revoked_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = Certificate
+        fields = {"enrolment": ["exact"], "issued_on": ["gte", "lte"]}
+
+
+class CertificateViewSet(ScopedViewSet):
+    """Certificates: issued and revoked, never deleted (they are printed and verified by code)."""
+
+    scope = Scope(visible=scoping.certificates_visible_to, writable=scoping.cohorts_writable_by, anchor="enrolment.cohort")
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    serializer_class = CertificateSerializer
+    filterset_class = CertificateFilter
+    lookup_field = "code"
+    search_fields = ["code", "enrolment__person__family_name"]
+    ordering_fields = ["issued_on", "code"]
+    list_select_related = ("enrolment", "issued_by")
+
+    def save_new(self, serializer):
+        serializer.save(issued_by=self.request.user)
+
+    @extend_schema(request=RevocationSerializer, responses=CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, code=None):
+        """Revoke the certificate with a reason; revoking twice keeps the first date."""
+        certificate = self.get_object()
+        reason = RevocationSerializer(data=request.data)
+        reason.is_valid(raise_exception=True)
+        certificate.revocation_reason = reason.validated_data["reason"]
+        certificate.revoked_at = certificate.revoked_at or timezone.now()
+        certificate.save(update_fields=["revoked_at", "revocation_reason"])
+        return Response(CertificateSerializer(certificate, context=self.get_serializer_context()).data)

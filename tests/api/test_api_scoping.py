@@ -1,0 +1,237 @@
+"""Who sees and changes what through the API (rules in aldea.accounts.scoping)."""
+
+import pytest
+
+from aldea.accounts.models import Role
+from aldea.consulting.models import Engagement
+from aldea.enterprises.models import Product
+from tests import factories as f
+
+
+def _codes(client, url="/api/enterprises/"):
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    return {row["code"] for row in response.json()["results"]}
+
+
+def test_anonymous_requests_are_refused(world, api_client_for):
+    assert api_client_for(None).get("/api/enterprises/").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("manager", {"owned", "village-msme", "second-village-msme"}),
+        ("analyst", {"owned", "village-msme", "second-village-msme"}),
+        ("partner", {"owned", "village-msme"}),
+        ("trainer", {"owned", "village-msme"}),
+        ("consultant", {"owned", "village-msme"}),
+        ("msme_owner", {"owned"}),
+        ("outsider", {"other-msme"}),
+        ("staff", {"owned", "village-msme", "second-village-msme", "other-msme"}),
+    ],
+)
+def test_each_role_lists_exactly_the_msmes_in_its_scope(persona, expected, personas, api_client_for):
+    assert _codes(api_client_for(personas[persona])) == expected
+
+
+def test_consultant_never_lists_another_programmes_msmes(world, api_client_for):
+    codes = _codes(api_client_for(world.consultant))
+    assert "other-msme" not in codes
+
+
+def test_consultant_cannot_open_another_villages_msme(world, api_client_for):
+    client = api_client_for(world.consultant)
+    assert client.get("/api/enterprises/second-village-msme/").status_code == 404
+    assert client.get("/api/enterprises/other-msme/").status_code == 404
+
+
+def test_consultant_sees_an_msme_of_another_village_once_engaged_with_it(world, api_client_for):
+    f.EngagementFactory(enterprise=world.second_village_msme, consultant=world.consultant.person)
+    assert "second-village-msme" in _codes(api_client_for(world.consultant))
+
+
+def test_an_engagement_never_opens_another_programmes_msme_to_a_consultant(world, api_client_for):
+    f.EngagementFactory(enterprise=world.other_msme, consultant=world.consultant.person)
+    assert "other-msme" not in _codes(api_client_for(world.consultant))
+
+
+def test_partner_sees_every_village_its_organisation_serves(world, api_client_for):
+    f.VillagePartnerRoleFactory(village=world.second_village, organisation=world.host)
+    assert "second-village-msme" in _codes(api_client_for(world.partner))
+
+
+def test_partner_without_village_sees_the_whole_programme(world, api_client_for):
+    user = f.UserFactory()
+    f.MembershipFactory(person=f.PersonFactory(user=user), role=Role.PARTNER, programme=world.programme,
+                        organisation=world.host)
+    assert _codes(api_client_for(user)) == {"owned", "village-msme", "second-village-msme"}
+
+
+def test_inactive_memberships_give_no_access(world, api_client_for):
+    world.consultant.person.memberships.update(is_active=False)
+    assert _codes(api_client_for(world.consultant)) == set()
+
+
+def test_msme_owner_sees_only_their_own_msme_and_its_records(world, api_client_for):
+    own = f.ProductFactory(enterprise=world.owned_msme)
+    f.ProductFactory(enterprise=world.village_msme)
+    f.OutcomeRecordFactory(enterprise=world.owned_msme)
+    f.OutcomeRecordFactory(enterprise=world.village_msme)
+    client = api_client_for(world.msme_owner)
+
+    products = client.get("/api/products/").json()["results"]
+    outcomes = client.get("/api/outcome-records/").json()["results"]
+
+    assert [p["id"] for p in products] == [own.pk]
+    assert {o["enterprise"] for o in outcomes} == {"owned"}
+    assert client.get("/api/enterprises/village-msme/").status_code == 404
+
+
+def test_msme_owner_edits_their_own_products(world, api_client_for):
+    product = f.ProductFactory(enterprise=world.owned_msme, stock=1)
+    response = api_client_for(world.msme_owner).patch(f"/api/products/{product.pk}/", {"stock": 9}, format="json")
+    assert response.status_code == 200, response.content
+    product.refresh_from_db()
+    assert product.stock == 9
+
+
+def test_msme_owner_cannot_create_products_for_another_msme(world, api_client_for):
+    response = api_client_for(world.msme_owner).post(
+        "/api/products/", {"enterprise": "village-msme", "sku": "X", "title": "X", "price": "10"}, format="json"
+    )
+    assert response.status_code == 400  # the MSME is out of their scope: unknown to them
+    assert "enterprise" in response.json()
+    assert not Product.objects.filter(sku="X").exists()
+
+
+def test_msme_owner_cannot_write_outcomes(world, api_client_for):
+    response = api_client_for(world.msme_owner).post(
+        "/api/outcome-records/",
+        {"enterprise": "owned", "month": "2025-01-01", "total_sales": "10", "online_sales": "5"}, format="json",
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["analyst", "partner"])
+def test_read_only_roles_get_403_on_every_kind_of_write(persona, world, personas, api_client_for):
+    client = api_client_for(personas[persona])
+    product = f.ProductFactory(enterprise=world.village_msme)
+
+    assert client.post("/api/enterprises/", {"code": "x"}, format="json").status_code == 403
+    assert client.patch("/api/enterprises/village-msme/", {"employees": 3}, format="json").status_code == 403
+    assert client.delete(f"/api/products/{product.pk}/").status_code == 403
+    assert client.patch("/api/programmes/main/", {"name": "X"}, format="json").status_code == 403
+    assert Product.objects.filter(pk=product.pk).exists()
+
+
+def test_analyst_reads_the_whole_programme(world, api_client_for):
+    client = api_client_for(world.analyst)
+    assert client.get("/api/enterprises/second-village-msme/").status_code == 200
+    assert client.get("/api/programmes/main/").status_code == 200
+    assert client.get("/api/programmes/other/").status_code == 404
+
+
+def test_consultant_writes_engagements_for_msmes_in_scope_only(world, api_client_for):
+    client = api_client_for(world.consultant)
+    body = {"consultant": world.consultant.person.pk, "started_on": "2025-01-10"}
+
+    ok = client.post("/api/engagements/", {**body, "enterprise": "village-msme"}, format="json")
+    out_of_scope = client.post("/api/engagements/", {**body, "enterprise": "second-village-msme"}, format="json")
+
+    assert ok.status_code == 201, ok.content
+    assert out_of_scope.status_code == 400
+    assert Engagement.objects.filter(enterprise=world.village_msme).count() == 1
+    assert not Engagement.objects.filter(enterprise=world.second_village_msme).exists()
+
+
+def test_consultant_cannot_edit_the_msme_itself(world, api_client_for):
+    response = api_client_for(world.consultant).patch("/api/enterprises/village-msme/", {"employees": 9}, format="json")
+    assert response.status_code == 403
+
+
+def test_consultant_patching_another_programmes_record_gets_404(world, api_client_for):
+    engagement = f.EngagementFactory(enterprise=world.other_msme, consultant=world.outsider.person)
+    response = api_client_for(world.consultant).patch(
+        f"/api/engagements/{engagement.pk}/", {"stage": "listing"}, format="json"
+    )
+    assert response.status_code == 404
+
+
+def test_manager_cannot_move_an_msme_into_another_programme(world, api_client_for):
+    response = api_client_for(world.manager).patch(
+        "/api/enterprises/village-msme/", {"programme": "other", "village": "far-away"}, format="json"
+    )
+    assert response.status_code == 400
+    world.village_msme.refresh_from_db()
+    assert world.village_msme.programme == world.programme
+
+
+def test_trainer_writes_records_of_the_cohorts_they_train_only(world, api_client_for):
+    course = f.CourseFactory(programme=world.programme)
+    theirs = f.CohortFactory(course=course, village=world.village, trainers=[world.trainer.person])
+    others = f.CohortFactory(course=course, village=world.village)
+    client = api_client_for(world.trainer)
+
+    mine = client.post("/api/training-sessions/", {"cohort": theirs.code, "number": 1, "held_on": "2025-01-01"}, format="json")
+    not_mine = client.post("/api/training-sessions/", {"cohort": others.code, "number": 1, "held_on": "2025-01-01"}, format="json")
+
+    assert mine.status_code == 201, mine.content
+    assert not_mine.status_code == 403
+    assert not others.sessions.exists()
+
+
+def test_trainer_cannot_create_cohorts(world, api_client_for):
+    course = f.CourseFactory(programme=world.programme)
+    response = api_client_for(world.trainer).post(
+        "/api/cohorts/", {"code": "new", "course": course.pk, "starts_on": "2025-01-01", "ends_on": "2025-02-01"},
+        format="json",
+    )
+    assert response.status_code == 403
+
+
+def test_participants_see_their_own_enrolment_but_not_their_classmates(world, api_client_for):
+    cohort = f.CohortFactory(course=f.CourseFactory(programme=world.programme), village=world.village)
+    own = f.EnrolmentFactory(cohort=cohort, person=world.consultant.person)
+    f.EnrolmentFactory(cohort=cohort)
+
+    rows = api_client_for(world.consultant).get("/api/enrolments/").json()["results"]
+
+    assert [row["id"] for row in rows] == [own.pk]
+
+
+def test_contact_details_are_hidden_without_consent(world, api_client_for):
+    person = world.consultant.person
+    person.email = "ana@example.org"
+    person.save()
+
+    row = api_client_for(world.manager).get(f"/api/people/{person.pk}/").json()
+
+    assert row["email"] == ""
+
+
+def test_reference_data_is_read_only_for_non_staff(world, api_client_for):
+    client = api_client_for(world.manager)
+    assert client.get("/api/countries/").status_code == 200
+    assert client.post("/api/countries/", {"code": "AR", "name": "Argentina", "currency": "ARS"}, format="json").status_code == 403
+    assert client.delete("/api/countries/MX/").status_code == 403
+
+
+def test_organisations_are_visible_to_all_but_edited_by_their_programmes_managers(world, api_client_for):
+    stranger = f.OrganisationFactory(slug="stranger")
+    manager = api_client_for(world.manager)
+
+    assert api_client_for(world.consultant).get("/api/organisations/stranger/").status_code == 200
+    assert manager.patch("/api/organisations/host-university/", {"name": "UABJO"}, format="json").status_code == 200
+    assert manager.patch("/api/organisations/stranger/", {"name": "X"}, format="json").status_code == 403
+    stranger.refresh_from_db()
+    assert stranger.name != "X"
+
+
+def test_membership_foreign_keys_hide_out_of_scope_rows(world, api_client_for):
+    response = api_client_for(world.manager).post(
+        "/api/memberships/", {"person": world.consultant.person.pk, "role": "analyst", "programme": "other"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "programme" in response.json()

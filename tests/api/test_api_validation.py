@@ -1,0 +1,222 @@
+"""Bad input answers 400 naming the field and the reason, never 500; nothing is half-written."""
+
+import pytest
+
+from aldea.consulting.models import Engagement, StageChange
+from aldea.enterprises.models import Product
+from aldea.outcomes.models import OutcomeRecord
+from tests import factories as f
+
+
+@pytest.fixture
+def manager(world, api_client_for):
+    return api_client_for(world.manager)
+
+
+def _post(client, endpoint, body):
+    return client.post(f"/api/{endpoint}/", body, format="json")
+
+
+def test_ends_on_before_starts_on_is_refused(manager, world):
+    response = _post(manager, "agreements", {
+        "code": "a", "title": "A", "programme": "main", "parties": [], "starts_on": "2025-05-01", "ends_on": "2025-01-01",
+    })
+    assert response.status_code == 400
+    assert "ends_on" in response.json()
+
+
+def test_online_sales_above_total_sales_is_refused(manager, world):
+    response = _post(manager, "outcome-records", {
+        "enterprise": "village-msme", "month": "2025-01-01", "total_sales": "100", "online_sales": "150",
+    })
+    assert response.status_code == 400
+    assert "online_sales" in response.json()
+    assert not OutcomeRecord.objects.exists()
+
+
+def test_a_patch_that_breaks_online_within_total_is_refused(manager, world):
+    record = f.OutcomeRecordFactory(enterprise=world.village_msme, total_sales=100, online_sales=50)
+    response = manager.patch(f"/api/outcome-records/{record.pk}/", {"total_sales": "10"}, format="json")
+    assert response.status_code == 400
+    assert "online_sales" in response.json()
+
+
+def test_outcome_month_must_be_a_months_first_day(manager, world):
+    response = _post(manager, "outcome-records", {"enterprise": "village-msme", "month": "2025-01-15"})
+    assert response.status_code == 400
+    assert "month" in response.json()
+
+
+def test_unknown_foreign_key_code_is_refused(manager, world):
+    response = _post(manager, "products", {"enterprise": "no-such-msme", "sku": "1", "title": "T", "price": "5"})
+    assert response.status_code == 400
+    assert "enterprise" in response.json()
+
+
+@pytest.mark.parametrize("score", ["-1", "100.5", "abc"])
+def test_training_score_out_of_range_is_refused(score, world, api_client_for):
+    enrolment = f.EnrolmentFactory(cohort=f.CohortFactory(course=f.CourseFactory(programme=world.programme), village=world.village))
+    response = _post(api_client_for(world.manager), "assessment-results", {
+        "enrolment": enrolment.pk, "name": "Final", "score": score, "assessed_on": "2025-01-01",
+    })
+    assert response.status_code == 400
+    assert "score" in response.json()
+
+
+def test_duplicate_unique_key_is_400_not_an_integrity_error(manager, world):
+    f.ProductFactory(enterprise=world.village_msme, sku="TAP-1")
+    response = _post(manager, "products", {"enterprise": "village-msme", "sku": "TAP-1", "title": "T", "price": "5"})
+    assert response.status_code == 400
+    assert Product.objects.filter(sku="TAP-1").count() == 1
+
+
+def test_duplicate_code_is_400(manager, world):
+    response = _post(manager, "villages", {
+        "slug": "teotitlan", "name": "Dup", "programme": "main", "speciality": "x",
+        "municipality": f"MX-{world.village.municipality.code}",
+    })
+    assert response.status_code == 400
+    assert "slug" in response.json()
+
+
+def test_duplicate_listing_external_id_on_a_channel_is_400(manager, world):
+    channel = f.SalesChannelFactory(code="ml")
+    f.ListingFactory(product=f.ProductFactory(enterprise=world.village_msme), channel=channel, external_id="MLM-1")
+    other = f.ProductFactory(enterprise=world.village_msme)
+    response = _post(manager, "listings", {"product": other.pk, "channel": "ml", "external_id": "MLM-1"})
+    assert response.status_code == 400
+
+
+def test_live_listing_needs_a_live_date(manager, world):
+    product = f.ProductFactory(enterprise=world.village_msme)
+    response = _post(manager, "listings", {"product": product.pk, "channel": f.SalesChannelFactory().code, "status": "live"})
+    assert response.status_code == 400
+    assert "live_on" in response.json()
+
+
+def test_dropping_an_engagement_needs_a_reason_and_writes_nothing_without_one(world, api_client_for):
+    engagement = f.EngagementFactory(enterprise=world.village_msme, consultant=world.consultant.person)
+    client = api_client_for(world.consultant)
+
+    refused = client.patch(f"/api/engagements/{engagement.pk}/", {"stage": "dropped"}, format="json")
+    accepted = client.patch(
+        f"/api/engagements/{engagement.pk}/", {"stage": "dropped", "drop_reason": "Moved away"}, format="json"
+    )
+
+    assert refused.status_code == 400
+    assert "drop_reason" in refused.json()
+    assert accepted.status_code == 200
+    engagement.refresh_from_db()
+    assert engagement.stage == "dropped"
+    assert list(StageChange.objects.filter(engagement=engagement).values_list("to_stage", "reason")) == [
+        ("dropped", "Moved away")
+    ]
+
+
+def test_engagement_consultant_must_be_a_consultant_of_the_programme(manager, world):
+    response = _post(manager, "engagements", {
+        "enterprise": "village-msme", "consultant": world.analyst.person.pk, "started_on": "2025-01-01",
+    })
+    assert response.status_code == 400
+    assert "consultant" in response.json()
+    assert not Engagement.objects.exists()
+
+
+def test_participant_msme_needs_a_village(manager, world):
+    response = _post(manager, "enterprises", {
+        "code": "x", "name": "X", "programme": "main", "sector": "food",
+        "municipality": f"MX-{world.village.municipality.code}",
+    })
+    assert response.status_code == 400
+    assert "village" in response.json()
+
+
+def test_unknown_choice_and_malformed_values_are_400(manager, world):
+    response = _post(manager, "enterprises", {
+        "code": "bad code!", "name": "", "programme": "main", "village": "teotitlan", "sector": "mining",
+        "municipality": "nonsense", "employees": -3, "baseline_channels": ["carrier-pigeon"],
+    })
+    assert response.status_code == 400
+    assert {"code", "name", "sector", "municipality", "employees", "baseline_channels"} <= response.json().keys()
+
+
+def test_non_json_body_is_400(manager, world):
+    response = manager.post("/api/products/", "{not json", content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_gtin_must_be_digits(manager, world):
+    response = _post(manager, "products", {"enterprise": "village-msme", "sku": "1", "title": "T", "price": "5", "gtin": "12ab"})
+    assert response.status_code == 400
+    assert "gtin" in response.json()
+
+
+def test_price_must_be_positive(manager, world):
+    response = _post(manager, "products", {"enterprise": "village-msme", "sku": "1", "title": "T", "price": "0"})
+    assert response.status_code == 400
+    assert "price" in response.json()
+
+
+def test_assessment_with_a_bad_answer_is_refused_and_nothing_is_stored(world, api_client_for):
+    from tests.api.resources import _assessment_payload
+
+    payload = _assessment_payload(world)
+    payload["answers"]["sells-online"] = 9
+    response = _post(api_client_for(world.consultant), "assessments", payload)
+    assert response.status_code == 400
+    assert "sells-online" in response.json()["answers"]
+    assert not world.village_msme.assessments.exists()
+
+
+def test_assessment_is_scored_from_its_answers(world, api_client_for):
+    from tests.api.resources import _assessment_payload
+
+    response = _post(api_client_for(world.consultant), "assessments", _assessment_payload(world))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["score"] == "75.00"
+    assert body["level"] == "avanzado"
+    assert body["answers"] == {"sells-online": 4, "has-website": 2}
+
+
+def test_revoking_a_certificate_needs_a_reason(world, api_client_for):
+    cohort = f.CohortFactory(course=f.CourseFactory(programme=world.programme), village=world.village)
+    certificate = f.CertificateFactory(enrolment=f.EnrolmentFactory(cohort=cohort, status="completed"))
+    client = api_client_for(world.manager)
+
+    refused = client.patch(f"/api/certificates/{certificate.code}/", {"revoked_at": "2025-01-01T00:00:00Z"}, format="json")
+    revoked = client.post(f"/api/certificates/{certificate.code}/revoke/", {"reason": "Plagiarism"}, format="json")
+
+    assert refused.status_code == 400
+    assert "revocation_reason" in refused.json()
+    assert revoked.status_code == 200, revoked.content
+    certificate.refresh_from_db()
+    assert certificate.is_revoked and certificate.revocation_reason == "Plagiarism"
+
+
+def test_deleting_a_record_still_in_use_is_a_conflict_not_a_500(world, api_client_for):
+    response = api_client_for(world.staff).delete("/api/countries/MX/")
+    assert response.status_code == 409
+
+
+def test_membership_dates_and_partner_organisation_are_checked(manager, world):
+    response = _post(manager, "memberships", {
+        "person": world.consultant.person.pk, "role": "partner", "programme": "main",
+    })
+    assert response.status_code == 400
+    assert "organisation" in response.json()
+
+
+@pytest.mark.parametrize("field", ["orders", "units", "export_markets"])
+def test_a_number_too_large_for_the_database_is_400_and_writes_nothing(manager, world, field):
+    response = _post(manager, "outcome-records", {
+        "enterprise": "village-msme", "month": "2025-01-01", "total_sales": "10", "online_sales": "5", field: 10**20,
+    })
+    assert response.status_code == 400
+    assert not OutcomeRecord.objects.exists()
+
+
+def test_a_price_too_large_for_its_column_is_400(manager, world):
+    response = _post(manager, "products", {"enterprise": "village-msme", "sku": "BIG", "title": "T", "price": "1" * 20})
+    assert response.status_code == 400
+    assert not Product.objects.filter(sku="BIG").exists()
