@@ -3,8 +3,11 @@
     python benchmarks/detect.py --rows 1e6 1e7 1e8
 
 For each size it generates sales (about 300,000 sellers in 50,000 localities) as Parquet
-with DuckDB, then runs each method in its own process and prints wall time, peak
-resident memory and the ratios. The village rule is aliresearch-2014's; all three read
+with DuckDB (kept under ``--data`` and reused), then runs each method in its own process,
+``--repeat`` times interleaved (aldea, sql, pandas, aldea, ...), and prints the median wall
+time of the whole process, its CPU time (user + system), its peak resident memory and
+the ratios (wall and CPU) to the hand-written query. It
+ends with a check that the methods agree on shops, turnover and qualifying localities. The village rule is aliresearch-2014's; all three read
 the same Parquet files and write the per-locality result to Parquet.
 
 - ``aldea``: ``aldea detect`` (``aldea.analytics.cli.main_detect``) with default options:
@@ -19,7 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -126,15 +129,70 @@ def run_method(method: str, folder: Path, out: Path, limit: str) -> None:
         raise SystemExit(f"unknown method {method}")
 
 
-def measure(method: str, folder: Path, limit: str) -> dict:
+def measure(method: str, folder: Path, limit: str, keep: Path) -> dict:
+    """Run one method in a fresh process; wall time and peak RSS of that process.
+
+    The wall time is the whole process as a user would see it (interpreter start-up,
+    imports, the work, exit), measured by the parent; the peak resident memory comes
+    from ``wait4``'s rusage of that one child.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.parquet"
         cmd = [sys.executable, __file__, "--child", method, "--dir", str(folder),
                "--out", str(out), "--memory-limit", limit]
-        res = subprocess.run(cmd, capture_output=True, text=True)
-        if res.returncode != 0:
-            return {"method": method, "error": res.stderr.strip().splitlines()[-1:]}
-        return json.loads(res.stdout.strip().splitlines()[-1])
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stdout, stderr = proc.stdout.read(), proc.stderr.read()
+        proc.stdout.close()
+        proc.stderr.close()
+        if proc.returncode != 0:
+            return {"method": method, "error": stderr.strip().splitlines()[-1:]}
+        shutil.copy(out, keep)
+        inner = json.loads(stdout.strip().splitlines()[-1])
+        return {"method": method, "wall_s": wall, "work_s": inner["wall_s"],
+                "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}
+
+
+def check_agreement(folder: Path, methods) -> str:
+    """Do the methods find the same shops, turnover and qualifying localities?"""
+    import duckdb
+
+    cols = {"aldea": ("locality_code", "active_shops"), "sql": ("code", "shops"),
+            "pandas": ("locality_code", "shops")}
+    con = duckdb.connect()
+    parts = []
+    for m in methods:
+        f = folder / f"out-{m}.parquet"
+        if not f.exists():
+            continue
+        code, shops = cols[m]
+        parts.append(f"SELECT '{m}' AS m, {code} AS code, {shops}::BIGINT AS shops, "
+                     f"round(turnover_cny, 2) AS cny, qualifies FROM '{f}'")
+    if len(parts) < 2:
+        return "agreement: not checked"
+    con.execute("CREATE TABLE r AS " + " UNION ALL ".join(parts))
+    # aldea lists localities whose sellers sold only outside the window (0 shops); the
+    # others only list localities with sales in the window.
+    rows = con.execute("""
+        SELECT m, count(*) AS n, sum(shops) AS shops, round(sum(cny)) AS cny,
+               count(*) FILTER (WHERE qualifies) AS q
+        FROM r WHERE shops > 0 GROUP BY m ORDER BY m""").fetchall()
+    diff = con.execute("""
+        SELECT count(*) FROM (SELECT code, shops, cny, qualifies FROM r WHERE shops > 0 AND m = 'sql'
+                              EXCEPT SELECT code, shops, cny, qualifies FROM r WHERE shops > 0 AND m <> 'sql')
+    """).fetchone()[0] if any(r[0] == "sql" for r in rows) else None
+    text = "; ".join(f"{m}: {n} localities, {s} shops, RMB {c:,.0f}, {q} qualifying"
+                     for m, n, s, c, q in rows)
+    return f"agreement: {text}" + (f"; rows of sql not matched exactly: {diff}" if diff is not None else "")
+
+
+def median(values):
+    v = sorted(values)
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
 
 
 def main() -> None:
@@ -142,6 +200,8 @@ def main() -> None:
     p.add_argument("--rows", nargs="+", default=["1e6", "1e7"], help="sizes, e.g. 1e6 1e7 1e8")
     p.add_argument("--data", default=os.path.join(tempfile.gettempdir(), "aldea-bench"))
     p.add_argument("--methods", nargs="+", default=["aldea", "sql", "pandas"])
+    p.add_argument("--repeat", type=int, default=3,
+                   help="runs of each method, interleaved; the table shows medians (default 3)")
     p.add_argument("--pandas-max-rows", type=float, default=3e7,
                    help="skip pandas above this size (it needs the data in memory)")
     p.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit for both DuckDB runs")
@@ -153,34 +213,56 @@ def main() -> None:
         t0 = time.perf_counter()
         run_method(args.child, Path(args.dir), Path(args.out), args.memory_limit)
         wall = time.perf_counter() - t0
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB on Linux
-        print(json.dumps({"method": args.child, "wall_s": round(wall, 2), "peak_mib": round(peak)}))
+        print(json.dumps({"method": args.child, "wall_s": round(wall, 3)}))
         return
-    print(f"{'rows':>12} {'method':<8} {'wall s':>8} {'peak MiB':>9} {'vs sql':>7} {'pandas/x':>9}")
+    print(f"# {os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.1f}; "
+          f"{args.repeat} interleaved run(s) per method, medians", flush=True)
+    print(f"{'rows':>12} {'method':<8} {'wall s':>8} {'runs':>22} {'cpu s':>7} {'peak MiB':>9}"
+          f" {'vs sql':>7} {'pandas/x':>9} {'cpu vs sql':>10}")
     for size in args.rows:
         rows = int(float(size))
         folder = Path(args.data) / f"rows-{rows}"
         t0 = time.perf_counter()
         generate(folder, rows)
-        print(f"# generated {rows:,} rows in {folder} ({time.perf_counter() - t0:.1f}s)", flush=True)
-        results = {}
+        print(f"# {rows:,} rows in {folder} (generated or found in {time.perf_counter() - t0:.1f}s)",
+              flush=True)
+        methods = [m for m in args.methods if not (m == "pandas" and rows > args.pandas_max_rows)]
+        runs: dict[str, list[dict]] = {m: [] for m in methods}
+        errors = {}
+        for _ in range(args.repeat):
+            for m in methods:
+                if m in errors:
+                    continue
+                r = measure(m, folder, args.memory_limit, folder / f"out-{m}.parquet")
+                if "error" in r:
+                    errors[m] = r["error"]
+                else:
+                    runs[m].append(r)
+        wall = {m: median([r["wall_s"] for r in rs]) for m, rs in runs.items() if rs}
+        cpu = {m: median([r["cpu_s"] for r in rs]) for m, rs in runs.items() if rs}
         for m in args.methods:
-            if m == "pandas" and rows > args.pandas_max_rows:
+            if m not in methods:
                 print(f"{rows:>12,} {m:<8} skipped (> --pandas-max-rows)", flush=True)
                 continue
-            results[m] = r = measure(m, folder, args.memory_limit)
-            if "error" in r:
-                print(f"{rows:>12,} {m:<8} error: {r['error']}", flush=True)
+            if m in errors:
+                print(f"{rows:>12,} {m:<8} error: {errors[m]}", flush=True)
                 continue
-            sql = results.get("sql", {}).get("wall_s")
-            pdw = results.get("pandas", {}).get("wall_s")
-            print(f"{rows:>12,} {m:<8} {r['wall_s']:>8.2f} {r['peak_mib']:>9}"
-                  f" {r['wall_s'] / sql if sql else float('nan'):>7.2f}"
-                  f" {pdw / r['wall_s'] if pdw else float('nan'):>9.2f}", flush=True)
-        if {"aldea", "sql", "pandas"} <= set(results) and all("error" not in v for v in results.values()):
-            a, s, pd_ = (results[k]["wall_s"] for k in ("aldea", "sql", "pandas"))
-            print(f"# {rows:,}: aldea/sql = {a / s:.2f}x, pandas/aldea = {pd_ / a:.1f}x, "
-                  f"pandas/sql = {pd_ / s:.1f}x", flush=True)
+            rs = runs[m]
+            peak = max(r["peak_mib"] for r in rs)
+            each = " ".join(f"{r['wall_s']:.2f}" for r in rs)
+            vs_sql = wall[m] / wall["sql"] if "sql" in wall else float("nan")
+            pd_x = wall["pandas"] / wall[m] if "pandas" in wall else float("nan")
+            cpu_sql = cpu[m] / cpu["sql"] if "sql" in cpu else float("nan")
+            print(f"{rows:>12,} {m:<8} {wall[m]:>8.2f} {each:>22} {cpu[m]:>7.2f} {peak:>9.0f}"
+                  f" {vs_sql:>7.2f} {pd_x:>9.2f} {cpu_sql:>10.2f}", flush=True)
+        if {"aldea", "sql"} <= set(wall):
+            line = f"# {rows:,}: aldea/sql = {wall['aldea'] / wall['sql']:.2f}x"
+            if "pandas" in wall:
+                line += (f", pandas/aldea = {wall['pandas'] / wall['aldea']:.1f}x, "
+                         f"pandas/sql = {wall['pandas'] / wall['sql']:.1f}x")
+            print(line, flush=True)
+        print("# " + check_agreement(folder, methods), flush=True)
+        print(f"# load average now {os.getloadavg()[0]:.1f}", flush=True)
 
 
 if __name__ == "__main__":

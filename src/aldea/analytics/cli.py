@@ -32,20 +32,31 @@ class Progress:
         self.last = now
 
 
-def _write(table, path: str) -> int:
-    """Write an Ibis table to CSV or Parquet (by extension); return the row count."""
+def _write(table, path: str) -> None:
+    """Write an Ibis table to one CSV or Parquet file (by extension).
+
+    On DuckDB the engine writes the file itself (``COPY``), so rows never pass through
+    Python; other engines (Spark writes directories) go through Arrow.
+    """
+    p = Path(path)
+    if p.parent and not p.parent.exists():
+        p.parent.mkdir(parents=True, exist_ok=True)
+    parquet = p.suffix.lower() in (".parquet", ".pq")
+    con = table._find_backend()
+    if con.name == "duckdb":
+        if parquet:
+            con.to_parquet(table, p)
+        else:
+            con.to_csv(table, p, header=True)
+        return
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
     arrow = table.to_pyarrow()
-    p = Path(path)
-    if p.parent and not p.parent.exists():
-        p.parent.mkdir(parents=True, exist_ok=True)
-    if p.suffix.lower() in (".parquet", ".pq"):
+    if parquet:
         pq.write_table(arrow, p)
     else:
         pacsv.write_csv(arrow, p)
-    return arrow.num_rows
 
 
 def _detect_parser() -> argparse.ArgumentParser:
@@ -75,13 +86,15 @@ def main_detect(argv: list[str]) -> int:
     args = _detect_parser().parse_args(argv)
     progress = Progress(not args.quiet)
     from . import connect, detect
-    from .detect import DuplicateKeyError, MissingColumnsError
+    from .detect import DuplicateKeyError, MissingColumnsError, _fetch
     from .engines import EngineError
     from .profiles import ProfileError
 
     try:
         progress(f"connecting to {args.engine}")
         con = connect(args.engine)
+        if args.quiet and con.name == "duckdb":
+            con.raw_sql("SET enable_progress_bar = false")
         progress("reading inputs and checking columns")
         result = detect(
             args.sales, args.localities, args.sellers, profile=args.profile,
@@ -92,14 +105,22 @@ def main_detect(argv: list[str]) -> int:
                  "aggregating sales per seller")
         summary = result.summary()
         progress(f"writing {args.out}")
-        summary["localities"] = _write(result.localities, args.out)
-        summary["qualifying"] = int(result.localities.qualifies.sum().execute() or 0)
+        _write(result.localities, args.out)
+        loc = result.localities
+        n = loc.aggregate(n=loc.count(), q=loc.qualifies.cast("int64").sum())
+        if args.parents_out:
+            n = n.cross_join(result.parents.aggregate(p=result.parents.count()))
+        figures = _fetch(n)[0]
+        summary["localities"], summary["qualifying"] = figures["n"], int(figures["q"] or 0)
         if args.parents_out:
             progress(f"writing {args.parents_out}")
-            summary["parents"] = _write(result.parents, args.parents_out)
+            summary["parents"] = figures["p"]
+            _write(result.parents, args.parents_out)
         if args.rejects:
             progress(f"writing {args.rejects}")
-            _write(result.rejects, args.rejects)
+            # With nothing rejected there is no need to rescan the sales for lines.
+            rejects = result.rejects if summary["rejected"] else result.rejects.limit(0)
+            _write(rejects, args.rejects)
         progress("done")
     except (MissingColumnsError, DuplicateKeyError, ProfileError, EngineError,
             FileNotFoundError, ValueError) as exc:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import ibis
@@ -122,6 +124,28 @@ def _date(col: ir.Column):
     return _text(col).try_cast("date")
 
 
+def _fetch(t) -> list[dict]:
+    """The rows of a small Ibis table (or scalar) as dicts.
+
+    On DuckDB the result is taken as Arrow from the engine's relation rather than through
+    ``to_pyarrow``/``execute``, which load Ibis's pandas converters: importing pandas
+    costs more than the queries themselves on small inputs.
+    """
+    if not isinstance(t, ir.Table):
+        t = t.name("value").as_table()
+    con = ibis.get_backend(t)
+    relation = getattr(con, "_to_duckdb_relation", None)  # DuckDB: Arrow straight from the engine
+    if con.name == "duckdb" and relation is not None:
+        return relation(t).to_arrow_table().to_pylist()
+    return t.to_pyarrow().to_pylist()
+
+
+def _arrow_memtable(columns: dict, types: dict) -> ir.Table:
+    import pyarrow as pa
+
+    return ibis.memtable(pa.table({k: pa.array(v, type=types[k]) for k, v in columns.items()}))
+
+
 def months_before(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` calendar months earlier (clamped to the month's end)."""
     y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
@@ -141,16 +165,21 @@ class DetectionResult:
 
     localities: ir.Table
     parents: ir.Table
-    rejects: ir.Table
     counts: ir.Table
     window_start: dt.date
     window_end: dt.date
     profile: Profile
     notes: list[str] = field(default_factory=list)
+    _rejects: Callable[[], ir.Table] | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def rejects(self) -> ir.Table:
+        """Rejected lines; built on first use (it is a row-level query of its own)."""
+        return self._rejects()
 
     def summary(self) -> dict:
         """Rows read, used and rejected by reason (runs one small query)."""
-        df = self.counts.to_pyarrow().to_pylist()
+        df = _fetch(self.counts)
         rejected = {r["reason"]: int(r["n"]) for r in df if r["reason"] is not None}
         used = sum(int(r["n"]) for r in df if r["reason"] is None)
         in_window = sum(int(r["n_window"] or 0) for r in df if r["reason"] is None)
@@ -190,8 +219,10 @@ def detect(
     units of the sales currency (``turnover``) and RMB (``turnover_cny``) per year of
     window.
 
-    With ``materialize`` the per-seller aggregate is computed once and cached in the
-    engine, so that the localities, parents and counts do not each rescan the sales.
+    With ``materialize`` the per-seller aggregate and the per-locality output are
+    computed once and cached in the engine, so that the localities, parents and counts
+    do not each rescan the sales (the sales are read in one pass either way; see
+    ``_seller_aggregate``).
 
     Example::
 
@@ -225,42 +256,31 @@ def detect(
 
     locs = _prepare_localities(loc_t, prof)
     sel = _prepare_sellers(sel_t) if sel_t is not None else None
-    _check_unique(locs, "_lcode", "localities", "code")
-    if sel is not None:
-        _check_unique(sel, "_s_seller", "sellers", "seller_id")
-
-    annotated = _annotate(sales_t, sel, locs, rate_map)
+    _check_unique([(locs, "_lcode", "localities", "code")]
+                  + ([(sel, "_s_seller", "sellers", "seller_id")] if sel is not None else []))
 
     if window_end is None:
         # The last parseable date of any row: a cheap scan of one column, no joins.
-        last = _date(sales_t.date).max().to_pyarrow().as_py()
+        last = _fetch(_date(sales_t.date).max())[0]["value"]
         window_end = last or dt.date.today()
         notes.append(f"window ends at the last sale date, {window_end.isoformat()}")
     elif isinstance(window_end, str):
         window_end = dt.date.fromisoformat(window_end)
     window_start = months_before(window_end, window_months)
-    in_window = (annotated._date > ibis.literal(window_start)) & (
-        annotated._date <= ibis.literal(window_end)
-    )
 
-    seller_agg = annotated.group_by(
-        reason=annotated._reason,
-        _loc=annotated._loc,
-        _seller=annotated._seller,
-        _cat=annotated._cat,
-        _cur=annotated._cur,
-    ).aggregate(
-        n=annotated.count(),
-        n_window=annotated.count(where=in_window),
-        amount_w=annotated._amount.sum(where=in_window),
-        cny_w=(annotated._amount * annotated._factor).sum(where=in_window),
-    )
+    seller_agg = _seller_aggregate(sales_t, sel, locs, rate_map, window_start, window_end)
     if materialize:
         seller_agg = seller_agg.cache()
 
-    counts = seller_agg.group_by("reason").aggregate(
-        n=seller_agg.n.sum(), n_window=seller_agg.n_window.sum()
-    )
+    counts = seller_agg.select("reason", "n", "n_window")
+    if "order_id" in sales_t.columns:
+        repeats = seller_agg.filter(seller_agg.n_dup > 0)
+        counts = counts.union(repeats.select(
+            reason=ibis.coalesce(repeats.reason, "duplicate_line"),
+            n=repeats.n_dup,
+            n_window=ibis.literal(0, "int64"),
+        ))
+    counts = counts.group_by("reason").aggregate(n=counts.n.sum(), n_window=counts.n_window.sum())
     used = seller_agg.filter(seller_agg.reason.isnull())
     out = _localities_output(used, locs, prof)
     if prof.cluster_distance_km and {"lat", "lon"} <= set(loc_t.columns):
@@ -268,8 +288,13 @@ def detect(
     else:
         out = out.mutate(cluster_id=ibis.null("int64"))
     out = out.select(*LOCALITY_OUTPUT)
+    if materialize:
+        out = out.cache()
     parents = _parents_output(out, prof)
-    rejects = _rejects_output(annotated, sales_t)
+
+    def rejects() -> ir.Table:
+        return _rejects_output(_annotate(sales_t, sel, locs, rate_map), sales_t)
+
     if any(c.metric == "shop_share" for b in prof.village for c in b.conditions) or any(
         c.metric == "shop_lq" for b in prof.village for c in b.conditions
     ):
@@ -277,7 +302,7 @@ def detect(
             "where households are missing they are estimated as population / "
             f"{prof.household_size} (households_estimated = true)"
         )
-    return DetectionResult(out, parents, rejects, counts, window_start, window_end, prof, notes)
+    return DetectionResult(out, parents, counts, window_start, window_end, prof, notes, rejects)
 
 
 def _prepare_localities(loc: ir.Table, prof: Profile) -> ir.Table:
@@ -312,31 +337,52 @@ def _prepare_sellers(sel: ir.Table) -> ir.Table:
     )
 
 
-def _check_unique(t: ir.Table, key: str, what: str, column: str) -> None:
-    dup = t.group_by(key).aggregate(n=t.count()).filter(lambda x: x.n > 1).limit(5)
-    rows = dup.to_pyarrow().to_pylist()
-    if rows:
-        codes = ", ".join(repr(r[key]) for r in rows)
-        raise DuplicateKeyError(f"{what}: {column} must be unique; repeated: {codes}")
+def _check_unique(checks) -> None:
+    """Raise DuplicateKeyError if a key repeats; all checks run as one query."""
+    parts = []
+    for i, (t, key, _, _) in enumerate(checks):
+        dup = t.group_by(_key=t[key]).aggregate(n=t.count()).filter(lambda x: x.n > 1).limit(5)
+        parts.append(dup.select("_key", _check=ibis.literal(i)))
+    q = parts[0]
+    for part in parts[1:]:
+        q = q.union(part)
+    rows = _fetch(q)
+    for i, (_, _, what, column) in enumerate(checks):
+        codes = sorted(r["_key"] for r in rows if r["_check"] == i)
+        if codes:
+            raise DuplicateKeyError(
+                f"{what}: {column} must be unique; repeated: {', '.join(map(repr, codes))}"
+            )
 
 
-def _annotate(sales: ir.Table, sel, locs: ir.Table, rate_map: dict) -> ir.Table:
-    """Sales with parsed values, locality, factor and the reject reason of each row."""
+#: Row-level reject codes (the first four reasons); 0 means the row's own fields are fine.
+_ROW_CODES = {1: "amount_missing", 2: "amount_not_numeric", 3: "amount_not_positive", 4: "date_unparsable"}
+
+
+def _row_code(sales: ir.Table):
+    """(amount, date, code) of each sales row: the first row-level reason that applies."""
     amount, a_missing, a_bad = _number(sales.amount)
-    base = sales.mutate(
-        _amount=amount,
-        _a_missing=a_missing,
-        _a_bad=a_bad,
-        _date=_date(sales.date),
-        _cur=_text(sales.currency).upper(),
-        _seller=_text(sales.seller_id),
-        _sale_loc=_text(sales.locality_code) if "locality_code" in sales.columns else ibis.null("string"),
-        _sale_cat=_text(sales.category) if "category" in sales.columns else ibis.null("string"),
-    )
-    rates_t = ibis.memtable(
-        {"_rate_cur": list(rate_map), "_factor": [float(v) for v in rate_map.values()]}
-    )
-    x = base.left_join(rates_t, base._cur == rates_t._rate_cur)
+    date = _date(sales.date)
+    code = ibis.cases(
+        (a_missing, 1), (a_bad, 2), (amount <= 0, 3), (date.isnull(), 4), else_=0
+    ).cast("int8")
+    return amount, date, code
+
+
+def _resolve(x: ir.Table, sel, locs: ir.Table, rate_map: dict) -> ir.Table:
+    """Join the factor, the seller's locality and category and the locality check.
+
+    ``x`` has ``_seller``, ``_cur``, ``_sale_loc``, ``_sale_cat`` and ``_code``; the result
+    adds ``_factor``, ``_loc``, ``_cat`` and ``_reason``. The same joins serve the
+    per-seller aggregate (a few rows per seller) and the row-level reject listing.
+    """
+    # The rate table is small: a CASE on the currency code instead of a join (and no
+    # in-memory table to ship to the engine).
+    factor = ibis.cases(
+        *[(x._cur == cur, ibis.literal(float(v), "float64")) for cur, v in rate_map.items()],
+        else_=ibis.null("float64"),
+    ) if rate_map else ibis.null("float64")
+    x = x.mutate(_factor=factor)
     if sel is not None:
         x = x.left_join(sel, x._seller == sel._s_seller)
         loc_expr = ibis.coalesce(x._sale_loc, x._s_loc)
@@ -348,27 +394,90 @@ def _annotate(sales: ir.Table, sel, locs: ir.Table, rate_map: dict) -> ir.Table:
     lk = locs.select("_lcode", "_l_known")
     x = x.left_join(lk, x._loc == lk._lcode)
     reason = ibis.cases(
-        (x._a_missing, "amount_missing"),
-        (x._a_bad, "amount_not_numeric"),
-        (x._amount <= 0, "amount_not_positive"),
-        (x._date.isnull(), "date_unparsable"),
+        *[(x._code == k, v) for k, v in _ROW_CODES.items()],
         (x._factor.isnull(), "currency_no_rate"),
         (x._seller_unknown, "unknown_seller"),
         (x._l_known.isnull(), "unknown_locality"),
+        (x._code == 5, "duplicate_line"),
         else_=ibis.null("string"),
     )
-    x = x.mutate(_reason=reason)
+    return x.mutate(_reason=reason)
+
+
+def _keys(t: ir.Table, names) -> dict:
+    return {c: t[c] for c in names if c in t.columns}
+
+
+def _seller_aggregate(sales: ir.Table, sel, locs: ir.Table, rate_map: dict,
+                      window_start: dt.date, window_end: dt.date) -> ir.Table:
+    """One pass over the sales: rows and window sums per seller, currency and row code.
+
+    Sales are grouped on their raw fields first (seller, currency and, when present,
+    locality and category) plus the row-level reject code; the joins that decide the
+    other reasons (currency without a rate, unknown seller or locality) then run on a
+    few rows per seller instead of on every sale. Duplicate order lines (when there is
+    an ``order_id``) are found by a first grouping on all contract fields: each group
+    is one line and ``_n - 1`` repeats of it.
+    """
+    raw = [c for c in (*SALES_COLUMNS[0], *SALES_COLUMNS[1]) if c in sales.columns]
+    # Only the contract columns: the line number (a window over the whole input for CSV)
+    # is left to the rejects listing, and Parquet columns not named are never read.
+    sales = sales.select(*raw)
+    if "order_id" in sales.columns:
+        lines = sales.group_by(_keys(sales, raw)).aggregate(_n=sales.count())
+        dup = lines._n - 1
+    else:
+        lines, dup = sales, None
+    amount, date, code = _row_code(lines)
+    in_window = (date > ibis.literal(window_start)) & (date <= ibis.literal(window_end))
+    group = _keys(lines, ("seller_id", "currency", "locality_code", "category"))
+    aggs = {
+        "n": lines.count(),
+        "n_window": lines.count(where=in_window),
+        "amount_w": amount.sum(where=in_window),
+    }
+    if dup is not None:
+        aggs["n_dup"] = dup.sum()
+    g = lines.group_by(_code=code, **group).aggregate(**aggs)
+    g = g.mutate(
+        _seller=_text(g.seller_id),
+        _cur=_text(g.currency).upper(),
+        _sale_loc=_text(g.locality_code) if "locality_code" in g.columns else ibis.null("string"),
+        _sale_cat=_text(g.category) if "category" in g.columns else ibis.null("string"),
+    )
+    x = _resolve(g, sel, locs, rate_map)
+    return x.select(
+        reason=x._reason,
+        _loc=x._loc,
+        _seller=x._seller,
+        _cat=x._cat,
+        _cur=x._cur,
+        n=x.n,
+        n_window=x.n_window,
+        amount_w=x.amount_w,
+        cny_w=x.amount_w * x._factor,
+        # Repeats of a line take the line's reason, or duplicate_line when it is used.
+        n_dup=x.n_dup.cast("int64") if dup is not None else ibis.literal(0, "int64"),
+    )
+
+
+def _annotate(sales: ir.Table, sel, locs: ir.Table, rate_map: dict) -> ir.Table:
+    """Sales rows with the reject reason of each (for the rejects listing)."""
+    _, _, code = _row_code(sales)
+    base = sales.mutate(
+        _code=code,
+        _cur=_text(sales.currency).upper(),
+        _seller=_text(sales.seller_id),
+        _sale_loc=_text(sales.locality_code) if "locality_code" in sales.columns else ibis.null("string"),
+        _sale_cat=_text(sales.category) if "category" in sales.columns else ibis.null("string"),
+    )
     if "order_id" in sales.columns:
         # Identical contract fields within one order: a line sent twice. The earliest
         # line is kept; the window's ORDER BY makes which one that is deterministic.
         keys = [c for c in (*SALES_COLUMNS[0], *SALES_COLUMNS[1]) if c in sales.columns]
-        occurrence = ibis.row_number().over(group_by=[x[c] for c in keys], order_by=x._line)
-        x = x.mutate(
-            _reason=ibis.ifelse(
-                x._reason.isnull() & (occurrence > 0), "duplicate_line", x._reason
-            )
-        )
-    return x
+        occurrence = ibis.row_number().over(group_by=[base[c] for c in keys], order_by=base._line)
+        base = base.mutate(_code=ibis.ifelse((base._code == 0) & (occurrence > 0), 5, base._code).cast("int8"))
+    return _resolve(base, sel, locs, rate_map)
 
 
 def _rejects_output(annotated: ir.Table, sales: ir.Table) -> ir.Table:
@@ -441,13 +550,22 @@ def _rule_columns(t: ir.Table, branches, metrics: dict):
 
 def _localities_output(used: ir.Table, locs: ir.Table, prof: Profile) -> ir.Table:
     active = used.n_window > 0
-    per_loc = used.group_by(_loc=used._loc).aggregate(
-        active_shops=used._seller.nunique(where=active),
-        n_currencies=used._cur.nunique(where=active),
+    # Shops are counted on the distinct (locality, seller) pairs of active rows rather
+    # than with COUNT(DISTINCT); the currency is single when the smallest and largest
+    # currency of the active rows agree.
+    pairs = used.filter(active).select("_loc", "_seller").distinct()
+    shops = pairs.group_by(_sloc=pairs._loc).aggregate(active_shops=pairs.count())
+    money = used.group_by(_loc=used._loc).aggregate(
         min_currency=used._cur.min(where=active),
+        max_currency=used._cur.max(where=active),
         any_currency=used._cur.min(),
         turnover_local=used.amount_w.sum(),
         turnover_cny=used.cny_w.sum(),
+    )
+    per_loc = money.left_join(shops, money._loc == shops._sloc)
+    per_loc = per_loc.select(
+        "_loc", "min_currency", "max_currency", "any_currency", "turnover_local", "turnover_cny",
+        active_shops=ibis.coalesce(per_loc.active_shops, 0),
     )
     # Top category by turnover in RMB within the window; ties go to the first name.
     cats = used.filter(active & used._cat.notnull())
@@ -478,7 +596,8 @@ def _localities_output(used: ir.Table, locs: ir.Table, prof: Profile) -> ir.Tabl
     shop_share = ibis.ifelse(j._hh > 0, j.active_shops / j._hh, ibis.null("float64"))
     ref_rate = ibis.ifelse(j._ref_hh > 0, j._ref_shops / j._ref_hh, ibis.null("float64"))
     shop_lq = ibis.ifelse(ref_rate > 0, shop_share / ref_rate, ibis.null("float64"))
-    single = j.n_currencies == 1
+    single = j.min_currency.notnull() & (j.min_currency == j.max_currency)
+    mixed = j.min_currency.notnull() & (j.min_currency != j.max_currency)
     out = j.select(
         locality_code=j._loc,
         name=j._lname,
@@ -490,9 +609,7 @@ def _localities_output(used: ir.Table, locs: ir.Table, prof: Profile) -> ir.Tabl
         shop_share=shop_share,
         shop_lq=shop_lq,
         turnover=ibis.ifelse(single, j.turnover_local, ibis.null("float64")),
-        currency=ibis.cases(
-            (j.n_currencies > 1, "MIXED"), (single, j.min_currency), else_=j.any_currency
-        ),
+        currency=ibis.cases((mixed, "MIXED"), (single, j.min_currency), else_=j.any_currency),
         turnover_cny=ibis.coalesce(j.turnover_cny, 0.0),
         top_category=j.top_category,
         top_category_share=ibis.ifelse(
@@ -541,11 +658,12 @@ def _with_clusters(out: ir.Table, locs: ir.Table, prof: Profile) -> ir.Table:
         locs.select("_lcode", "_lat", "_lon"), out.locality_code == locs._lcode
     )
     q = q.filter(q._lat.notnull() & q._lon.notnull()).select("locality_code", "_lat", "_lon")
-    rows = sorted(q.to_pyarrow().to_pylist(), key=lambda r: r["locality_code"])
+    rows = sorted(_fetch(q), key=lambda r: r["locality_code"])
     ids = _cluster_ids(rows, prof.cluster_distance_km, prof.cluster_min_size)
     if not ids:
         return out.mutate(cluster_id=ibis.null("int64"))
-    m = ibis.memtable({"_ccode": list(ids), "cluster_id": [int(v) for v in ids.values()]})
+    m = _arrow_memtable({"_ccode": list(ids), "cluster_id": [int(v) for v in ids.values()]},
+                        {"_ccode": "string", "cluster_id": "int64"})
     j = out.left_join(m, out.locality_code == m._ccode)
     return j.drop("_ccode")
 
