@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install lint bench clean messages screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,3 +26,8 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var
+
+# Refresh the translation catalogues from the code, then compile them (needs GNU gettext).
+messages: $(STAMP)
+	cd src/aldea && ../../$(BIN)/aldea makemessages -l es_MX -l pt_BR -l en --ignore="analytics/*" --no-obsolete
+	cd src/aldea && ../../$(BIN)/aldea compilemessages

@@ -81,3 +81,9 @@ def client_for(user) -> APIClient:
 def api_client_for(db):
     """``api_client_for(user)`` → an APIClient signed in as the user (``None``: anonymous)."""
     return client_for
+
+
+@pytest.fixture(autouse=True)
+def english_interface(settings):
+    """Page tests read English text; tests of the Spanish default and Portuguese set the language."""
+    settings.LANGUAGE_CODE = "en"

@@ -33,20 +33,17 @@ def record_attendance(*, session: TrainingSession, enrolment: Enrolment, status:
     return attendance
 
 
-def certification_gaps(enrolment: Enrolment) -> list[str]:
-    """What an enrolment still lacks to be certified; empty when it may be."""
-    course = enrolment.cohort.course
+def gaps_from_counts(*, enrolment: Enrolment, course, sessions: int, attended: int, average) -> list[str]:
+    """The certification rules applied to counts; pages that list many people read the counts
+    in bulk and call this, so rules and wording live here only."""
     gaps = []
     if enrolment.status == Enrolment.Status.WITHDRAWN:
         gaps.append(_("withdrew from the cohort"))
-    sessions = enrolment.cohort.sessions.count()
-    attended = enrolment.attendance.filter(status=Attendance.Status.PRESENT).count()
     if sessions and attended / sessions < float(course.min_attendance):
         gaps.append(
             _("attended %(attended)s of %(sessions)s sessions (needs %(share)s%%)")
             % {"attended": attended, "sessions": sessions, "share": round(float(course.min_attendance) * 100)}
         )
-    average = enrolment.assessment_results.aggregate(avg=Avg("score"))["avg"]
     if average is None:
         gaps.append(_("has no assessment result"))
     elif average < course.passing_score:
@@ -55,6 +52,17 @@ def certification_gaps(enrolment: Enrolment) -> list[str]:
             % {"score": average, "passing": course.passing_score}
         )
     return gaps
+
+
+def certification_gaps(enrolment: Enrolment) -> list[str]:
+    """What an enrolment still lacks to be certified; empty when it may be."""
+    return gaps_from_counts(
+        enrolment=enrolment,
+        course=enrolment.cohort.course,
+        sessions=enrolment.cohort.sessions.count(),
+        attended=enrolment.attendance.filter(status=Attendance.Status.PRESENT).count(),
+        average=enrolment.assessment_results.aggregate(avg=Avg("score"))["avg"],
+    )
 
 
 @transaction.atomic

@@ -21,7 +21,9 @@ def chart(element_id: str, figure_json: str, label: str = ""):
     return format_html(
         '<div id="{id}" class="chart" role="img" aria-label="{label}"></div>'
         '<script>(function(){{var f={fig};'
-        'Plotly.newPlot("{id}", f.data, f.layout, {{responsive: true, displaylogo: false}});}})();</script>',
+        'Plotly.newPlot("{id}", f.data, f.layout, {{responsive: true, displaylogo: false}});'
+        # Charts in auto-fit grids are measured before the grid settles: size them again on load.
+        'window.addEventListener("load", function(){{Plotly.Plots.resize("{id}");}});}})();</script>',
         id=element_id,
         label=label,
         fig=mark_safe(figure_json),

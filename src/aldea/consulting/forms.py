@@ -1,0 +1,91 @@
+from django import forms
+from django.core.validators import MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aldea.consulting.models import ActionItem, Meeting, Stage
+
+
+class BoardFilterForm(forms.Form):
+    village = forms.ModelChoiceField(label=_("Village"), queryset=None, required=False, to_field_name="slug",
+                                     empty_label=_("All villages"))
+    consultant = forms.ModelChoiceField(label=_("Consultant"), queryset=None, required=False,
+                                        empty_label=_("All consultants"))
+
+    def __init__(self, *args, villages, consultants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["consultant"].queryset = consultants
+
+    def apply(self, engagements):
+        """The engagements narrowed to the chosen village and consultant (invalid choices ignored)."""
+        if not self.is_valid():
+            return engagements
+        if self.cleaned_data.get("village"):
+            engagements = engagements.filter(enterprise__village=self.cleaned_data["village"])
+        if self.cleaned_data.get("consultant"):
+            engagements = engagements.filter(consultant=self.cleaned_data["consultant"])
+        return engagements
+
+    def query_string(self) -> str:
+        """The active filters as a query string for links and hidden fields."""
+        if not self.is_valid():
+            return ""
+        parts = []
+        if self.cleaned_data.get("village"):
+            parts.append(f"village={self.cleaned_data['village'].slug}")
+        if self.cleaned_data.get("consultant"):
+            parts.append(f"consultant={self.cleaned_data['consultant'].pk}")
+        return "&".join(parts)
+
+
+class MoveForm(forms.Form):
+    to_stage = forms.ChoiceField(label=_("Move to"), choices=Stage.choices)
+    reason = forms.CharField(
+        label=_("Reason (needed to drop)"), required=False, max_length=2000,
+        widget=forms.TextInput(),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("to_stage") == Stage.DROPPED and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the MSME dropped out."))
+        return cleaned
+
+
+class NotInFutureMixin:
+    date_field = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get(self.date_field)
+        if value and value > timezone.localdate():
+            self.add_error(self.date_field, _("The date cannot be in the future."))
+        return cleaned
+
+
+class MeetingForm(NotInFutureMixin, forms.ModelForm):
+    date_field = "held_on"
+
+    class Meta:
+        model = Meeting
+        fields = ["held_on", "mode", "duration_minutes", "notes"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duration_minutes"].validators.append(MinValueValidator(1))
+        self.fields["duration_minutes"].widget.attrs["min"] = 1
+        if not self.is_bound:
+            self.initial.setdefault("held_on", timezone.localdate())
+
+
+class ActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["title", "due_on"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class ActionDoneForm(forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)

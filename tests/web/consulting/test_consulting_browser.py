@@ -1,0 +1,35 @@
+"""In a real browser: a consultant moves an engagement to "listing" and fills a diagnostic."""
+
+from aldea.consulting.models import StageChange
+from aldea.diagnostics.models import Assessment
+from tests.web.training.conftest import browser_page, htmx_is_served  # noqa: F401  (fixture)
+
+
+def test_consultant_moves_a_card_and_fills_a_diagnostic(browser_page, world, engagement):  # noqa: F811
+    page = browser_page(world.consultant, width=1280)
+    page.goto(f"{page.base}/consultancy/")
+    url_before = page.url
+    card = page.locator(f"#engagement-{engagement.pk}")
+    card.locator("summary").click()
+    card.get_by_label("Move to").select_option("listing")
+    card.get_by_role("button", name="Move").click()
+    page.locator(f"#column-listing ~ ul #engagement-{engagement.pk}").wait_for()
+    page.shot("consultancy-board")
+    engagement.refresh_from_db()
+    assert engagement.stage == "listing"
+    assert StageChange.objects.get(engagement=engagement).changed_by == world.consultant
+    if htmx_is_served():
+        assert page.url == url_before
+
+    page.goto(f"{page.base}/consultancy/engagement/{engagement.pk}/")
+    page.shot("consultancy-engagement")
+    page.get_by_role("link", name="New diagnostic").click()
+    for question in page.locator("fieldset.question").all():
+        question.locator("input[type=radio]").nth(3).check()
+    page.get_by_role("button", name="Save and score").click()
+    page.wait_for_load_state("networkidle")
+    page.locator("#maturity-radar .main-svg").first.wait_for()
+    page.shot("diagnostics-assessment")
+    assessment = Assessment.objects.get(enterprise=engagement.enterprise)
+    assert (float(assessment.score), assessment.level) == (75.0, "avanzado")
+    assert "Avanzado" in page.content()
