@@ -77,12 +77,12 @@ def classify_municipalities(*, programme=None, profile: str = DEFAULT_PROFILE, w
             active_shops=int(row.active_shops),
             shop_share=_float(row.shop_share),
             turnover=round(float(row.turnover), 2),
-            currency=row.currency or "",
+            currency=_text(row.currency),
             turnover_cny=round(float(row.turnover_cny), 2),
-            top_category=row.top_category or "",
+            top_category=_text(row.top_category),
             top_category_share=_float(row.top_category_share),
             qualifies=bool(row.qualifies),
-            rule=row.rule or "",
+            rule=_text(row.rule),
             score=_float(row.score),
             rank=int(row.rank),
             cluster_id="" if pd.isna(row.cluster_id) else str(row.cluster_id),
@@ -92,6 +92,11 @@ def classify_municipalities(*, programme=None, profile: str = DEFAULT_PROFILE, w
     summary = result.summary()
     summary.update(stored=len(rows), qualifying=int(rows["qualifies"].sum()))
     return summary
+
+
+def _text(value) -> str:
+    # pandas gives NaN, not None, for a missing text: NaN is truthy, so `value or ""` would keep it.
+    return "" if value is None or pd.isna(value) else str(value)
 
 
 def _float(value):

@@ -1,0 +1,623 @@
+"""The figures of the programme overview and the village pages, computed in a few queries.
+
+Every figure is computed over what the user may see (the ``*_visible_to`` querysets), so a
+partner narrowed to two villages sees those villages' numbers, and a manager the programme's.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import plotly.graph_objects as go
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aldea.accounts import scoping
+from aldea.accounts.models import Sex
+from aldea.consulting.models import Engagement, Stage
+from aldea.core.charts import PALETTE, styled
+from aldea.enterprises.models import Enterprise
+from aldea.outcomes.models import Listing
+from aldea.partners.models import Agreement, Organisation, VillagePartnerRole
+from aldea.programmes.models import EquityReport, IndicatorTarget, Programme, Village, VillageStatus
+from aldea.territories.models import MarginalisationDegree
+from aldea.training.models import CourseLevel
+from aldea.training.queries import cascade_for_village
+
+# --- choosing the programme -------------------------------------------------------------------
+
+
+def choose_programme(
+    user, slug: str | None, only_ids=None
+) -> tuple[Programme | None, list[Programme]]:
+    """The programme a page shows (``?programme=slug``, else the user's first) and all the
+    user's programmes for the switch (narrowed to ``only_ids`` when given). One query. An
+    unknown or out-of-scope slug gives None."""
+    programmes = (
+        scoping.programmes_visible_to(user).select_related("country").order_by("-starts_on", "name")
+    )
+    if only_ids is not None:
+        programmes = programmes.filter(id__in=only_ids)
+    programmes = list(programmes)
+    if slug:
+        return next((p for p in programmes if p.slug == slug), None), programmes
+    return (programmes[0] if programmes else None), programmes
+
+
+def overview_programme_ids(user) -> frozenset | None:
+    """The programmes whose overview the user may open (where they manage, analyse or partner);
+    None for staff, who may open every one."""
+    reach = scoping.reach_of(user)
+    if reach.is_global:
+        return None
+    return (
+        reach.wide_programme_ids
+        | reach.manager_programme_ids
+        | {p for p, _o in reach.partner_organisations}
+    )
+
+
+def sees_whole_programme(user, programme: Programme) -> bool:
+    reach = scoping.reach_of(user)
+    return reach.is_global or programme.id in reach.wide_programme_ids
+
+
+def manages(user, programme: Programme) -> bool:
+    """Whether the user may change the programme's records (no query: the reach is cached)."""
+    reach = scoping.reach_of(user)
+    return reach.is_global or programme.id in reach.manager_programme_ids
+
+
+# --- counting ---------------------------------------------------------------------------------
+
+
+def msme_progress(enterprises) -> dict:
+    """Participants, diagnosed, with a live listing, with a first online sale, and their jobs.
+
+    ``enterprises``: a queryset of MSMEs (already scoped). One query. *Diagnosed* = has an
+    engagement (an engagement starts at the diagnosis), *listed* = has a live listing,
+    *first sale* = an engagement reached the first-sale stage (recorded as a stage change, or
+    it stands at first sale or graduated).
+    """
+    annotated = enterprises.filter(group=Enterprise.Group.PARTICIPANT).annotate(
+        is_diagnosed=Exists(Engagement.objects.filter(enterprise=OuterRef("pk"))),
+        is_listed=Exists(
+            Listing.objects.filter(product__enterprise=OuterRef("pk"), status=Listing.Status.LIVE)
+        ),
+        has_sold=Exists(
+            Engagement.objects.filter(enterprise=OuterRef("pk")).filter(
+                Q(stage__in=[Stage.FIRST_SALE, Stage.GRADUATED])
+                | Q(stage_changes__to_stage=Stage.FIRST_SALE)
+            )
+        ),
+    )
+    totals = annotated.aggregate(
+        participants=Count("id"),
+        diagnosed=Count("id", filter=Q(is_diagnosed=True)),
+        listed=Count("id", filter=Q(is_listed=True)),
+        first_sale=Count("id", filter=Q(has_sold=True)),
+        jobs=Sum("employees"),
+    )
+    totals["jobs"] = totals["jobs"] or 0
+    return totals
+
+
+def certified_people(certificates) -> dict:
+    """Distinct people holding a valid trainer or consultant certificate. One query."""
+    valid = certificates.filter(revoked_at__isnull=True)
+    return valid.aggregate(
+        trainers=Count(
+            "enrolment__person",
+            distinct=True,
+            filter=Q(enrolment__cohort__course__level=CourseLevel.TRAINER),
+        ),
+        consultants=Count(
+            "enrolment__person",
+            distinct=True,
+            filter=Q(enrolment__cohort__course__level=CourseLevel.CONSULTANT),
+        ),
+    )
+
+
+def partner_count(programme: Programme, village_ids) -> int:
+    """Organisations with a role in the villages or party to an agreement of the programme. One query."""
+    return Organisation.objects.filter(
+        Q(
+            id__in=VillagePartnerRole.objects.filter(village_id__in=village_ids).values(
+                "organisation_id"
+            )
+        )
+        | Q(
+            id__in=Agreement.parties.through.objects.filter(agreement__programme=programme).values(
+                "organisation_id"
+            )
+        )
+    ).count()
+
+
+@dataclass
+class MonthlySales:
+    """Online sales per month and group (participant, comparison): total, and MSMEs reporting."""
+
+    months: list[datetime.date] = field(default_factory=list)
+    totals: dict[str, list[Decimal]] = field(default_factory=dict)
+    reporting: dict[str, list[int]] = field(default_factory=dict)
+
+    def mean(self, group: str) -> list[float | None]:
+        return [
+            float(t) / n if n else None
+            for t, n in zip(self.totals[group], self.reporting[group], strict=True)
+        ]
+
+    @property
+    def last_12_months_start(self) -> datetime.date | None:
+        """First month of the 12 calendar months ending with the last month with data."""
+        if not self.months:
+            return None
+        last = self.months[-1]
+        year, month = divmod(last.year * 12 + last.month - 1 - 11, 12)
+        return datetime.date(year, month + 1, 1)
+
+    def last_12_months(self, group: str = Enterprise.Group.PARTICIPANT) -> Decimal:
+        """The group's online sales over the 12 calendar months ending with the last month with data."""
+        start = self.last_12_months_start
+        return sum(
+            (
+                t
+                for m, t in zip(self.months, self.totals.get(group, []), strict=False)
+                if m >= start
+            ),
+            Decimal(0),
+        )
+
+
+def monthly_sales(outcomes) -> MonthlySales:
+    """``outcomes``: a scoped OutcomeRecord queryset. One query."""
+    rows = (
+        outcomes.values_list("month", "enterprise__group")
+        .annotate(total=Sum("online_sales"), n=Count("id"))
+        .order_by("month")
+    )
+    by_month: dict = defaultdict(dict)
+    for month, group, total, n in rows:
+        by_month[month][group] = (total or Decimal(0), n)
+    result = MonthlySales(months=sorted(by_month))
+    for group in Enterprise.Group.values:
+        result.totals[group] = [by_month[m].get(group, (Decimal(0), 0))[0] for m in result.months]
+        result.reporting[group] = [
+            by_month[m].get(group, (Decimal(0), 0))[1] for m in result.months
+        ]
+    return result
+
+
+# --- indicators against targets ---------------------------------------------------------------
+
+# Tile → indicator code. The codes are the demo programme's (src/aldea/demo/indicators.py);
+# a programme that defines no indicator for a tile shows the tile without a target.
+INDICATOR_CODES = {
+    "active_villages": "aldeas-activas",
+    "partners": "aliados",
+    "agreements": "convenios",
+    "certified_trainers": "formadores-certificados",
+    "certified_consultants": "consultores-certificados",
+    "msmes_diagnosed": "mipymes-diagnosticadas",
+    "msmes_listed": "mipymes-publicadas",
+    "msmes_first_sale": "mipymes-primera-venta",
+    "online_sales_12m": "ventas-en-linea",
+    "jobs": "empleos",
+}
+# Targets of a flow over a period; village targets cover another period, so they are not summed.
+FLOW_INDICATORS = {"ventas-en-linea"}
+
+TILE_LABELS = {
+    "active_villages": gettext_lazy("Active villages"),
+    "partners": gettext_lazy("Partner organisations"),
+    "agreements": gettext_lazy("Agreements in force"),
+    "certified_trainers": gettext_lazy("Certified trainers"),
+    "certified_consultants": gettext_lazy("Certified consultants"),
+    "msmes_diagnosed": gettext_lazy("MSMEs diagnosed"),
+    "msmes_listed": gettext_lazy("MSMEs with a live listing"),
+    "msmes_first_sale": gettext_lazy("MSMEs with a first online sale"),
+    "online_sales_12m": gettext_lazy("Online sales, last 12 months"),
+    "jobs": gettext_lazy("Jobs in participating MSMEs"),
+}
+
+
+@dataclass
+class Tile:
+    key: str
+    label: str
+    value: Decimal | int
+    target: Decimal | None = None
+    is_money: bool = False
+    # The period a flow covers, e.g. the last 12 months: (first month, last month).
+    period: tuple[datetime.date, datetime.date] | None = None
+
+    @property
+    def percent(self) -> float | None:
+        """Progress towards the target, 0–100 (capped for the bar)."""
+        if not self.target:
+            return None
+        return min(100.0, float(self.value) * 100 / float(self.target))
+
+
+def current_targets(
+    targets, *, whole_programme: bool, village_ids, today: datetime.date
+) -> dict[str, Decimal]:
+    """Indicator code → the target to show. ``targets``: IndicatorTarget rows with ``indicator``.
+
+    Whole programme: the programme-level target of the latest period that has started (the
+    first one if none has). Otherwise the sum of the latest targets of the user's villages.
+    """
+    programme_level: dict[str, list[IndicatorTarget]] = defaultdict(list)
+    per_village: dict[tuple[str, int], IndicatorTarget] = {}
+    for row in targets:
+        code = row.indicator.code
+        if row.village_id is None:
+            programme_level[code].append(row)
+        elif row.village_id in village_ids:
+            key = (code, row.village_id)
+            if key not in per_village or row.period_start > per_village[key].period_start:
+                per_village[key] = row
+    result = {}
+    if whole_programme:
+        for code, rows in programme_level.items():
+            rows.sort(key=lambda r: r.period_start)
+            started = [r for r in rows if r.period_start <= today]
+            result[code] = (started[-1] if started else rows[0]).target
+    else:
+        for (code, _village), row in per_village.items():
+            if code not in FLOW_INDICATORS:
+                result[code] = result.get(code, Decimal(0)) + row.target
+    return result
+
+
+def indicator_tiles(
+    values: dict, targets: dict[str, Decimal], sales: MonthlySales | None = None
+) -> list[Tile]:
+    sales_period = (
+        (sales.last_12_months_start, sales.months[-1]) if sales and sales.months else None
+    )
+    return [
+        Tile(
+            key=key,
+            label=str(TILE_LABELS[key]),
+            value=values[key],
+            target=targets.get(code),
+            is_money=key == "online_sales_12m",
+            period=sales_period if key == "online_sales_12m" else None,
+        )
+        for key, code in INDICATOR_CODES.items()
+    ]
+
+
+@dataclass
+class Overview:
+    programme: Programme
+    villages: list[Village]
+    values: dict
+    tiles: list[Tile]
+    sales: MonthlySales
+    equity: EquityReport | None
+    whole_programme: bool
+
+
+def programme_overview(user, programme: Programme, *, today: datetime.date) -> Overview:
+    """Everything the overview shows for ``programme`` as the user sees it. Eight queries."""
+    villages = list(
+        scoping.villages_visible_to(user)
+        .filter(programme=programme)
+        .select_related("municipality__parent", "locality")
+        .annotate(
+            msmes=Count("enterprises", filter=Q(enterprises__group=Enterprise.Group.PARTICIPANT))
+        )
+        .order_by("name")
+    )
+    village_ids = {v.id for v in villages}
+    progress = msme_progress(scoping.enterprises_visible_to(user).filter(programme=programme))
+    certified = certified_people(
+        scoping.certificates_visible_to(user).filter(enrolment__cohort__course__programme=programme)
+    )
+    sales = monthly_sales(
+        scoping.outcome_records_visible_to(user).filter(enterprise__programme=programme)
+    )
+    values = {
+        "active_villages": sum(1 for v in villages if v.status == VillageStatus.ACTIVE),
+        "partners": partner_count(programme, village_ids),
+        "agreements": scoping.agreements_visible_to(user)
+        .filter(programme=programme, status=Agreement.Status.ACTIVE)
+        .count(),
+        "certified_trainers": certified["trainers"],
+        "certified_consultants": certified["consultants"],
+        "participants": progress["participants"],
+        "msmes_diagnosed": progress["diagnosed"],
+        "msmes_listed": progress["listed"],
+        "msmes_first_sale": progress["first_sale"],
+        "online_sales_12m": sales.last_12_months(),
+        "jobs": progress["jobs"],
+    }
+    whole = sees_whole_programme(user, programme)
+    targets = current_targets(
+        scoping.indicator_targets_visible_to(user)
+        .filter(indicator__programme=programme, indicator__code__in=INDICATOR_CODES.values())
+        .select_related("indicator"),
+        whole_programme=whole,
+        village_ids=village_ids,
+        today=today,
+    )
+    equity = EquityReport.objects.filter(programme=programme).order_by("-computed_at").first()
+    return Overview(
+        programme=programme,
+        villages=villages,
+        values=values,
+        tiles=indicator_tiles(values, targets, sales),
+        sales=sales,
+        equity=equity,
+        whole_programme=whole,
+    )
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+
+def cascade_stages(values: dict) -> list[tuple[str, int]]:
+    return [
+        (_("Certified trainers"), values["certified_trainers"]),
+        (_("Certified consultants"), values["certified_consultants"]),
+        (_("MSMEs diagnosed"), values["msmes_diagnosed"]),
+        (_("MSMEs listed"), values["msmes_listed"]),
+        (_("MSMEs selling online"), values["msmes_first_sale"]),
+    ]
+
+
+def cascade_figure(stages: list[tuple[str, int]]) -> go.Figure:
+    figure = go.Figure(
+        go.Funnel(
+            y=[label for label, _n in stages],
+            x=[n for _label, n in stages],
+            textinfo="value",
+            marker={"color": PALETTE[: len(stages)]},
+            connector={"line": {"color": "#d7dfe1"}},
+        )
+    )
+    styled(figure, height=300)
+    figure.update_layout(margin={"l": 150, "r": 10, "t": 10, "b": 10})
+    return figure
+
+
+def sales_figure(sales: MonthlySales, currency: str) -> go.Figure:
+    """Mean online sales per reporting MSME and month: participants against the comparison group."""
+    figure = go.Figure()
+    names = {
+        Enterprise.Group.PARTICIPANT: _("Participants"),
+        Enterprise.Group.COMPARISON: _("Comparison group"),
+    }
+    for group, name in names.items():
+        if any(sales.reporting.get(group, [])):
+            figure.add_trace(
+                go.Scatter(
+                    x=[m.isoformat() for m in sales.months],
+                    y=sales.mean(group),
+                    name=name,
+                    mode="lines",
+                    hovertemplate="%{x|%Y-%m}: %{y:,.0f} "
+                    + currency
+                    + "<extra>"
+                    + name
+                    + "</extra>",
+                )
+            )
+    styled(figure)
+    figure.update_layout(
+        yaxis={
+            "title": {"text": _("%(currency)s per MSME") % {"currency": currency}},
+            "rangemode": "tozero",
+        }
+    )
+    return figure
+
+
+def village_point(village: Village) -> tuple[float, float] | None:
+    """(longitude, latitude) of a village: its locality, else its municipality's centroid."""
+    from aldea.territories.figures import centroids
+
+    if village.locality_id and village.locality.latitude is not None:
+        return float(village.locality.longitude), float(village.locality.latitude)
+    return centroids("municipalities").get(village.municipality.code)
+
+
+STATUS_COLOURS = {
+    VillageStatus.CANDIDATE: "#5b6b70",
+    VillageStatus.SELECTED: "#f2b705",
+    VillageStatus.ACTIVE: PALETTE[0],
+    VillageStatus.GRADUATED: "#3d7ea6",
+}
+
+
+def village_map_figure(villages: list[Village], states_geojson_url: str) -> go.Figure:
+    """Villages as points on the state outlines, coloured by status, sized by participants."""
+    from aldea.territories.figures import centroids, no_basemap_anchor
+
+    state_codes = sorted(centroids("states"))
+    figure = go.Figure(no_basemap_anchor(-102.0, 23.0))
+    figure.add_trace(
+        go.Choropleth(
+            geojson=states_geojson_url,
+            featureidkey="id",
+            locations=state_codes,
+            z=[0] * len(state_codes),
+            colorscale=[[0, "#eef3f1"], [1, "#eef3f1"]],
+            showscale=False,
+            hoverinfo="skip",
+            marker={"line": {"color": "#b9c6c9", "width": 0.6}},
+        )
+    )
+    labels = dict(VillageStatus.choices)
+    for status, colour in STATUS_COLOURS.items():
+        points = [(v, village_point(v)) for v in villages if v.status == status]
+        points = [(v, p) for v, p in points if p is not None]
+        if not points:
+            continue
+        figure.add_trace(
+            go.Scattergeo(
+                lon=[p[0] for _v, p in points],
+                lat=[p[1] for _v, p in points],
+                name=str(labels[status]),
+                text=[f"{v.name} · {v.municipality.name}" for v, _p in points],
+                customdata=[getattr(v, "msmes", 0) for v, _p in points],
+                hovertemplate="%{text}<br>" + _("MSMEs") + ": %{customdata}<extra></extra>",
+                marker={
+                    "color": colour,
+                    "size": [8 + min(16, getattr(v, "msmes", 0) / 5) for v, _p in points],
+                    "line": {"color": "#ffffff", "width": 1},
+                },
+            )
+        )
+    figure.update_geos(fitbounds="locations", visible=False)
+    styled(figure, height=380)
+    figure.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, dragmode=False)
+    return figure
+
+
+# --- equity -----------------------------------------------------------------------------------
+
+
+@dataclass
+class GroupRow:
+    label: str
+    n: int
+    mean: float
+    share_of_gain: float | None
+
+
+def _group_rows(means: dict, labels: dict, order: list[str]) -> list[GroupRow]:
+    total = sum(group["total"] for group in means.values())
+    keys = sorted(means, key=lambda k: (order.index(k) if k in order else len(order), k))
+    return [
+        GroupRow(
+            label=str(labels.get(k, _("unknown"))),
+            n=means[k]["n"],
+            mean=means[k]["mean"],
+            share_of_gain=(means[k]["total"] / total) if total else None,
+        )
+        for k in keys
+    ]
+
+
+def equity_panel(figures: dict) -> dict:
+    """What the equity panel shows, from ``EquityReport.figures``."""
+    if not figures.get("participants"):
+        return {"empty": True}
+    sex_labels = dict(Sex.choices)
+    degree_labels = dict(MarginalisationDegree.choices)
+    by_sex = figures.get("decomposition_by_sex", {}).get("theil_t", {})
+    return {
+        "empty": False,
+        "participants": figures["participants"],
+        "currency": figures.get("currency", ""),
+        "women_led_share": figures.get("women_led_share"),
+        "high_marginalisation_share": figures.get("high_marginalisation_share"),
+        "gini": figures.get("gini"),
+        "theil_t": figures.get("theil_t"),
+        "between_sex_share": (by_sex["between"] / by_sex["total"]) if by_sex.get("total") else None,
+        "by_sex": _group_rows(figures.get("mean_gain_by_sex", {}), sex_labels, list(Sex.values)),
+        "by_marginalisation": _group_rows(
+            figures.get("mean_gain_by_marginalisation", {}),
+            degree_labels,
+            list(MarginalisationDegree.values),
+        ),
+    }
+
+
+def lorenz_figure(lorenz: list) -> go.Figure:
+    points = [(p, share) for p, share in lorenz if share is not None]
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=[0, 1],
+            y=[0, 1],
+            name=_("Equal gains"),
+            mode="lines",
+            line={"dash": "dot", "color": "#5b6b70"},
+            hoverinfo="skip",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=[p for p, _s in points],
+            y=[s for _p, s in points],
+            name=_("Lorenz curve of gains"),
+            mode="lines+markers",
+            hovertemplate=_("Poorest %{x:.0%} of participants hold %{y:.0%} of the gains")
+            + "<extra></extra>",
+        )
+    )
+    styled(figure, height=320)
+    figure.update_layout(
+        xaxis={"title": {"text": _("Share of participants")}, "tickformat": ".0%", "range": [0, 1]},
+        yaxis={"title": {"text": _("Share of gains")}, "tickformat": ".0%"},
+    )
+    return figure
+
+
+# --- the village page -------------------------------------------------------------------------
+
+
+@dataclass
+class TrainerReach:
+    name: str
+    consultants: int
+    msmes: int
+
+
+@dataclass
+class VillageCascade:
+    trainers: list[TrainerReach]
+    trainer_count: int
+    consultant_count: int
+    msme_count: int
+
+
+def village_cascade(village: Village) -> VillageCascade:
+    """Who trained whom and served which MSME in the village, summarised per trainer. One query."""
+    links = cascade_for_village(village)
+    consultants: dict[int, set] = defaultdict(set)
+    msmes: dict[int, set] = defaultdict(set)
+    names = {}
+    for link in links:
+        names[link.trainer_id] = link.trainer_name
+        consultants[link.trainer_id].add(link.consultant_id)
+        msmes[link.trainer_id].add(link.enterprise_code)
+    trainers = sorted(
+        (TrainerReach(names[t], len(consultants[t]), len(msmes[t])) for t in names),
+        key=lambda r: (-r.msmes, r.name),
+    )
+    return VillageCascade(
+        trainers=trainers,
+        trainer_count=len(names),
+        consultant_count=len({link.consultant_id for link in links}),
+        msme_count=len({link.enterprise_code for link in links}),
+    )
+
+
+def village_sales_figure(sales: MonthlySales, currency: str) -> go.Figure:
+    """The village's participants' online sales per month, in total."""
+    group = Enterprise.Group.PARTICIPANT
+    figure = go.Figure(
+        go.Bar(
+            x=[m.isoformat() for m in sales.months],
+            y=[float(t) for t in sales.totals.get(group, [])],
+            name=_("Online sales"),
+            marker={"color": PALETTE[0]},
+            hovertemplate="%{x|%Y-%m}: %{y:,.0f} " + currency + "<extra></extra>",
+        )
+    )
+    styled(figure, height=300)
+    figure.update_layout(
+        yaxis={"title": {"text": currency}, "rangemode": "tozero"}, showlegend=False
+    )
+    return figure

@@ -1,0 +1,252 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from aldea.enterprises.models import Enterprise
+from aldea.programmes import figures
+from aldea.programmes.equity import store_equity_report
+from aldea.programmes.models import EquityReport
+from tests import factories as f
+from tests.web.programmes.builders import MONTHS, grow, small_programme
+
+URL = reverse("programmes:overview")
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("name", ["manager", "analyst", "partner", "staff"])
+def test_overview_opens_for_managers_analysts_partners_and_staff(world, login, name):
+    response = login(getattr(world, name)).get(URL)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["trainer", "consultant", "msme_owner", "outsider"])
+def test_overview_is_forbidden_to_other_roles(world, login, name):
+    assert login(getattr(world, name)).get(URL).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(world, login):
+    response = login(None).get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_manager_cannot_open_another_programmes_overview(world, login):
+    assert login(world.manager).get(URL, {"programme": world.other.slug}).status_code == 404
+
+
+def test_overview_switches_between_the_users_programmes(world, login):
+    f.MembershipFactory(person=world.manager.person, role="analyst", programme=world.other)
+    response = login(world.manager).get(URL, {"programme": world.other.slug})
+    assert response.status_code == 200
+    assert response.context["programme"] == world.other
+    assert [p.slug for p in response.context["programmes"]] != []
+
+
+def test_msme_progress_counts_by_hand(world):
+    small_programme(world)
+    progress = figures.msme_progress(Enterprise.objects.filter(programme=world.programme))
+    # world has three more participants (owned, village and second-village MSMEs), 1 employee each.
+    assert progress == {"participants": 6, "diagnosed": 2, "listed": 1, "first_sale": 1, "jobs": 12}
+
+
+def test_monthly_sales_by_hand(world):
+    small_programme(world)
+    from aldea.outcomes.models import OutcomeRecord
+
+    sales = figures.monthly_sales(
+        OutcomeRecord.objects.filter(enterprise__programme=world.programme)
+    )
+    assert sales.months == MONTHS
+    assert sales.totals["participant"] == [Decimal(150), Decimal(200), Decimal(350)]
+    assert sales.reporting["participant"] == [2, 2, 2]
+    assert sales.mean("participant") == [75.0, 100.0, 175.0]
+    assert sales.totals["comparison"] == [Decimal(40)] * 3
+    assert sales.last_12_months() == Decimal(700)
+
+
+def test_current_targets_take_the_latest_started_period_or_sum_the_villages(world):
+    indicator = f.IndicatorFactory(programme=world.programme, code="mipymes-diagnosticadas")
+    f.IndicatorTargetFactory(
+        indicator=indicator,
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 12, 31),
+        target=10,
+    )
+    f.IndicatorTargetFactory(
+        indicator=indicator,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        target=40,
+    )
+    f.IndicatorTargetFactory(
+        indicator=indicator,
+        period_start=datetime.date(2030, 1, 1),
+        period_end=datetime.date(2030, 12, 31),
+        target=99,
+    )
+    f.IndicatorTargetFactory(
+        indicator=indicator,
+        village=world.village,
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        target=7,
+    )
+    f.IndicatorTargetFactory(
+        indicator=indicator,
+        village=world.second_village,
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        target=5,
+    )
+    rows = list(indicator.targets.select_related("indicator"))
+    today = datetime.date(2026, 6, 1)
+    assert figures.current_targets(rows, whole_programme=True, village_ids=set(), today=today) == {
+        "mipymes-diagnosticadas": Decimal(40)
+    }
+    assert figures.current_targets(
+        rows, whole_programme=False, village_ids={world.village.id}, today=today
+    ) == {"mipymes-diagnosticadas": Decimal(7)}
+    assert figures.current_targets(
+        rows,
+        whole_programme=False,
+        village_ids={world.village.id, world.second_village.id},
+        today=today,
+    ) == {"mipymes-diagnosticadas": Decimal(12)}
+
+
+def test_overview_tiles_show_the_figures_and_targets(world, login):
+    small_programme(world)
+    indicator = f.IndicatorFactory(programme=world.programme, code="mipymes-publicadas")
+    f.IndicatorTargetFactory(
+        indicator=indicator,
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 12, 31),
+        target=4,
+    )
+    response = login(world.manager).get(URL)
+    tiles = {tile.key: tile for tile in response.context["tiles"]}
+    assert {key: tile.value for key, tile in tiles.items()} == {
+        "active_villages": 2,
+        "partners": 2,
+        "agreements": 1,
+        "certified_trainers": 1,
+        "certified_consultants": 1,
+        "msmes_diagnosed": 2,
+        "msmes_listed": 1,
+        "msmes_first_sale": 1,
+        "online_sales_12m": Decimal(700),
+        "jobs": 12,
+    }
+    assert tiles["msmes_listed"].target == Decimal(4)
+    assert tiles["msmes_listed"].percent == 25.0
+    assert tiles["jobs"].target is None
+    expected = figures.programme_overview(
+        world.manager, world.programme, today=datetime.date.today()
+    )
+    assert [(t.key, t.value, t.target) for t in response.context["tiles"]] == [
+        (t.key, t.value, t.target) for t in expected.tiles
+    ]
+    content = response.content.decode()
+    assert 'data-indicator="msmes_listed"' in content
+    assert "cascade-chart" in content and "sales-chart" in content and "village-map" in content
+
+
+def test_partner_sees_only_the_figures_of_their_villages(world, login):
+    small_programme(world)
+    add = f.EnterpriseFactory(village=world.second_village)
+    f.EngagementFactory(enterprise=add, consultant=world.consultant.person)
+    response = login(world.partner).get(URL)
+    tiles = {tile.key: tile.value for tile in response.context["tiles"]}
+    assert tiles["msmes_diagnosed"] == 2  # the second village's MSME is not the partner's
+    assert tiles["active_villages"] == 1
+    assert response.context["data"].whole_programme is False
+
+
+def test_equity_panel_says_when_no_report_exists_and_offers_managers_to_compute(world, login):
+    response = login(world.manager).get(URL)
+    content = response.content.decode()
+    assert response.context["equity"] is None
+    assert reverse("programmes:compute_equity") in content
+    response = login(world.analyst).get(URL)
+    assert reverse("programmes:compute_equity") not in response.content.decode()
+
+
+def test_manager_computes_the_equity_report(world, login):
+    small_programme(world)
+    response = login(world.manager).post(
+        reverse("programmes:compute_equity"), {"programme": world.programme.slug}
+    )
+    assert response.status_code == 302
+    report = EquityReport.objects.get(programme=world.programme)
+    assert report.participants == 2
+    page = login(world.manager).get(URL)
+    panel = page.context["equity"]
+    assert panel["women_led_share"] == report.figures["women_led_share"]
+    assert panel["gini"] == report.figures["gini"]
+    assert page.context["lorenz_json"]
+
+
+@pytest.mark.parametrize("name", ["analyst", "partner"])
+def test_read_only_roles_cannot_compute_the_equity_report(world, login, name):
+    response = login(getattr(world, name)).post(
+        reverse("programmes:compute_equity"), {"programme": world.programme.slug}
+    )
+    assert response.status_code == 403
+    assert not EquityReport.objects.exists()
+
+
+def test_equity_panel_shows_the_reports_figures(world):
+    small_programme(world)
+    report = store_equity_report(world.programme)
+    panel = figures.equity_panel(report.figures)
+    assert panel["participants"] == 2
+    # No sales in the baseline quarter (2024-01..03), so the gains are the sales: a (woman) 600,
+    # b (man) 100; women hold 6/7 of the gains.
+    female, male = panel["by_sex"]
+    assert (female.n, female.mean, female.share_of_gain) == (
+        1,
+        pytest.approx(600.0),
+        pytest.approx(6 / 7),
+    )
+    assert (male.n, male.mean, male.share_of_gain) == (
+        1,
+        pytest.approx(100.0),
+        pytest.approx(1 / 7),
+    )
+    assert panel["gini"] == report.figures["gini"]
+    # Gini of (100, 600): mean absolute difference 250 / (2 × mean 350) = 0.357…
+    assert panel["gini"] == pytest.approx(250 / 700)
+
+
+def _queries(client):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(URL)
+    assert response.status_code == 200
+    return len(context)
+
+
+def test_overview_query_count_does_not_grow_with_the_data(world, login):
+    small_programme(world)
+    store_equity_report(world.programme)
+    client = login(world.manager)
+    grow(world, 1)
+    small = _queries(client)
+    grow(world, 5)
+    large = _queries(client)
+    assert small == large
+    assert large <= 15
+    assert _queries(login(world.partner)) <= 15
+
+
+def test_last_12_months_are_calendar_months_even_with_gaps():
+    sales = figures.MonthlySales(
+        months=[datetime.date(2023, 12, 1), datetime.date(2024, 1, 1), datetime.date(2024, 12, 1)],
+        totals={"participant": [Decimal(5), Decimal(7), Decimal(11)]},
+        reporting={"participant": [1, 1, 1]},
+    )
+    assert sales.last_12_months_start == datetime.date(2024, 1, 1)
+    assert sales.last_12_months() == Decimal(18)
