@@ -101,3 +101,9 @@ def test_packaged_files_ship_with_attribution():
     assert "INEGI" in attribution and "CONAPO" in attribution
     assert (DATA_DIR / "mexico_states.geojson").stat().st_size > 0
     assert (DATA_DIR / "mexico_municipalities_2436.geojson").stat().st_size > 0
+
+
+def test_load_territories_dry_run_writes_nothing(capsys):
+    call_command("load_territories", "--dry-run")
+    assert "Dry run" in capsys.readouterr().out
+    assert not AdministrativeArea.objects.exists()

@@ -6,7 +6,6 @@ import pytest
 
 from aldea.consulting.models import Stage
 from tests import factories as f
-from tests.web.training.conftest import login  # noqa: F401  (the signed-in client fixture)
 
 
 def add_engagements(world, count: int, *, stage=Stage.DIAGNOSED, consultant=None, village=None):

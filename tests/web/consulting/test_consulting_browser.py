@@ -2,7 +2,7 @@
 
 from aldea.consulting.models import StageChange
 from aldea.diagnostics.models import Assessment
-from tests.web.training.conftest import browser_page, htmx_is_served  # noqa: F401  (fixture)
+from tests.web.conftest import htmx_is_served
 
 
 def test_consultant_moves_a_card_and_fills_a_diagnostic(browser_page, world, engagement):  # noqa: F811

@@ -1,7 +1,6 @@
 import pytest
 
 from aldea.diagnostics.instrument import ensure_default_instrument, load_instrument_file
-from tests.web.training.conftest import login  # noqa: F401  (the signed-in client fixture)
 
 
 def all_answers(value_of=lambda dimension_index, question_index: 2) -> dict[str, str]:

@@ -3,8 +3,6 @@
 import datetime
 from decimal import Decimal
 
-import pytest
-
 from aldea.outcomes.models import Listing
 from tests import factories as f
 
@@ -32,14 +30,3 @@ def grow(world, size):
     for _ in range(size):
         enterprise = f.EnterpriseFactory(village=world.village)
         fill_profile(enterprise, size=size)
-
-
-@pytest.fixture
-def login(client):
-    def _login(user):
-        if user is not None:
-            # UserFactory sets the password on the instance without saving it; log in the row as
-            # stored, or the session's auth hash would not match and the login would not hold.
-            client.force_login(type(user).objects.get(pk=user.pk))
-        return client
-    return _login

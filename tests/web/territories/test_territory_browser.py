@@ -4,7 +4,6 @@ import pytest
 
 from tests import factories as f
 from tests.web.territories.test_territory_explorer import classify
-from tests.web.training.conftest import browser_page  # noqa: F401  (fixture)
 
 
 @pytest.mark.slow

@@ -3,7 +3,8 @@
 import re
 
 from aldea.training.models import Attendance, Certificate
-from tests.web.training.conftest import fill_cohort, htmx_is_served
+from tests.web.conftest import htmx_is_served
+from tests.web.training.conftest import fill_cohort
 
 
 def test_trainer_takes_attendance_in_a_few_taps(browser_page, world, cohort):
