@@ -31,3 +31,7 @@ clean:
 messages: $(STAMP)
 	cd src/aldea && ../../$(BIN)/aldea makemessages -l es_MX -l pt_BR -l en --ignore="analytics/*" --no-obsolete
 	cd src/aldea && ../../$(BIN)/aldea compilemessages
+
+# Screenshots of every main page with the demo data (system Chromium; see tools/screenshots.py).
+screenshots: $(STAMP)
+	$(BIN)/python tools/screenshots.py --out docs/screenshots

@@ -95,9 +95,10 @@ def _active_villages(prog, start, end):
     return _grouped(villages, "id", Count("id")), None
 
 
-def _partner_roles(prog, start, end):
+def _partners(prog, start, end):
+    # Organisations with a role in any village, counted once for the programme (key None).
     roles = VillagePartnerRole.objects.filter(village__programme=prog)
-    return _grouped(roles, "village", Count("id")), None
+    return {None: roles.values("organisation").distinct().count()}, None
 
 
 def _agreements(prog, start, end):
@@ -112,7 +113,7 @@ def _jobs(prog, start, end):
     return _grouped(records, "enterprise__village", Sum("employees")), None
 
 
-PROGRAMME_ONLY = {"convenios"}
+PROGRAMME_ONLY = {"aliados", "convenios"}
 
 # code, name, unit, higher is better, actual, targets for (2024, 2025) as a function of planned
 # participants P (programme or village) and the plan.
@@ -139,8 +140,8 @@ INDICATORS = (
      lambda p, plan, share: (0, max(1, round(0.05 * p)))),
     ("aldeas-activas", "Aldeas digitales activas", "aldeas", True, _active_villages,
      lambda p, plan, share: (max(1, round(6 * share)), max(1, round(8 * share)))),
-    ("aliados", "Alianzas de instituciones con aldeas (hélice triple)", "alianzas", True, _partner_roles,
-     lambda p, plan, share: (round(40 * share), round(60 * share))),
+    ("aliados", "Instituciones aliadas (hélice triple)", "instituciones", True, _partners,
+     lambda p, plan, share: (16, 24)),
     ("convenios", "Convenios vigentes", "convenios", True, _agreements,
      lambda p, plan, share: (8, 12)),
     ("empleos", "Empleos en las MIPYMES participantes", "personas", True, _jobs,

@@ -135,7 +135,7 @@ def test_assessment_page_shows_level_score_and_comparison(login, world, instrume
     assert context["score_change"] == 50.0
     assert [row["change"] for row in context["rows"]] == [50.0] * 6
     html = response.content.decode()
-    assert "Avanzado" in html and 'id="maturity-radar"' in html and "scatterpolar" in html
+    assert "Advanced" in html and 'id="maturity-radar"' in html and "scatterpolar" in html
     # The first diagnostic has nothing to compare with.
     assert login(world.consultant).get(page_url(before)).context["previous"] is None
 
