@@ -1,0 +1,125 @@
+"""Latency (p50/p95) and SQL query count of every main page, per role, measured in-process.
+
+Loads the demo programme (``--scale N`` MSMEs; 0 for the default shape) into a SQLite file (or
+``ALDEA_DATABASE_URL``), then requests each page ``--repeat`` times with Django's test client as
+the demo user whose home it is. Queries are counted on one extra request.
+
+Example::
+
+    .venv/bin/python benchmarks/pages.py --scale 100000 --data-dir /tmp/aldea-big
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import api as api_benchmark  # noqa: E402  (shares the set-up of the API benchmark)
+
+
+def pages_to_measure() -> list[tuple[str, str | None, str]]:
+    """(page name, demo username or None for the public, URL), found in the demo data."""
+    from aldea.consulting.models import Engagement
+    from aldea.enterprises.models import Enterprise
+    from aldea.training.models import Certificate, Cohort
+
+    village = "teotitlan-del-valle"
+    cohort = Cohort.objects.filter(village__slug=village, trainers__user__username="formador").order_by("code").first()
+    engagement = Engagement.objects.filter(consultant__user__username="consultora").order_by("pk").first()
+    own_msme = Enterprise.objects.filter(owner__user__username="artesana").order_by("code").first()
+    certificate = Certificate.objects.order_by("code").first()
+    pages = [
+        ("overview", "coordinadora", "/programme/"),
+        ("villages", "coordinadora", "/programme/villages/"),
+        ("village", "coordinadora", f"/programme/village/{village}/"),
+        ("territory (country)", "coordinadora", "/territory/"),
+        ("territory (Oaxaca)", "coordinadora", "/territory/?state=20"),
+        ("municipality card", "coordinadora", "/territory/municipality/20546/card/"),
+        ("partners", "coordinadora", "/partners/"),
+        ("msme list (manager)", "coordinadora", "/msmes/"),
+        ("overview (partner)", "aliada", "/programme/"),
+        ("courses (trainer)", "formador", "/training/"),
+        ("consultancy board", "consultora", "/consultancy/"),
+        ("msme list (consultant)", "consultora", "/msmes/"),
+        ("showcase", None, f"/aldeas/{village}/"),
+    ]
+    if cohort:
+        pages += [
+            ("cohort", "formador", f"/training/cohort/{cohort.code}/"),
+            ("attendance", "formador", f"/training/cohort/{cohort.code}/session/1/attendance/"),
+        ]
+    if engagement:
+        pages.append(("engagement", "consultora", f"/consultancy/engagement/{engagement.pk}/"))
+        pages.append(("diagnostic form", "consultora", f"/diagnostics/msme/{engagement.enterprise.code}/new/"))
+    if own_msme:
+        pages.append(("msme profile (owner)", "artesana", f"/msmes/{own_msme.code}/"))
+    if certificate:
+        pages.append(("verify certificate", None, f"/verify/{certificate.code}/"))
+    return pages
+
+
+def measure(pages, repeat: int):
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from aldea.accounts.models import User
+
+    clients = {}
+    rows = []
+    for name, username, url in pages:
+        if username not in clients:
+            clients[username] = Client(HTTP_ACCEPT_LANGUAGE="es-MX")
+            if username:
+                clients[username].force_login(User.objects.get(username=username))
+        client = clients[username]
+        first = client.get(url)
+        if first.status_code != 200:
+            rows.append((name, username or "public", f"HTTP {first.status_code}", None, None))
+            continue
+        reset_queries()
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        queries = len(captured)
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            reset_queries()
+        timings.sort()
+        p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+        rows.append((name, username or "public", statistics.median(timings), p95, queries))
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=int, default=0, help="demo MSMEs (0: default demo shape)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--data-dir", help="keep the database here and reuse it on the next run")
+    args = parser.parse_args(argv)
+    api_benchmark.setup_django(args.data_dir)
+    api_benchmark.load_demo(args.scale, args.seed)
+    from django.core.management import call_command
+    from aldea.programmes.models import EquityReport
+
+    if not EquityReport.objects.exists():
+        call_command("compute_analytics")
+    from django.db import connection
+
+    rows = measure(pages_to_measure(), args.repeat)
+    print(f"\ndatabase: {connection.vendor}; demo scale: {args.scale or 'default'}; {args.repeat} requests a page")
+    print(f"{'page':<24} {'as':<13} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    for name, who, p50, p95, queries in rows:
+        if isinstance(p50, str):
+            print(f"{name:<24} {who:<13} {p50:>8}")
+        else:
+            print(f"{name:<24} {who:<13} {p50:8.1f} {p95:8.1f} {queries:8d}")
+
+
+if __name__ == "__main__":
+    main()
