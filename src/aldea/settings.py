@@ -39,6 +39,8 @@ PORT = env_int("ALDEA_PORT", 8000)
 LANGUAGE_CODE = os.environ.get("ALDEA_LANGUAGE", "es-mx")
 TIME_ZONE = os.environ.get("ALDEA_TIME_ZONE", "America/Mexico_City")
 API_PAGE_SIZE = env_int("ALDEA_API_PAGE_SIZE", 50)
+# Where the public site lives (https://aldea.example.org): product feeds link to the showcase.
+PUBLIC_URL = os.environ.get("ALDEA_PUBLIC_URL", "").rstrip("/")
 
 if DEBUG:
     # Development and demo only: a fixed key is harmless on a laptop and keeps sessions stable.

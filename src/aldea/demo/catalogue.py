@@ -333,7 +333,7 @@ DEMO_USERS = (
     ("coordinadora", "manager", None, "fundacion-aldea", "Lucía", "Mendoza Ríos", "female",
      "todo el programa: aldeas, metas, socios, formación, MIPYMES y resultados"),
     ("aliada", "partner", None, "uabjo", "Ernesto", "Villalobos Cruz", "male",
-     "datos agregados de las aldeas donde la UABJO es institución anfitriona"),
+     "el programa completo, en modo de lectura, como institución aliada (UABJO)"),
     ("formador", "trainer", "teotitlan-del-valle", "uabjo", "Rosa", "Martínez Bautista", "female",
      "sus grupos, asistencia, evaluaciones y certificados en Teotitlán del Valle"),
     ("consultora", "consultant", "teotitlan-del-valle", "uabjo", "Itzel", "Ruiz Mendoza", "female",

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from aldea.interop import views
 
 app_name = "interop"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("commit/", views.commit, name="commit"),
+    path("download/<slug:kind>.<slug:format>", views.download, name="download"),
+]

@@ -1,0 +1,209 @@
+"""Benchmark of bulk imports: `aldea import enterprises` against the database's own insert floor.
+
+    python benchmarks/imports.py --rows 1000000                      # SQLite, a fresh file
+    ALDEA_DATABASE_URL=postgres://postgres@127.0.0.1:5432/aldea_bench python benchmarks/imports.py
+
+It migrates an empty database, writes a CSV of ``--rows`` enterprises the way a programme's
+spreadsheet would (Spanish headers, semicolons, Windows-1252), then in the same run measures:
+
+- ``import``: ``import_registry("enterprises", file)`` end to end: read, sniff, parse, validate
+  every row (codes, references, ranges, duplicates), look up existing keys, insert, in one
+  transaction (valid-rows mode);
+- ``executemany``: the same rows, already as Python tuples built outside the timer, inserted with
+  the driver's own ``executemany`` in batches of the importer's size, in one transaction;
+- ``copy`` (PostgreSQL only): the same tuples through ``COPY ... FROM STDIN``.
+
+Rows per second, the ratio to the floor, and the peak resident memory the import added are
+printed as one JSON line per measurement and a summary table. The table is emptied between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SECTORS = ["crafts", "textiles", "food", "agriculture", "services"]
+
+
+def setup_django(data_dir: Path):
+    os.environ.setdefault("ALDEA_DATA_DIR", str(data_dir))
+    os.environ.setdefault("ALDEA_DATABASE_URL", f"sqlite:///{data_dir / 'bench.sqlite3'}")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "aldea.settings"
+    sys.path.insert(0, str(REPO / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def reference_data():
+    import datetime
+
+    from aldea.enterprises.models import Enterprise
+    from aldea.programmes.models import Programme, Village
+    from aldea.territories.models import AdministrativeArea, Country
+
+    Enterprise.objects.all().delete()
+    mexico, _ = Country.objects.get_or_create(code="MX", defaults={"name": "México", "currency": "MXN"})
+    oaxaca, _ = AdministrativeArea.objects.get_or_create(country=mexico, level="state", code="20", defaults={"name": "Oaxaca"})
+    municipality, _ = AdministrativeArea.objects.get_or_create(
+        country=mexico, level="municipality", code="20546", defaults={"name": "Teotitlán del Valle", "parent": oaxaca})
+    programme, _ = Programme.objects.get_or_create(
+        slug="bench", defaults={"name": "Bench", "country": mexico, "currency": "MXN", "starts_on": datetime.date(2024, 1, 1)})
+    villages = []
+    for i in range(20):
+        village, _ = Village.objects.get_or_create(
+            slug=f"bench-{i}", defaults={"programme": programme, "name": f"Bench {i}", "municipality": municipality, "speciality": "x"})
+        villages.append(village)
+    return programme, municipality, villages
+
+
+def write_csv(path: Path, rows: int):
+    with open(path, "w", encoding="cp1252", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(["Código", "Nombre", "Aldea", "Municipio", "Giro", "Empleados", "Año de fundación", "Liderada por mujer"])
+        for i in range(rows):
+            writer.writerow([f"e{i:07d}", f"Taller número {i} de Teotitlán", f"bench-{i % 20}", "20546",
+                             SECTORS[i % 5], str(1 + i % 12), str(1950 + i % 70), "sí" if i % 3 else "no"])
+
+
+def floor_batches(rows: int, batch: int, programme, municipality, villages):
+    """The importer's INSERT and, per batch, the same rows as driver-ready tuples."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from aldea.enterprises.models import Enterprise
+
+    fields = [f for f in Enterprise._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholder = "?" if connection.vendor == "sqlite" else "%s"
+    sql = f"INSERT INTO {connection.ops.quote_name(Enterprise._meta.db_table)} ({columns}) VALUES ({', '.join([placeholder] * len(fields))})"
+    empty_list = "[]"
+    if connection.vendor == "postgresql":
+        from psycopg.types.json import Jsonb
+
+        empty_list = Jsonb([])
+
+    def row(i):
+        values = {
+            "created_at": now, "updated_at": now, "programme_id": programme.id, "village_id": villages[i % 20].id,
+            "group": "participant", "code": f"e{i:07d}", "name": f"Taller número {i} de Teotitlán", "owner_id": None,
+            "municipality_id": municipality.id, "locality_id": None, "sector": SECTORS[i % 5], "speciality": "",
+            "formal_status": "informal", "employees": 1 + i % 12, "founded_year": 1950 + i % 70,
+            "is_women_led": bool(i % 3), "baseline_channels": empty_list, "has_showcase_consent": False,
+        }
+        return tuple(values[f.attname] for f in fields)
+
+    def batches():
+        for start in range(0, rows, batch):
+            yield [row(i) for i in range(start, min(rows, start + batch))]
+
+    return sql, [f.column for f in fields], batches
+
+
+def measure_executemany(sql, batches):
+    from django.db import connection, transaction
+
+    elapsed = 0.0
+    with transaction.atomic():
+        raw = connection.connection
+        cursor = raw.cursor()
+        for params in batches():
+            started = time.perf_counter()
+            cursor.executemany(sql, params)
+            elapsed += time.perf_counter() - started
+    return elapsed
+
+
+def measure_copy(columns, batches):
+    from django.db import connection, transaction
+
+    from aldea.enterprises.models import Enterprise
+
+    quote = connection.ops.quote_name
+    elapsed = 0.0
+    with transaction.atomic():
+        cursor = connection.connection.cursor()
+        statement = f"COPY {quote(Enterprise._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        for params in batches():
+            started = time.perf_counter()
+            with cursor.copy(statement) as copy:
+                for record in params:
+                    copy.write_row(record)
+            elapsed += time.perf_counter() - started
+    return elapsed
+
+
+def empty_table():
+    from aldea.enterprises.models import Enterprise
+
+    Enterprise.objects.all().delete()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=float, default=1_000_000)
+    parser.add_argument("--data-dir", type=Path, help="where the SQLite file and the CSV go (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    rows = int(args.rows)
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="aldea-bench-imports-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    setup_django(data_dir)
+
+    from django.db import connection
+
+    from aldea.enterprises.models import Enterprise
+    from aldea.interop.importers.base import BATCH_SIZE
+    from aldea.interop.services import import_registry
+
+    programme, municipality, villages = reference_data()
+    path = data_dir / "enterprises.csv"
+    write_csv(path, rows)
+    results = []
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    report = import_registry("enterprises", path)
+    seconds = time.perf_counter() - started
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert report.ok and report.created == rows == Enterprise.objects.count(), report.summary()
+    results.append({"method": "import", "seconds": seconds, "peak_rss_added_mb": (rss_after - rss_before) / 1024})
+    empty_table()
+
+    sql, columns, batches = floor_batches(rows, BATCH_SIZE, programme, municipality, villages)
+    results.append({"method": "executemany", "seconds": measure_executemany(sql, batches)})
+    assert Enterprise.objects.count() == rows
+    empty_table()
+    if connection.vendor == "postgresql":
+        results.append({"method": "copy", "seconds": measure_copy(columns, batches)})
+        assert Enterprise.objects.count() == rows
+        empty_table()
+
+    floor = min(r["seconds"] for r in results if r["method"] != "import")
+    for result in results:
+        result.update(database=connection.vendor, rows=rows, rows_per_second=round(rows / result["seconds"]),
+                      share_of_floor=round(floor / result["seconds"], 3) if result["method"] == "import" else None)
+        result["seconds"] = round(result["seconds"], 2)
+        print(json.dumps(result))
+    print(f"\n{connection.vendor}, {rows:,} rows")
+    print(f"{'method':<12} {'seconds':>8} {'rows/s':>10}")
+    for result in results:
+        print(f"{result['method']:<12} {result['seconds']:>8} {result['rows_per_second']:>10,}")
+    imported = results[0]
+    print(f"import reaches {imported['share_of_floor']:.0%} of the fastest floor; peak memory added {imported['peak_rss_added_mb']:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

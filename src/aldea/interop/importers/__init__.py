@@ -1,0 +1,1 @@
+"""Bulk importers: see base.py for the engine and registries.py for the five registries."""

@@ -1,0 +1,552 @@
+"""The import engine shared by every registry: header mapping, row validation, batching, modes.
+
+A registry importer declares its columns (canonical English name, Spanish/Portuguese/English
+aliases, a parser), its natural key, how to resolve references for a batch and how to write a
+batch. The engine streams the file in batches, reports every bad row with line, column and
+reason, and writes inside one transaction that it rolls back for ``dry_run`` and for
+``all-or-nothing`` when anything was rejected.
+"""
+
+import csv
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import islice
+from pathlib import Path
+
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
+
+from aldea.interop import readers
+from aldea.interop.readers import FileRefused, clean_text
+
+BATCH_SIZE = 2000
+# Kept in memory for the report and the web page; every reject still goes to the rejects file.
+MAX_ERRORS_KEPT = 1000
+
+ALL_OR_NOTHING = "all-or-nothing"
+VALID_ROWS = "valid-rows"
+MODES = (ALL_OR_NOTHING, VALID_ROWS)
+
+# Columns the engine itself writes into a rejects file; a corrected rejects file imports again.
+REJECT_COLUMNS = ("_line", "_errors")
+
+
+class Reason:
+    """The reasons a row is rejected, worded once for the report, the rejects file and the page."""
+
+    MISSING = "missing required field"
+    DUPLICATE = "duplicate key in file"
+    UNKNOWN = "unknown reference"
+    OUT_OF_RANGE = "value out of range"
+    BAD_DATE = "bad date"
+    BAD_VALUE = "bad value"
+    DATABASE = "rejected by the database"
+
+
+@dataclass
+class RowError:
+    line: int
+    column: str
+    value: str
+    reason: str
+    detail: str = ""
+
+    def __str__(self):
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.reason}" + (f" ({self.detail})" if self.detail else "")
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    path: str
+    mode: str
+    dry_run: bool
+    format: str = ""
+    columns: dict = field(default_factory=dict)  # file header → canonical column
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    # Rows read and deliberately not imported (e.g. cancelled orders in a sales report), with why.
+    skipped: int = 0
+    notes: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # RowError, at most MAX_ERRORS_KEPT
+    file_error: str = ""
+    committed: bool = False
+
+    @property
+    def written(self) -> int:
+        """Rows written to the database (0 after a dry run or a refused all-or-nothing import)."""
+        return self.created + self.updated if self.committed else 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error and self.rejected == 0
+
+    def summary(self) -> str:
+        if self.file_error:
+            return f"refused: {self.file_error}"
+        verb = "would write" if not self.committed else "written"
+        return (
+            f"read {self.read} · {verb} {self.created + self.updated if not self.committed else self.written}"
+            f" (created {self.created}, updated {self.updated}) · unchanged {self.unchanged}"
+            f" · rejected {self.rejected}"
+            + (f" · skipped {self.skipped}" if self.skipped else "")
+            + (" · dry run, nothing written" if self.dry_run else "")
+            + (" · all-or-nothing: nothing written" if self.mode == ALL_OR_NOTHING and self.rejected and not self.dry_run else "")
+        )
+
+
+class RowInvalid(Exception):
+    def __init__(self, column, reason, detail=""):
+        super().__init__(detail)
+        self.column, self.reason, self.detail = column, reason, detail
+
+
+@dataclass
+class Column:
+    """One importable column: ``parse(value, ctx)`` returns the Python value or raises ValueError."""
+
+    name: str
+    parse: object
+    aliases: tuple = ()
+    required: bool = False
+    # Reason used when parse raises ValueError.
+    reason: str = Reason.BAD_VALUE
+
+    def all_names(self):
+        return {readers.normalise_header(self.name), *(readers.normalise_header(a) for a in self.aliases)}
+
+
+@dataclass
+class ParseContext:
+    decimal_mark: str = "."
+
+
+# --- parsers ---------------------------------------------------------------------------------
+
+def text(max_length: int):
+    def parse(value, ctx):
+        result = clean_text(value)
+        if len(result) > max_length:
+            raise ValueError(f"longer than {max_length} characters")
+        return result
+    parse.reason = Reason.OUT_OF_RANGE
+    return parse
+
+
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
+def slug(max_length: int):
+    def parse(value, ctx):
+        result = clean_text(value)
+        if len(result) > max_length:
+            raise ValueError(f"longer than {max_length} characters")
+        if result and not _SLUG.match(result):
+            raise ValueError(f"{result!r} may hold only letters, digits, '-' and '_'")
+        return result
+    return parse
+
+
+def integer(minimum=None, maximum=None):
+    def parse(value, ctx):
+        number = readers.parse_int(value, ctx.decimal_mark)
+        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+            raise RangeError(f"{number} is not between {minimum} and {maximum}")
+        return number
+    return parse
+
+
+def decimal(minimum=None, maximum=None, places=2, max_digits=14):
+    def parse(value, ctx):
+        number = readers.parse_decimal(value, ctx.decimal_mark)
+        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+            raise RangeError(f"{number} is not between {minimum} and {maximum}")
+        quantised = number.quantize(Decimal(1).scaleb(-places))
+        if quantised != number:
+            raise RangeError(f"{number} has more than {places} decimal places")
+        if len(quantised.as_tuple().digits) > max_digits:
+            raise RangeError(f"{number} has too many digits")
+        return quantised
+    return parse
+
+
+def boolean(value, ctx):
+    return readers.parse_bool(value)
+
+
+def date(value, ctx):
+    return readers.parse_date(value)
+
+
+def month(value, ctx):
+    return readers.parse_month(value)
+
+
+def choice(choices_class, **aliases):
+    """A TextChoices value given as its value, its label or an alias (accents and case ignored)."""
+    lookup = {}
+    for value, label in choices_class.choices:
+        lookup[readers.normalise_header(value)] = value
+        lookup[readers.normalise_header(str(label))] = value
+    for alias, value in aliases.items():
+        lookup[readers.normalise_header(alias)] = value
+
+    seen = {}  # raw cell → value: a column holds a handful of spellings, normalise each once
+
+    def parse(raw, ctx):
+        if raw.__class__ is str and raw in seen:
+            return seen[raw]
+        key = readers.normalise_header(clean_text(raw))
+        if key not in lookup:
+            allowed = ", ".join(v for v, _ in choices_class.choices)
+            raise ValueError(f"{clean_text(raw)!r} is not one of {allowed}")
+        if raw.__class__ is str and len(seen) < 1000:
+            seen[raw] = lookup[key]
+        return lookup[key]
+    return parse
+
+
+class RangeError(ValueError):
+    """A well-formed value outside its allowed range."""
+
+
+# --- header mapping --------------------------------------------------------------------------
+
+def map_headers(headers, columns) -> dict[int, Column]:
+    """Index of each file column → its Column; refuse unknown, repeated or missing required columns."""
+    by_name = {}
+    for column in columns:
+        for name in column.all_names():
+            by_name[name] = column
+    mapping, unknown, seen = {}, [], {}
+    for index, header in enumerate(headers):
+        if header in REJECT_COLUMNS or not header:
+            continue
+        column = by_name.get(readers.normalise_header(header))
+        if column is None:
+            unknown.append(header)
+            continue
+        if column.name in seen:
+            raise FileRefused(f"columns {seen[column.name]!r} and {header!r} both mean {column.name!r}")
+        seen[column.name] = header
+        mapping[index] = column
+    problems = []
+    if unknown:
+        problems.append(f"unknown column(s) {', '.join(map(repr, unknown))} (see docs/interop.md for the names each import accepts)")
+    missing = [c.name for c in columns if c.required and c.name not in seen]
+    if missing:
+        problems.append(f"missing required column(s) {', '.join(missing)}")
+    if problems:
+        raise FileRefused("; ".join(problems))
+    return mapping
+
+
+# --- the importer ----------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    line: int
+    values: dict  # canonical column → parsed value (only columns present in the file)
+    raw: list
+    errors: list = field(default_factory=list)
+
+    def reject(self, column, reason, value="", detail=""):
+        self.errors.append(RowError(self.line, column, str(value), reason, detail))
+
+
+class Importer:
+    kind = ""
+    model = None
+    columns: tuple = ()
+
+    def __init__(self, *, defaults=None, user=None):
+        self.defaults = defaults or {}
+        self.user = user
+
+    # Hooks for subclasses -----------------------------------------------------------------
+    def check_row(self, row: Row):
+        """Cross-field checks that need no database (raise nothing; call row.reject)."""
+
+    def key(self, row: Row):
+        """The natural key within the file (hashable), or None when the row has no key."""
+        raise NotImplementedError
+
+    def resolve(self, rows: list):
+        """Turn references into ids for a batch (queries per batch, not per row)."""
+
+    def write(self, rows: list, *, dry_run: bool) -> tuple[int, int, int]:
+        """Create or update the batch's rows; return (created, updated, unchanged)."""
+        raise NotImplementedError
+
+    def present(self, row, name):
+        return name in row.values
+
+
+def batched(iterable, size):
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+class _Abort(Exception):
+    pass
+
+
+def run_import(importer: Importer, path, *, mode=VALID_ROWS, dry_run=False, rejects_path=None,
+               sheet=None, batch_size=BATCH_SIZE, table=None) -> ImportReport:
+    # ``table``: an already open Table (the Kobo importer passes rows it assembled itself).
+    """Import ``path`` with ``importer``; never raises for bad input, the report says what happened.
+
+    dry_run and refused all-or-nothing imports roll everything back; valid-rows commits the good
+    rows. A file that cannot be read at all (or breaks off part-way) is refused whole.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}")
+    report = ImportReport(kind=importer.kind, path=str(path), mode=mode, dry_run=dry_run)
+    rejects = _RejectsWriter(rejects_path)
+    try:
+        with table or readers.open_table(path, sheet=sheet) as opened:
+            report.format = _describe(opened.format)
+            mapping = map_headers(opened.headers, importer.columns)
+            report.columns = {opened.headers[i]: c.name for i, c in mapping.items()}
+            rejects.start(opened.headers)
+            ctx = ParseContext(decimal_mark=opened.format.decimal_mark)
+            with transaction.atomic():
+                _run(importer, opened, mapping, ctx, report, rejects, mode, dry_run, batch_size)
+                if dry_run or (mode == ALL_OR_NOTHING and report.rejected):
+                    transaction.set_rollback(True)
+                else:
+                    report.committed = True
+    except FileRefused as exc:
+        report.file_error = str(exc)
+        report.committed = False
+    finally:
+        rejects.close()
+    if report.file_error:
+        report.created = report.updated = report.unchanged = 0
+    return report
+
+
+def _describe(fmt) -> str:
+    if fmt.kind != "csv":
+        return fmt.kind
+    delimiter = {"\t": "tab"}.get(fmt.delimiter, fmt.delimiter)
+    return f"csv, {fmt.encoding}{' (BOM)' if fmt.has_bom else ''}, delimiter {delimiter!r}, decimal mark {fmt.decimal_mark!r}"
+
+
+def _run(importer, table, mapping, ctx, report, rejects, mode, dry_run, batch_size):
+    # Python's hash of each key: 8 bytes a row rather than the key itself keeps memory small
+    # for million-row files; a collision (odds ~1e-8 at 1M rows) would only misreport a duplicate.
+    seen_keys = set()
+    writing = True
+    for chunk in batched(table.rows, batch_size):
+        rows = []
+        for line, raw in chunk:
+            report.read += 1
+            row = Row(line, {}, raw)
+            for index, column in mapping.items():
+                value = raw[index] if index < len(raw) else ""
+                blank = value is None or value == "" or (value.__class__ is str and value.isspace())
+                if blank:
+                    if column.required:
+                        row.reject(column.name, Reason.MISSING)
+                    else:
+                        row.values[column.name] = None
+                    continue
+                try:
+                    row.values[column.name] = column.parse(value, ctx)
+                except RangeError as exc:
+                    row.reject(column.name, Reason.OUT_OF_RANGE, clean_text(value), str(exc))
+                except ValueError as exc:
+                    reason = getattr(column.parse, "reason", None) or column.reason
+                    if column.parse in (date, month):
+                        reason = Reason.BAD_DATE
+                    row.reject(column.name, reason, clean_text(value), str(exc))
+            if not row.errors:
+                importer.check_row(row)
+            if not row.errors:
+                key = importer.key(row)
+                if key is not None:
+                    digest = hash(key)
+                    if digest in seen_keys:
+                        row.reject(_key_column(importer), Reason.DUPLICATE, _key_text(key), "the same key appears on an earlier line")
+                    seen_keys.add(digest)
+            rows.append(row)
+        good = [r for r in rows if not r.errors]
+        if good:
+            importer.resolve(good)
+        good = [r for r in rows if not r.errors]
+        if mode == ALL_OR_NOTHING and any(r.errors for r in rows):
+            writing = False
+        if good:
+            if writing:
+                _write(importer, good, report, dry_run, mode)
+                if mode == ALL_OR_NOTHING and any(r.errors for r in good):
+                    writing = False
+            else:
+                # Still classify the rows so the report is complete, without writing.
+                created, updated, unchanged = importer.write(good, dry_run=True)
+                report.created += created
+                report.updated += updated
+                report.unchanged += unchanged
+        for row in rows:
+            if row.errors:
+                report.rejected += 1
+                room = MAX_ERRORS_KEPT - len(report.errors)
+                if room > 0:
+                    report.errors.extend(row.errors[:room])
+                rejects.write(row)
+
+
+def _key_column(importer):
+    return getattr(importer, "key_column", "")
+
+
+def _key_text(key):
+    if isinstance(key, tuple):
+        return " + ".join(str(k) for k in key)
+    return str(key)
+
+
+def _write(importer, rows, report, dry_run, mode):
+    """Write a batch in a savepoint; if the database refuses it, retry row by row to name the rows."""
+    try:
+        with transaction.atomic():
+            created, updated, unchanged = importer.write(rows, dry_run=dry_run)
+    except (IntegrityError, DatabaseError) as exc:
+        if len(rows) == 1:
+            rows[0].reject("", Reason.DATABASE, "", _db_message(exc))
+            return
+        created = updated = unchanged = 0
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    c, u, n = importer.write([row], dry_run=dry_run)
+            except (IntegrityError, DatabaseError) as row_exc:
+                row.reject("", Reason.DATABASE, "", _db_message(row_exc))
+                continue
+            created, updated, unchanged = created + c, updated + u, unchanged + n
+    report.created += created
+    report.updated += updated
+    report.unchanged += unchanged
+
+
+def _db_message(exc):
+    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else exc.__class__.__name__
+
+
+class _RejectsWriter:
+    """The rejected rows as the user gave them, plus ``_line`` and ``_errors``: fix and re-import."""
+
+    def __init__(self, path):
+        self.path = Path(path) if path else None
+        self.fh = None
+        self.writer = None
+
+    def start(self, headers):
+        if self.path is None:
+            return
+        self.fh = open(self.path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed in close())
+        self.writer = csv.writer(self.fh)
+        self.headers = [h for h in headers if h not in REJECT_COLUMNS]
+        self.indexes = [i for i, h in enumerate(headers) if h not in REJECT_COLUMNS]
+        self.writer.writerow([*self.headers, *REJECT_COLUMNS])
+
+    def write(self, row):
+        if self.writer is None:
+            return
+        values = [_cell(row.raw[i]) if i < len(row.raw) else "" for i in self.indexes]
+        self.writer.writerow([*values, row.line, "; ".join(str(e) for e in row.errors)])
+
+    def close(self):
+        if self.fh:
+            self.fh.close()
+
+
+def _cell(value):
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return readers.neutralise(clean_text(value)) if isinstance(value, str) else value
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def insert_rows(model, rows: list[dict]):
+    """INSERT the rows with one executemany: no model instances, the path the benchmark measures.
+
+    Each dict maps attnames to Python values; missing fields take the model field's default.
+    """
+    if not rows:
+        return
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    needs_prep = [f.get_internal_type() in {"JSONField", "DecimalField", "DateField", "DateTimeField"} for f in fields]
+    defaults = []
+    for f, prep in zip(fields, needs_prep, strict=True):
+        # "" for text fields, None for nullable ones, the declared default otherwise; adapted
+        # for the driver once here rather than once per row (timestamps, JSON defaults).
+        default = now if f.attname in {"created_at", "updated_at"} else f.get_default()
+        defaults.append(f.get_db_prep_save(default, connection) if prep and default is not None else default)
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+    )
+    plan = [(f.attname, f.null, prep, default, f) for f, prep, default in zip(fields, needs_prep, defaults, strict=True)]
+    params = []
+    for values in rows:
+        record = []
+        for attname, nullable, prep, default, f in plan:
+            value = values.get(attname)
+            if value is None:
+                record.append(None if nullable and attname in values else default)
+            else:
+                record.append(f.get_db_prep_save(value, connection) if prep else value)
+        params.append(record)
+    if connection.vendor == "postgresql":
+        # COPY is PostgreSQL's bulk path, several times faster than executemany; it runs inside
+        # the import's transaction like any other statement.
+        copy_sql = "COPY {} ({}) FROM STDIN".format(
+            quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields))
+        with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+            for record in params:
+                copy.write_row(record)
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def upsert(model, rows, key_of_row, existing, dry_run):
+    """Create rows whose key is new, update those that differ, leave identical ones alone."""
+    to_create, to_update, update_fields, unchanged = [], [], set(), 0
+    for row in rows:
+        values = row.model_values
+        instance = existing.get(key_of_row(row))
+        if instance is None:
+            to_create.append(values)
+            continue
+        changed = [name for name, value in values.items() if getattr(instance, name) != value]
+        if not changed:
+            unchanged += 1
+            continue
+        for name in changed:
+            setattr(instance, name, values[name])
+        update_fields.update(changed)
+        to_update.append(instance)
+    if not dry_run:
+        insert_rows(model, to_create)
+        if to_update:
+            now = timezone.now()
+            if any(f.attname == "updated_at" for f in model._meta.concrete_fields):
+                for instance in to_update:
+                    instance.updated_at = now
+                update_fields.add("updated_at")
+            model.objects.bulk_update(to_update, sorted(update_fields), batch_size=500)
+    return len(to_create), len(to_update), unchanged

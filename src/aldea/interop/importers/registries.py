@@ -1,0 +1,625 @@
+"""Importers of the five registries: enterprises, people, products, outcomes, localities.
+
+Natural keys (what makes a re-import update rather than duplicate):
+- enterprises: ``code``;
+- products: ``enterprise`` code + ``sku``;
+- outcomes: ``enterprise`` code + ``month``;
+- localities: ``code`` (INEGI's 9-digit CVE_ENT+CVE_MUN+CVE_LOC, or the national equivalent);
+- people: ``id`` (Aldea's own, as exported) or else ``external_id`` (the programme's registration
+  number, kept in interop.PersonReference) or else ``email``; one of the three is required.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Q
+
+from aldea.accounts.models import Person, Sex
+from aldea.enterprises.models import ChannelKind, Enterprise, FormalStatus, Product, Sector
+from aldea.interop.importers.base import (
+    Column,
+    Importer,
+    RangeError,
+    Reason,
+    boolean,
+    choice,
+    date,
+    decimal,
+    integer,
+    month,
+    slug,
+    text,
+    upsert,
+)
+from aldea.interop.readers import clean_text, parse_int
+from aldea.interop.readers import parse_decimal as readers_parse_decimal
+from aldea.outcomes.models import OutcomeRecord
+from aldea.programmes.models import Programme, Village
+from aldea.territories.models import AdministrativeArea, Locality, MarginalisationDegree
+
+
+def channel_list(value, ctx):
+    """'marketplace|social' (or separated by commas, semicolons, spaces) → list of ChannelKind."""
+    parse_one = choice(
+        ChannelKind, marketplace="marketplace", redes="social", redes_sociales="social", social="social",
+        tienda_propia="own_store", loja_propria="own_store", presencial="physical", fisica="physical",
+    )
+    raw = clean_text(value)
+    for separator in (",", ";", " "):
+        raw = raw.replace(separator, "|")
+    kinds = []
+    for part in filter(None, (p.strip() for p in raw.split("|"))):
+        kind = parse_one(part, ctx)
+        if kind not in kinds:
+            kinds.append(kind)
+    return kinds
+
+
+def territory_code(length):
+    """An official code; restores the leading zero a spreadsheet drops ('1001' → '01001').
+
+    INEGI codes have fixed widths (5 for municipalities, 9 for localities) and may start with 0;
+    IBGE codes (7 digits) never do, so padding only ever applies to the Mexican widths.
+    """
+    def parse(value, ctx):
+        result = clean_text(value)
+        if result.endswith(".0") and result[:-2].isdigit():
+            result = result[:-2]
+        if result.isdigit() and len(result) == length - 1:
+            result = "0" + result
+        if len(result) > 20:
+            raise ValueError("longer than 20 characters")
+        return result
+    return parse
+
+
+MUNICIPALITY_CODE = territory_code(5)
+LOCALITY_CODE = territory_code(9)
+
+
+def floating(minimum, maximum):
+    def parse(value, ctx):
+        number = float(readers_parse_decimal(value, ctx.decimal_mark))
+        if not minimum <= number <= maximum:
+            raise RangeError(f"{number} is not between {minimum} and {maximum}")
+        return number
+    return parse
+
+
+def url_list(value, ctx):
+    raw = clean_text(value)
+    urls = [u for u in (p.strip() for p in raw.replace(" ", "|").split("|")) if u]
+    for url in urls:
+        if not url.startswith(("http://", "https://")) or len(url) > 500:
+            raise ValueError(f"{url!r} is not an http(s) URL")
+    return urls
+
+
+class _References:
+    """Small reference tables loaded once per import; big ones (localities) looked up per batch."""
+
+    def __init__(self):
+        self._programmes = None
+        self._villages = None
+        self._municipalities = {}
+
+    def programme(self, slug_value):
+        if self._programmes is None:
+            self._programmes = {p.slug: p for p in Programme.objects.all()}
+        return self._programmes.get(slug_value)
+
+    def only_programme(self):
+        if self._programmes is None:
+            self._programmes = {p.slug: p for p in Programme.objects.all()}
+        return next(iter(self._programmes.values())) if len(self._programmes) == 1 else None
+
+    def village(self, slug_value):
+        if self._villages is None:
+            self._villages = {v.slug: v for v in Village.objects.all()}
+        return self._villages.get(slug_value)
+
+    def municipality_id(self, country_id, code):
+        if country_id not in self._municipalities:
+            self._municipalities[country_id] = dict(
+                AdministrativeArea.objects.filter(country_id=country_id, level="municipality").values_list("code", "id")
+            )
+        return self._municipalities[country_id].get(code)
+
+    def municipality_anywhere(self, code):
+        """(id, country_id) pairs of municipalities with ``code`` in any country."""
+        return list(AdministrativeArea.objects.filter(level="municipality", code=code).values_list("id", "country_id"))
+
+
+def localities_by_code(codes):
+    return {
+        code: (pk, municipality_id)
+        for code, pk, municipality_id in Locality.objects.filter(code__in=set(codes)).values_list("code", "id", "municipality_id")
+    }
+
+
+def enterprises_by_code(codes, programme_ids=None):
+    """code → id; with ``programme_ids``, enterprises of other programmes count as unknown."""
+    enterprises = Enterprise.objects.filter(code__in=set(codes))
+    if programme_ids is not None:
+        enterprises = enterprises.filter(programme_id__in=programme_ids)
+    return dict(enterprises.values_list("code", "id"))
+
+
+# --- enterprises -----------------------------------------------------------------------------
+
+GROUP = choice(Enterprise.Group, participante="participant", comparacion="comparison", comparacao="comparison", control="comparison", controle="comparison")
+
+
+class EnterpriseImporter(Importer):
+    kind = "enterprises"
+    model = Enterprise
+    key_column = "code"
+    columns = (
+        Column("code", slug(40), ("codigo", "clave", "enterprise_code", "codigo_mipyme", "codigo_empresa", "id_empresa", "cve_empresa"), required=True),
+        Column("name", text(200), ("nombre", "nome", "razon_social", "nombre_negocio", "nome_empresa", "business_name", "nombre_empresa", "nome_do_negocio"), required=True),
+        Column("programme", slug(60), ("programa", "program")),
+        Column("village", slug(80), ("aldea", "aldeia", "pueblo", "village_slug", "aldea_digital", "aldeia_digital")),
+        Column("group", GROUP, ("grupo",)),
+        Column("municipality", MUNICIPALITY_CODE, ("municipio", "codigo_municipio", "cve_mun", "clave_municipio", "municipality_code", "codigo_ibge", "codigo_do_municipio")),
+        Column("locality", LOCALITY_CODE, ("localidad", "localidade", "cve_loc", "clave_localidad", "codigo_localidad", "locality_code", "codigo_localidade")),
+        Column("sector", choice(Sector, artesania="crafts", artesanato="crafts", textil="textiles", alimentos="food", agropecuario="agriculture", agro="agriculture", comercio="retail", servicios="services", servicos="services", turismo="tourism", manufatura="manufacturing"), ("sector", "setor", "giro", "actividad"), required=True),
+        Column("speciality", text(150), ("especialidad", "especialidade", "specialty")),
+        Column("formal_status", choice(FormalStatus, persona_fisica="individual", pessoa_fisica="individual", mei="individual", persona_moral="company", empresa="company", pessoa_juridica="company", cooperativa="cooperative"), ("situacion_formal", "regimen", "regimen_fiscal", "situacao_formal", "formalidad")),
+        Column("employees", integer(0, 32767), ("empleados", "empregados", "funcionarios", "numero_empleados", "trabajadores", "trabalhadores")),
+        Column("founded_year", integer(1800, 2100), ("ano_fundacion", "ano_de_fundacion", "ano_de_fundacao", "ano_fundacao", "year_founded", "fundacion")),
+        Column("is_women_led", boolean, ("women_led", "liderada_por_mujer", "liderada_por_mujeres", "dirigida_por_mujer", "liderada_por_mulher", "liderada_por_mulheres")),
+        Column("baseline_channels", channel_list, ("canales_base", "canales_de_venta", "canales", "canais_de_venda", "canais")),
+        Column("has_showcase_consent", boolean, ("showcase_consent", "consentimiento_vitrina", "consentimento_vitrine", "vitrina")),
+        Column("owner_id", integer(1), ("id_dueno", "id_duena", "id_proprietario", "id_propietario")),
+        Column("owner_external_id", text(60), ("dueno_id_externo", "folio_dueno", "proprietario_id_externo", "owner_ref")),
+    )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.refs = _References()
+
+    def key(self, row):
+        return row.values["code"]
+
+    def check_row(self, row):
+        v = row.values
+        programme_slug = v.get("programme") or self.defaults.get("programme")
+        programme = self.refs.programme(programme_slug) if programme_slug else self.refs.only_programme()
+        if programme is None and not programme_slug and v.get("village") and self.refs.village(v["village"]):
+            # The village says which programme: field forms carry the village, not the programme.
+            programme = self.refs.village(v["village"]).programme
+        if programme is None:
+            if programme_slug:
+                row.reject("programme", Reason.UNKNOWN, programme_slug, f"no programme with code {programme_slug!r}")
+            else:
+                row.reject("programme", Reason.MISSING, "", "several programmes exist: give the programme column or --programme")
+            return
+        allowed = self.defaults.get("programme_ids")
+        if allowed is not None and programme.id not in allowed:
+            row.reject("programme", Reason.UNKNOWN, programme.slug, "not a programme you manage")
+            return
+        row.programme = programme
+        row.village = None
+        if v.get("village"):
+            village = self.refs.village(v["village"])
+            if village is None:
+                row.reject("village", Reason.UNKNOWN, v["village"], f"no village with code {v['village']!r}")
+            elif village.programme_id != programme.id:
+                row.reject("village", Reason.UNKNOWN, v["village"], f"village {v['village']!r} belongs to another programme")
+            row.village = village
+        if v.get("municipality"):
+            municipality_id = self.refs.municipality_id(programme.country_id, v["municipality"])
+            if municipality_id is None:
+                row.reject("municipality", Reason.UNKNOWN, v["municipality"], f"no municipality with code {v['municipality']!r} in {programme.country.code}")
+            row.municipality_id = municipality_id
+        else:
+            row.municipality_id = None
+
+    def resolve(self, rows):
+        localities = localities_by_code(r.values["locality"] for r in rows if r.values.get("locality"))
+        owner_refs = {}
+        if any(r.values.get("owner_external_id") for r in rows):
+            from aldea.interop.models import PersonReference
+
+            owner_refs = dict(PersonReference.objects.filter(
+                external_id__in={r.values["owner_external_id"] for r in rows if r.values.get("owner_external_id")}
+            ).values_list("external_id", "person_id"))
+        owner_ids = {r.values["owner_id"] for r in rows if r.values.get("owner_id")}
+        known_owners = set(Person.objects.filter(id__in=owner_ids).values_list("id", flat=True)) if owner_ids else set()
+        existing = {
+            e.code: e for e in Enterprise.objects.filter(code__in=[r.values["code"] for r in rows])
+        }
+        for row in rows:
+            v = row.values
+            values = {"code": v["code"], "name": v["name"], "programme_id": row.programme.id}
+            if "village" in v:
+                values["village_id"] = row.village.id if row.village else None
+            locality_id = None
+            if v.get("locality"):
+                found = localities.get(v["locality"])
+                if found is None:
+                    row.reject("locality", Reason.UNKNOWN, v["locality"], f"no locality with code {v['locality']!r}")
+                    continue
+                locality_id, locality_municipality = found
+                if row.municipality_id and row.municipality_id != locality_municipality:
+                    row.reject("locality", Reason.UNKNOWN, v["locality"], f"locality {v['locality']} is not in municipality {v['municipality']}")
+                    continue
+                row.municipality_id = row.municipality_id or locality_municipality
+            if "locality" in v:
+                values["locality_id"] = locality_id
+            if not row.municipality_id and row.village is not None:
+                row.municipality_id = row.village.municipality_id
+            if row.municipality_id:
+                values["municipality_id"] = row.municipality_id
+            elif v["code"] not in existing:
+                row.reject("municipality", Reason.MISSING, "", "give the municipality code (or a locality code)")
+                continue
+            group = v.get("group") or "participant"
+            if "group" in v or v["code"] not in existing:
+                values["group"] = group
+            village_id = values.get("village_id", existing[v["code"]].village_id if v["code"] in existing else None)
+            if group == "participant" and village_id is None:
+                row.reject("village", Reason.MISSING, "", "participants belong to a village (or set group to comparison)")
+                continue
+            for name, default in (("sector", None), ("speciality", ""), ("formal_status", "informal"), ("employees", 1),
+                                  ("founded_year", None), ("is_women_led", False), ("baseline_channels", []),
+                                  ("has_showcase_consent", False)):
+                if name in v:
+                    values[name] = default if v[name] is None else v[name]
+            if v.get("owner_id"):
+                if v["owner_id"] not in known_owners:
+                    row.reject("owner_id", Reason.UNKNOWN, v["owner_id"], f"no person with id {v['owner_id']}")
+                    continue
+                values["owner_id"] = v["owner_id"]
+            elif v.get("owner_external_id"):
+                if v["owner_external_id"] not in owner_refs:
+                    row.reject("owner_external_id", Reason.UNKNOWN, v["owner_external_id"], "no person with that external id")
+                    continue
+                values["owner_id"] = owner_refs[v["owner_external_id"]]
+            elif "owner_id" in v or "owner_external_id" in v:
+                values["owner_id"] = None
+            row.model_values = values
+        self._existing = existing
+
+    def write(self, rows, *, dry_run):
+        return upsert(Enterprise, rows, lambda r: r.values["code"], self._existing, dry_run)
+
+
+# --- localities ------------------------------------------------------------------------------
+
+class LocalityImporter(Importer):
+    kind = "localities"
+    model = Locality
+    key_column = "code"
+    columns = (
+        Column("code", LOCALITY_CODE, ("codigo", "clave", "cve_loc", "clave_localidad", "codigo_localidad", "codigo_localidade", "cvegeo", "locality_code"), required=True),
+        Column("name", text(150), ("nombre", "nome", "nom_loc", "localidad", "localidade", "locality"), required=True),
+        Column("municipality", MUNICIPALITY_CODE, ("municipio", "codigo_municipio", "cve_mun", "clave_municipio", "municipality_code", "codigo_ibge")),
+        Column("country", text(2), ("pais", "pais_iso")),
+        Column("population", integer(0, 2_000_000_000), ("poblacion", "populacao", "pobtot", "habitantes")),
+        Column("households", integer(0, 2_000_000_000), ("hogares", "viviendas", "domicilios", "vivtot")),
+        Column("is_rural", boolean, ("rural", "es_rural", "ambito_rural")),
+        Column("marginalisation_index", floating(-1000, 1000), ("indice_marginacion", "im_2020", "indice_de_marginacion", "marginalization_index")),
+        Column("marginalisation_degree", choice(MarginalisationDegree, muy_bajo="muy_bajo", very_low="muy_bajo", low="bajo", medium="medio", high="alto", very_high="muy_alto"), ("grado_marginacion", "gm_2020", "grado_de_marginacion", "marginalization_degree")),
+        Column("latitude", decimal(-90, 90, places=6, max_digits=9), ("latitud", "lat", "latitude")),
+        Column("longitude", decimal(-180, 180, places=6, max_digits=9), ("longitud", "lon", "lng", "long")),
+    )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.refs = _References()
+        self._countries = None
+
+    def key(self, row):
+        return row.values["code"]
+
+    def check_row(self, row):
+        v = row.values
+        if (v.get("latitude") is None) != (v.get("longitude") is None) and ("latitude" in v or "longitude" in v):
+            missing = "latitude" if v.get("latitude") is None else "longitude"
+            row.reject(missing, Reason.MISSING, "", "give both latitude and longitude, or neither")
+            return
+        code = v["code"]
+        municipality_code = v.get("municipality") or (code[:5] if len(code) == 9 and code.isdigit() else "")
+        if not municipality_code:
+            row.reject("municipality", Reason.MISSING, "", "give the municipality code")
+            return
+        matches = self.refs.municipality_anywhere(municipality_code)
+        if v.get("country"):
+            if self._countries is None:
+                from aldea.territories.models import Country
+
+                self._countries = dict(Country.objects.values_list("code", "id"))
+            country_id = self._countries.get(v["country"].upper())
+            matches = [m for m in matches if m[1] == country_id]
+        if not matches:
+            row.reject("municipality", Reason.UNKNOWN, municipality_code, f"no municipality with code {municipality_code!r}")
+        elif len(matches) > 1:
+            row.reject("country", Reason.MISSING, "", f"municipality code {municipality_code} exists in several countries")
+        else:
+            row.municipality_id = matches[0][0]
+
+    def resolve(self, rows):
+        existing = {loc.code: loc for loc in Locality.objects.filter(code__in=[r.values["code"] for r in rows])}
+        for row in rows:
+            v = row.values
+            values = {"code": v["code"], "name": v["name"], "municipality_id": row.municipality_id}
+            for name, default in (("population", None), ("households", None), ("is_rural", False),
+                                  ("marginalisation_index", None), ("marginalisation_degree", ""),
+                                  ("latitude", None), ("longitude", None)):
+                if name in v:
+                    values[name] = default if v[name] is None else v[name]
+            row.model_values = values
+        self._existing = existing
+
+    def write(self, rows, *, dry_run):
+        return upsert(Locality, rows, lambda r: r.values["code"], self._existing, dry_run)
+
+
+# --- products --------------------------------------------------------------------------------
+
+class ProductImporter(Importer):
+    kind = "products"
+    model = Product
+    key_column = "sku"
+    columns = (
+        Column("enterprise", slug(40), ("empresa", "mipyme", "codigo_empresa", "enterprise_code", "negocio", "codigo_mipyme"), required=True),
+        Column("sku", text(60), ("clave_producto", "codigo_producto", "codigo_do_produto", "product_code"), required=True),
+        Column("title", text(150), ("titulo", "nombre", "nome", "nombre_producto", "nome_do_produto", "name"), required=True),
+        Column("description", text(5000), ("descripcion", "descricao")),
+        Column("category", text(150), ("categoria",)),
+        Column("price", decimal(Decimal("0.01"), Decimal("9999999999.99"), max_digits=12), ("precio", "preco", "valor"), required=True),
+        Column("currency", text(3), ("moneda", "moeda", "divisa")),
+        Column("stock", integer(0, 2_000_000_000), ("existencias", "inventario", "estoque", "cantidad", "quantidade")),
+        Column("brand", text(100), ("marca",)),
+        Column("gtin", text(14), ("codigo_de_barras", "ean", "upc", "codigo_barras")),
+        Column("mpn", text(70), ("numero_de_parte",)),
+        Column("is_handmade", boolean, ("hecho_a_mano", "artesanal", "feito_a_mao", "handmade")),
+        Column("image_urls", url_list, ("imagenes", "imagens", "fotos", "images", "image_links")),
+    )
+
+    def key(self, row):
+        return (row.values["enterprise"], row.values["sku"])
+
+    def check_row(self, row):
+        v = row.values
+        if v.get("gtin") and not (v["gtin"].isdigit() and 8 <= len(v["gtin"]) <= 14):
+            row.reject("gtin", Reason.BAD_VALUE, v["gtin"], "a GTIN has 8 to 14 digits")
+        if v.get("currency") and not (len(v["currency"]) == 3 and v["currency"].isalpha()):
+            row.reject("currency", Reason.BAD_VALUE, v["currency"], "use an ISO 4217 code such as MXN")
+
+    def resolve(self, rows):
+        enterprises = enterprises_by_code((r.values["enterprise"] for r in rows), self.defaults.get("programme_ids"))
+        existing = {
+            (p.enterprise_id, p.sku): p
+            for p in Product.objects.filter(enterprise_id__in=set(enterprises.values()), sku__in={r.values["sku"] for r in rows})
+        }
+        for row in rows:
+            v = row.values
+            enterprise_id = enterprises.get(v["enterprise"])
+            if enterprise_id is None:
+                row.reject("enterprise", Reason.UNKNOWN, v["enterprise"], f"no enterprise with code {v['enterprise']!r}")
+                continue
+            row.enterprise_id = enterprise_id
+            values = {"enterprise_id": enterprise_id, "sku": v["sku"], "title": v["title"], "price": v["price"]}
+            for name, default in (("description", ""), ("category", ""), ("currency", "MXN"), ("stock", 0),
+                                  ("brand", ""), ("gtin", ""), ("mpn", ""), ("is_handmade", False), ("image_urls", [])):
+                if name in v:
+                    values[name] = default if v[name] is None else v[name]
+            if values.get("currency"):
+                values["currency"] = values["currency"].upper()
+            row.model_values = values
+        self._existing = existing
+
+    def write(self, rows, *, dry_run):
+        return upsert(Product, rows, lambda r: (r.enterprise_id, r.values["sku"]), self._existing, dry_run)
+
+
+# --- outcomes --------------------------------------------------------------------------------
+
+class OutcomeImporter(Importer):
+    kind = "outcomes"
+    model = OutcomeRecord
+    key_column = "month"
+    columns = (
+        Column("enterprise", slug(40), ("empresa", "mipyme", "codigo_empresa", "enterprise_code", "negocio", "codigo_mipyme"), required=True),
+        Column("month", month, ("mes", "periodo", "period", "mes_ano"), required=True),
+        Column("currency", text(3), ("moneda", "moeda")),
+        Column("total_sales", decimal(0, Decimal("999999999999.99")), ("ventas_totales", "ventas", "vendas_totais", "vendas", "sales")),
+        Column("online_sales", decimal(0, Decimal("999999999999.99")), ("ventas_en_linea", "ventas_online", "vendas_online", "vendas_on_line", "ecommerce_sales")),
+        Column("orders", integer(0, 2_000_000_000), ("pedidos", "ordenes", "ordenes_en_linea", "pedidos_online")),
+        Column("units", integer(0, 2_000_000_000), ("unidades", "unidades_vendidas", "units_sold")),
+        Column("employees", integer(0, 32767), ("empleados", "empregados", "funcionarios")),
+        Column("export_markets", integer(0, 32767), ("mercados_exportacion", "mercados_de_exportacao", "paises_exportacion")),
+        Column("source", choice(OutcomeRecord.Source, encuesta="survey", pesquisa="survey", importacion="import", importacao="import", estimacion="estimate", estimativa="estimate"), ("fuente", "fonte")),
+    )
+
+    def key(self, row):
+        return (row.values["enterprise"], row.values["month"])
+
+    def resolve(self, rows):
+        enterprises = enterprises_by_code((r.values["enterprise"] for r in rows), self.defaults.get("programme_ids"))
+        months = {r.values["month"] for r in rows}
+        existing = {
+            (o.enterprise_id, o.month): o
+            for o in OutcomeRecord.objects.filter(enterprise_id__in=set(enterprises.values()), month__in=months)
+        }
+        for row in rows:
+            v = row.values
+            enterprise_id = enterprises.get(v["enterprise"])
+            if enterprise_id is None:
+                row.reject("enterprise", Reason.UNKNOWN, v["enterprise"], f"no enterprise with code {v['enterprise']!r}")
+                continue
+            row.enterprise_id = enterprise_id
+            values = {"enterprise_id": enterprise_id, "month": v["month"]}
+            for name, default in (("currency", "MXN"), ("total_sales", Decimal("0.00")), ("online_sales", Decimal("0.00")),
+                                  ("orders", 0), ("units", 0), ("employees", None), ("export_markets", 0), ("source", "survey")):
+                if name in v:
+                    values[name] = default if v[name] is None else v[name]
+            current = existing.get((enterprise_id, v["month"]))
+            total = values.get("total_sales", current.total_sales if current else Decimal(0))
+            online = values.get("online_sales", current.online_sales if current else Decimal(0))
+            if online > total:
+                row.reject("online_sales", Reason.OUT_OF_RANGE, v.get("online_sales"), f"online sales {online} exceed total sales {total}")
+                continue
+            row.model_values = values
+        self._existing = existing
+
+    def write(self, rows, *, dry_run):
+        return upsert(OutcomeRecord, rows, lambda r: (r.enterprise_id, r.values["month"]), self._existing, dry_run)
+
+
+# --- people ----------------------------------------------------------------------------------
+
+SEX = choice(Sex, f="female", m="male", h="male", mujer="female", mulher="female", feminino="female", femenino="female",
+             hombre="male", homem="male", masculino="male", otro="other", outro="other",
+             prefiero_no_decir="undisclosed", prefiro_nao_dizer="undisclosed", nd="undisclosed")
+
+
+def email(value, ctx):
+    result = clean_text(value)
+    if len(result) > 254 or result.count("@") != 1 or "." not in result.split("@")[1] or " " in result:
+        raise ValueError(f"{result!r} is not an email address")
+    return result
+
+
+class PersonImporter(Importer):
+    kind = "people"
+    model = Person
+    key_column = "external_id"
+    columns = (
+        Column("id", integer(1), ("id_aldea", "aldea_id")),
+        Column("external_id", text(60), ("folio", "id_externo", "identificador", "numero_registro", "registro", "matricula", "external_id", "curp", "cpf")),
+        Column("given_name", text(100), ("nombre", "nombres", "nome", "primeiro_nome", "first_name", "given_name"), required=True),
+        Column("family_name", text(100), ("apellidos", "apellido", "sobrenome", "last_name", "surname")),
+        Column("sex", SEX, ("sexo", "genero", "gender")),
+        Column("birth_year", integer(1900, 2030), ("ano_nacimiento", "ano_de_nacimiento", "ano_de_nascimento", "ano_nascimento", "year_of_birth")),
+        Column("speaks_indigenous_language", boolean, ("habla_lengua_indigena", "hablante_lengua_indigena", "fala_lingua_indigena", "indigenous_language_speaker")),
+        Column("indigenous_language", text(60), ("lengua_indigena", "lingua_indigena")),
+        Column("email", email, ("correo", "correo_electronico", "e_mail", "mail")),
+        Column("phone", text(30), ("telefono", "celular", "telefone", "whatsapp", "mobile")),
+        Column("has_contact_consent", boolean, ("consentimiento_contacto", "acepta_contacto", "consentimento_contato", "contact_consent")),
+        Column("contact_consent_on", date, ("fecha_consentimiento", "data_consentimento", "consent_date")),
+        Column("locality", LOCALITY_CODE, ("localidad", "localidade", "cve_loc", "clave_localidad", "codigo_localidad", "locality_code")),
+    )
+
+    def key(self, row):
+        v = row.values
+        if v.get("id"):
+            return ("id", v["id"])
+        if v.get("external_id"):
+            return ("external_id", v["external_id"])
+        return ("email", v["email"].lower())
+
+    def check_row(self, row):
+        v = row.values
+        if not (v.get("id") or v.get("external_id") or v.get("email")):
+            row.reject("external_id", Reason.MISSING, "", "each person needs an id, an external_id or an email so re-imports update them")
+        if v.get("has_contact_consent") and not v.get("contact_consent_on"):
+            row.reject("contact_consent_on", Reason.MISSING, "", "consent needs the date it was recorded")
+
+    def resolve(self, rows):
+        from aldea.interop.models import PersonReference
+
+        localities = localities_by_code(r.values["locality"] for r in rows if r.values.get("locality"))
+        ids = {r.values["id"] for r in rows if r.values.get("id")}
+        refs = {r.values["external_id"] for r in rows if r.values.get("external_id")}
+        emails = {r.values["email"].lower() for r in rows if r.values.get("email") and not r.values.get("id") and not r.values.get("external_id")}
+        by_ref = dict(PersonReference.objects.filter(external_id__in=refs).values_list("external_id", "person_id"))
+        # A person's external id, to know whether a reference must be created or changed.
+        ref_of = dict(PersonReference.objects.filter(person_id__in=ids | set(by_ref.values())).values_list("person_id", "external_id"))
+        email_match = Q()
+        for address in emails:
+            email_match |= Q(email__iexact=address)
+        people = Person.objects.filter(Q(id__in=ids | set(by_ref.values())) | email_match) if (ids or by_ref or emails) else []
+        by_id = {p.id: p for p in people}
+        by_email = {}
+        for person in by_id.values():
+            if person.email:
+                by_email.setdefault(person.email.lower(), []).append(person)
+        self._existing = {}
+        for row in rows:
+            v = row.values
+            person = None
+            if v.get("id"):
+                person = by_id.get(v["id"])
+                if person is None:
+                    row.reject("id", Reason.UNKNOWN, v["id"], f"no person with id {v['id']}")
+                    continue
+                other = by_ref.get(v.get("external_id"))
+                if v.get("external_id") and other and other != person.id:
+                    row.reject("external_id", Reason.DUPLICATE, v["external_id"], f"external id already belongs to person {other}")
+                    continue
+            elif v.get("external_id"):
+                person = by_id.get(by_ref.get(v["external_id"]))
+            else:
+                matches = by_email.get(v["email"].lower(), [])
+                if len(matches) > 1:
+                    row.reject("email", Reason.DUPLICATE, v["email"], "several people share this email; use id or external_id")
+                    continue
+                person = matches[0] if matches else None
+            values = {"given_name": v["given_name"]}
+            for name, default in (("family_name", ""), ("sex", "undisclosed"), ("birth_year", None),
+                                  ("speaks_indigenous_language", False), ("indigenous_language", ""), ("email", ""),
+                                  ("phone", ""), ("has_contact_consent", False), ("contact_consent_on", None)):
+                if name in v:
+                    values[name] = default if v[name] is None else v[name]
+            if "locality" in v:
+                if v["locality"]:
+                    found = localities.get(v["locality"])
+                    if found is None:
+                        row.reject("locality", Reason.UNKNOWN, v["locality"], f"no locality with code {v['locality']!r}")
+                        continue
+                    values["locality_id"] = found[0]
+                else:
+                    values["locality_id"] = None
+            row.model_values = values
+            row.person = person
+            row.current_ref = ref_of.get(person.id) if person else None
+
+    def write(self, rows, *, dry_run):
+        from aldea.interop.models import PersonReference
+
+        created = updated = unchanged = 0
+        new_people, new_refs, changed = [], [], []
+        for row in rows:
+            values, person = row.model_values, row.person
+            wanted_ref = row.values.get("external_id")
+            if person is None:
+                created += 1
+                new_people.append((Person(**values), wanted_ref))
+                continue
+            diff = [k for k, val in values.items() if getattr(person, k) != val]
+            ref_changes = bool(wanted_ref) and wanted_ref != row.current_ref
+            if not diff and not ref_changes:
+                unchanged += 1
+                continue
+            updated += 1
+            for k in diff:
+                setattr(person, k, values[k])
+            if diff:
+                changed.append((person, diff))
+            if ref_changes:
+                new_refs.append((person, wanted_ref))
+        if dry_run:
+            return created, updated, unchanged
+        made = Person.objects.bulk_create([p for p, _ in new_people])
+        for person, (_, ref) in zip(made, new_people, strict=True):
+            if ref:
+                new_refs.append((person, ref))
+        for person, fields in changed:
+            person.save(update_fields=[*fields, "updated_at"])
+        if new_refs:
+            PersonReference.objects.filter(person__in=[p for p, _ in new_refs]).delete()
+            PersonReference.objects.bulk_create([PersonReference(person=p, external_id=r) for p, r in new_refs])
+        return created, updated, unchanged
+
+
+IMPORTERS = {
+    "enterprises": EnterpriseImporter,
+    "people": PersonImporter,
+    "products": ProductImporter,
+    "outcomes": OutcomeImporter,
+    "localities": LocalityImporter,
+}
+
+__all__ = ["IMPORTERS", "parse_int"]

@@ -1,0 +1,65 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PersonReference(models.Model):
+    """A person's identifier in the programme's own lists (registration number, folio, CURP, CPF).
+
+    People rarely have an email in the field, and Person has no code of its own; this is the key
+    that makes a re-import of the same list update people instead of duplicating them.
+    """
+
+    person = models.OneToOneField("accounts.Person", on_delete=models.CASCADE, related_name="external_reference")
+    external_id = models.CharField(_("external id"), max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("person reference")
+        verbose_name_plural = _("person references")
+
+    def __str__(self):
+        return self.external_id
+
+
+class KoboSubmission(models.Model):
+    """A KoboToolbox/ODK submission already imported: re-importing the same export changes nothing."""
+
+    uuid = models.CharField(_("submission UUID"), max_length=64, unique=True)
+    form = models.CharField(_("form"), max_length=40)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    # What the submission created, e.g. {"enterprise": "e1", "assessment": 12}.
+    records = models.JSONField(_("records"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("KoboToolbox submission")
+        verbose_name_plural = _("KoboToolbox submissions")
+
+    def __str__(self):
+        return f"{self.form} {self.uuid}"
+
+
+class ChannelSales(models.Model):
+    """One MSME's sales on one channel in one month, as the channel's own report gives them.
+
+    OutcomeRecord keeps one online-sales figure per month; keeping each channel's share here lets
+    a re-imported (or corrected) report replace that channel's figures instead of adding to them.
+    """
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="channel_sales")
+    channel = models.ForeignKey("outcomes.SalesChannel", on_delete=models.PROTECT, related_name="monthly_sales")
+    month = models.DateField(_("month"))
+    sales = models.DecimalField(_("sales"), max_digits=14, decimal_places=2)
+    orders = models.PositiveIntegerField(_("orders"), default=0)
+    units = models.PositiveIntegerField(_("units"), default=0)
+
+    class Meta:
+        ordering = ["enterprise", "month", "channel"]
+        verbose_name = _("channel sales")
+        verbose_name_plural = _("channel sales")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "channel", "month"], name="channel_sales_unique_month"),
+            models.CheckConstraint(condition=models.Q(sales__gte=0), name="channel_sales_nonnegative"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.channel} {self.month:%Y-%m}"

@@ -1,0 +1,273 @@
+"""Marketplace sales reports → monthly outcome records and listing status.
+
+Reads Mercado Libre's sales report (XLSX or CSV, Spanish or Portuguese; the header row may sit
+below a few title rows), Shopify's orders export (CSV, one row per line item) and Amazon's "All
+Orders" report (tab-separated). Each order line is matched to a product by the listing id
+(Mercado Libre publication, Amazon ASIN) or else by SKU; cancelled orders are skipped and
+counted. Sales are summed per MSME and month into ``interop.ChannelSales``; the month's
+``OutcomeRecord.online_sales`` is the sum over channels, so re-importing a report (or a corrected
+one) replaces that channel's figures rather than adding to them. Import whole-month reports: a
+report replaces the channel's figures for every month it contains.
+"""
+
+import datetime
+import re
+import unicodedata
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from aldea.enterprises.models import Product
+from aldea.interop import readers
+from aldea.interop.importers.base import (
+    ALL_OR_NOTHING,
+    MODES,
+    VALID_ROWS,
+    ImportReport,
+    Reason,
+    RowError,
+)
+from aldea.interop.models import ChannelSales
+from aldea.interop.readers import FileRefused, clean_text, normalise_header
+from aldea.outcomes.models import Listing, OutcomeRecord, SalesChannel
+
+CHANNELS = {
+    "mercadolibre": ("Mercado Libre", "marketplace", "https://www.mercadolibre.com"),
+    "shopify": ("Shopify", "own_store", "https://www.shopify.com"),
+    "amazon": ("Amazon", "marketplace", "https://www.amazon.com"),
+}
+
+# Normalised header names (see readers.normalise_header) that mean each field, per channel.
+COLUMNS = {
+    "mercadolibre": {
+        "order": ("de_venta", "n_o_de_venda", "de_venda", "order_id", "numero_de_venta"),
+        "date": ("fecha_de_venta", "data_da_venda", "fecha", "date"),
+        "status": ("estado", "status"),
+        "units": ("unidades", "quantity"),
+        "amount": ("ingresos_por_productos_mxn", "ingresos_por_productos", "receita_por_produtos_brl", "receita_por_produtos",
+                   "ingresos_por_productos_cop", "ingresos_por_productos_ars", "total_mxn", "total_brl", "total"),
+        "sku": ("sku",),
+        "listing": ("de_publicacion", "de_anuncio", "publicacion", "item_id"),
+    },
+    "shopify": {
+        "order": ("name",), "date": ("created_at",), "status": ("financial_status",), "cancelled": ("cancelled_at",),
+        "units": ("lineitem_quantity",), "price": ("lineitem_price",), "sku": ("lineitem_sku",),
+    },
+    "amazon": {
+        "order": ("amazon_order_id",), "date": ("purchase_date",), "status": ("order_status",), "units": ("quantity",),
+        "amount": ("item_price",), "sku": ("sku",), "listing": ("asin",),
+    },
+}
+REQUIRED = ("order", "date", "units", "sku")
+CANCELLED = ("cancel", "devol", "refund", "reembols", "voided")
+
+MONTHS = {name: n for n, names in enumerate((
+    ("enero", "janeiro", "january", "jan", "ene"), ("febrero", "fevereiro", "february", "feb", "fev"),
+    ("marzo", "marco", "march", "mar"), ("abril", "april", "abr", "apr"), ("mayo", "maio", "may", "mai"),
+    ("junio", "junho", "june", "jun"), ("julio", "julho", "july", "jul"), ("agosto", "august", "ago", "aug"),
+    ("septiembre", "setiembre", "setembro", "september", "sep", "set"), ("octubre", "outubro", "october", "oct", "out"),
+    ("noviembre", "novembro", "november", "nov"), ("diciembre", "dezembro", "december", "dic", "dez", "dec"),
+), start=1) for name in names}
+
+
+def parse_sale_date(value) -> datetime.date:
+    """ISO timestamps, dd/mm/yyyy, and Mercado Libre's '15 de enero de 2025 10:32 hs.'."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return readers.parse_date(value)
+    text = clean_text(value)
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    match = re.match(r"^(\d{1,2}) de ([a-z]+)\.? de (\d{4})", plain)
+    if match:
+        month = MONTHS.get(normalise_header(match.group(2)))
+        if month:
+            return datetime.date(int(match.group(3)), month, int(match.group(1)))
+    return readers.parse_date(text.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} ", text) else text)
+
+
+def _channel(code):
+    name, kind, website = CHANNELS[code]
+    channel, _ = SalesChannel.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "website": website})
+    return channel
+
+
+def _find_header(table, columns):
+    """The header row and the rows after it: Mercado Libre puts title rows above the header."""
+    wanted = {name for names in columns.values() for name in names}
+
+    def score(cells):
+        return sum(normalise_header(clean_text(c)) in wanted for c in cells)
+
+    if score(table.headers) >= 3:
+        return table.headers, table.rows
+    for _ in range(15):
+        try:
+            _, values = next(table.rows)
+        except StopIteration:
+            break
+        if score(values) >= 3:
+            return [clean_text(v) for v in values], table.rows
+    raise FileRefused("no header row with the channel's columns found in the first 15 rows")
+
+
+def import_sales(channel: str, path, *, mode: str = VALID_ROWS, dry_run: bool = False, rejects_path=None) -> ImportReport:
+    """Turn a channel's sales report into monthly ChannelSales, OutcomeRecords and live listings.
+
+    Never raises for bad content: unknown SKUs, bad dates and numbers are reported by line.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}; choose one of {', '.join(CHANNELS)}")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}")
+    report = ImportReport(kind=f"sales {channel}", path=str(path), mode=mode, dry_run=dry_run)
+    spec = COLUMNS[channel]
+    try:
+        with readers.open_table(path) as table:
+            report.format = table.format.kind
+            headers, rows = _find_header(table, spec)
+            index = {}
+            for position, header in enumerate(headers):
+                name = normalise_header(header)
+                for field, names in spec.items():
+                    if name in names and field not in index:
+                        index[field] = position
+            missing = [f for f in REQUIRED if f not in index]
+            if "amount" not in index and "price" not in index:
+                missing.append("amount")
+            if missing:
+                raise FileRefused(f"the {channel} report lacks column(s) for {', '.join(missing)}")
+            lines = _read_lines(rows, index, table.format.decimal_mark, report)
+    except FileRefused as exc:
+        report.file_error = str(exc)
+        return report
+
+    with transaction.atomic():
+        sales_channel = _channel(channel)
+        totals, first_sale = _match(lines, sales_channel, report)
+        _write(totals, first_sale, sales_channel, report)
+        if dry_run or (mode == ALL_OR_NOTHING and report.rejected):
+            transaction.set_rollback(True)
+        else:
+            report.committed = True
+    if rejects_path:
+        from aldea.interop.kobo import _write_rejects
+
+        _write_rejects(rejects_path, report)
+    return report
+
+
+def _cell(values, index, field):
+    position = index.get(field)
+    return values[position] if position is not None and position < len(values) else ""
+
+
+def _read_lines(rows, index, decimal_mark, report):
+    lines = []
+    for line, values in rows:
+        report.read += 1
+        order = clean_text(_cell(values, index, "order"))
+        status = clean_text(_cell(values, index, "status")).lower()
+        if clean_text(_cell(values, index, "cancelled")) or any(word in status for word in CANCELLED):
+            report.skipped += 1
+            continue
+        errors = []
+        try:
+            sold_on = parse_sale_date(_cell(values, index, "date"))
+        except ValueError as exc:
+            errors.append(RowError(line, "date", clean_text(_cell(values, index, "date")), Reason.BAD_DATE, str(exc)))
+        try:
+            units = readers.parse_int(_cell(values, index, "units"), decimal_mark)
+            if units < 0:
+                raise ValueError("negative")
+        except ValueError as exc:
+            errors.append(RowError(line, "units", clean_text(_cell(values, index, "units")), Reason.BAD_VALUE, str(exc)))
+            units = 0
+        try:
+            if "amount" in index:
+                amount = readers.parse_decimal(_cell(values, index, "amount"), decimal_mark)
+            else:
+                amount = readers.parse_decimal(_cell(values, index, "price"), decimal_mark) * units
+            if amount < 0:
+                errors.append(RowError(line, "amount", str(amount), Reason.OUT_OF_RANGE, "negative sale"))
+        except ValueError as exc:
+            errors.append(RowError(line, "amount", "", Reason.BAD_VALUE, str(exc)))
+        if errors:
+            report.errors.extend(errors)
+            report.rejected += 1
+            continue
+        lines.append({"line": line, "order": order, "sold_on": sold_on, "units": units, "amount": amount.quantize(Decimal("0.01")),
+                      "sku": clean_text(_cell(values, index, "sku")), "listing": clean_text(_cell(values, index, "listing"))})
+    return lines
+
+
+def _match(lines, channel, report):
+    listings = dict(Listing.objects.filter(channel=channel).exclude(external_id="").values_list("external_id", "product_id"))
+    by_sku = defaultdict(list)
+    for product_id, sku, enterprise_id in Product.objects.filter(sku__in={l["sku"] for l in lines if l["sku"]}).values_list("id", "sku", "enterprise_id"):
+        by_sku[sku].append((product_id, enterprise_id))
+    enterprise_of = dict(Product.objects.filter(id__in=set(listings.values())).values_list("id", "enterprise_id"))
+    totals = defaultdict(lambda: [Decimal(0), set(), 0])
+    first_sale = {}
+    for line in lines:
+        product_id = listings.get(line["listing"]) if line["listing"] else None
+        enterprise_id = enterprise_of.get(product_id)
+        if product_id is None:
+            matches = by_sku.get(line["sku"], [])
+            if len(matches) != 1:
+                reason = "no product with this SKU" if not matches else "several MSMEs use this SKU; record the listing id on the listing"
+                report.errors.append(RowError(line["line"], "sku", line["sku"], Reason.UNKNOWN if not matches else Reason.DUPLICATE, reason))
+                report.rejected += 1
+                continue
+            product_id, enterprise_id = matches[0]
+        month = line["sold_on"].replace(day=1)
+        total = totals[(enterprise_id, month)]
+        total[0] += line["amount"]
+        total[1].add(line["order"])
+        total[2] += line["units"]
+        known = first_sale.get(product_id)
+        if known is None or line["sold_on"] < known[0]:
+            first_sale[product_id] = (line["sold_on"], line["listing"])
+    return totals, first_sale
+
+
+def _write(totals, first_sale, channel, report):
+    for (enterprise_id, month), (amount, orders, units) in sorted(totals.items()):
+        ChannelSales.objects.update_or_create(
+            enterprise_id=enterprise_id, channel=channel, month=month,
+            defaults={"sales": amount, "orders": len(orders), "units": units},
+        )
+        sums = ChannelSales.objects.filter(enterprise_id=enterprise_id, month=month).aggregate(
+            sales=Sum("sales"), orders=Sum("orders"), units=Sum("units"))
+        record = OutcomeRecord.objects.filter(enterprise_id=enterprise_id, month=month).first()
+        if record is None:
+            OutcomeRecord.objects.create(enterprise_id=enterprise_id, month=month, total_sales=sums["sales"],
+                                         online_sales=sums["sales"], orders=sums["orders"], units=sums["units"],
+                                         source=OutcomeRecord.Source.IMPORT)
+            report.created += 1
+            continue
+        wanted = {"online_sales": sums["sales"], "orders": sums["orders"],
+                  "total_sales": max(record.total_sales, sums["sales"]), "units": max(record.units, sums["units"])}
+        changed = [k for k, v in wanted.items() if getattr(record, k) != v]
+        if changed:
+            for k in changed:
+                setattr(record, k, wanted[k])
+            record.save(update_fields=[*changed, "updated_at"])
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    live = 0
+    for product_id, (sold_on, external_id) in first_sale.items():
+        listing = Listing.objects.filter(product_id=product_id, channel=channel).first()
+        if listing is None:
+            clash = external_id and Listing.objects.filter(channel=channel, external_id=external_id).exists()
+            Listing.objects.create(product_id=product_id, channel=channel, status=Listing.Status.LIVE, live_on=sold_on,
+                                   external_id="" if clash else external_id)
+            live += 1
+        elif listing.status != Listing.Status.LIVE or listing.live_on is None:
+            listing.status = Listing.Status.LIVE
+            listing.live_on = listing.live_on or sold_on
+            listing.save(update_fields=["status", "live_on", "updated_at"])
+            live += 1
+    if live:
+        report.notes.append(f"{live} listing(s) marked live on {channel.name}")

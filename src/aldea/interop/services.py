@@ -1,0 +1,113 @@
+"""The interop services that commands, pages and tasks call: one function per door."""
+
+from aldea.interop.importers.base import VALID_ROWS, ImportReport, run_import
+from aldea.interop.importers.registries import IMPORTERS
+
+REGISTRIES = tuple(IMPORTERS)
+
+
+def import_registry(kind: str, path, *, mode: str = VALID_ROWS, dry_run: bool = False, rejects_path=None,
+                    programme: str | None = None, sheet: str | None = None, user=None,
+                    programme_ids=None, batch_size: int | None = None) -> ImportReport:
+    """Import a CSV/XLSX/Parquet file into one registry (``enterprises``, ``people``, ...).
+
+    ``programme_ids`` limits enterprises, products and outcomes to those programmes.
+    Never raises for bad content: the report lists every rejected row (line, column, reason) and a
+    refused file in ``file_error``. Raises ValueError for an unknown ``kind`` or ``mode``.
+    """
+    if kind not in IMPORTERS:
+        raise ValueError(f"unknown registry {kind!r}; choose one of {', '.join(REGISTRIES)}")
+    defaults = {"programme": programme} if programme else {}
+    if programme_ids is not None:
+        # Rows of other programmes are rejected as unknown (the web page's scoping for managers).
+        defaults["programme_ids"] = set(programme_ids)
+    importer = IMPORTERS[kind](defaults=defaults, user=user)
+    extra = {"batch_size": batch_size} if batch_size else {}
+    return run_import(importer, path, mode=mode, dry_run=dry_run, rejects_path=rejects_path, sheet=sheet, **extra)
+
+
+# --- web uploads: a dry run first, then the same file committed ---------------------------------
+
+UPLOAD_DIR_NAME = "interop-uploads"
+UPLOAD_MAX_AGE = 60 * 60  # seconds a previewed upload may wait for its commit
+# Managers import into their own programmes; localities and people are reference data for staff.
+MANAGER_REGISTRIES = ("enterprises", "products", "outcomes")
+
+
+class UploadRefused(Exception):
+    """The user may not import this, or the upload token is invalid or expired."""
+
+
+def registries_importable_by(user) -> tuple:
+    from aldea.accounts.scoping import is_global, programmes_managed_by
+
+    if is_global(user):
+        return REGISTRIES
+    if programmes_managed_by(user).exists():
+        return MANAGER_REGISTRIES
+    return ()
+
+
+def _programme_scope(user):
+    from aldea.accounts.scoping import is_global, programmes_managed_by
+
+    return None if is_global(user) else set(programmes_managed_by(user).values_list("id", flat=True))
+
+
+def _upload_dir():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    directory = Path(settings.MEDIA_ROOT) / UPLOAD_DIR_NAME
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def preview_upload(*, user, kind: str, uploaded_file, mode: str = VALID_ROWS) -> tuple[ImportReport, str]:
+    """Store an uploaded file, dry-run its import, and return the report and a signed commit token.
+
+    Raises UploadRefused when the user may not import ``kind``.
+    """
+    import uuid
+    from pathlib import Path
+
+    from django.core import signing
+
+    if kind not in registries_importable_by(user):
+        raise UploadRefused(f"you may not import {kind}")
+    suffix = Path(uploaded_file.name).suffix.lower()
+    if suffix not in {".csv", ".txt", ".tsv", ".xlsx", ".parquet"}:
+        suffix = ".csv"
+    stored = _upload_dir() / f"{uuid.uuid4().hex}{suffix}"
+    with open(stored, "wb") as fh:
+        fh.writelines(uploaded_file.chunks())
+    report = import_registry(kind, stored, mode=mode, dry_run=True, user=user, programme_ids=_programme_scope(user))
+    report.path = uploaded_file.name
+    token = signing.dumps({"file": stored.name, "kind": kind, "mode": mode, "user": user.pk, "name": uploaded_file.name},
+                          salt="aldea.interop.upload")
+    return report, token
+
+
+def commit_upload(*, user, token: str) -> ImportReport:
+    """Import a previewed upload for real and delete the stored file.
+
+    Raises UploadRefused for a token that is forged, expired, another user's, or already used.
+    """
+    from django.core import signing
+
+    try:
+        data = signing.loads(token, salt="aldea.interop.upload", max_age=UPLOAD_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise UploadRefused("this upload expired or is not valid; upload the file again") from exc
+    if data["user"] != user.pk or data["kind"] not in registries_importable_by(user):
+        raise UploadRefused("this upload belongs to another user")
+    stored = _upload_dir() / data["file"]
+    if not stored.exists():
+        raise UploadRefused("this upload was already imported; upload the file again")
+    try:
+        report = import_registry(data["kind"], stored, mode=data["mode"], user=user, programme_ids=_programme_scope(user))
+    finally:
+        stored.unlink(missing_ok=True)
+    report.path = data["name"]
+    return report

@@ -1,0 +1,100 @@
+"""The data page: upload with a dry-run report before commit, and registry downloads."""
+
+import tempfile
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from aldea.core.navigation import roles_of
+from aldea.interop import exporters
+from aldea.interop.forms import UploadForm
+from aldea.interop.services import (
+    UploadRefused,
+    commit_upload,
+    preview_upload,
+    registries_importable_by,
+)
+
+# Who sees the page at all: import needs a manager (or staff), download an analyst too.
+PAGE_ROLES = {"manager", "analyst", "staff"}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
+}
+
+
+def _require_page(user):
+    if not roles_of(user) & PAGE_ROLES:
+        raise Http404
+
+
+def _page(request, **context):
+    kinds = registries_importable_by(request.user)
+    context.setdefault("form", UploadForm(kinds=kinds) if kinds else None)
+    context.update(kinds=kinds, registries=exporters.REGISTRIES, formats=exporters.FORMATS)
+    template = "interop/partials/report.html" if getattr(request, "htmx", False) and "report" in context else "interop/upload.html"
+    return render(request, template, context, status=context.pop("status", 200))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    _require_page(request.user)
+    if request.method == "GET":
+        return _page(request)
+    kinds = registries_importable_by(request.user)
+    if not kinds:
+        raise PermissionDenied
+    form = UploadForm(request.POST, request.FILES, kinds=kinds)
+    if not form.is_valid():
+        return _page(request, form=form, status=400)
+    try:
+        report, token = preview_upload(user=request.user, kind=form.cleaned_data["kind"],
+                                       uploaded_file=form.cleaned_data["file"], mode=form.cleaned_data["mode"])
+    except UploadRefused as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return _page(request, form=form, report=report, token=token if not report.file_error else "")
+
+
+@login_required
+@require_POST
+def commit(request):
+    _require_page(request.user)
+    if not registries_importable_by(request.user):
+        raise PermissionDenied
+    try:
+        report = commit_upload(user=request.user, token=request.POST.get("token", ""))
+    except UploadRefused as exc:
+        return _page(request, error=str(exc), status=400)
+    return _page(request, report=report, committed=True)
+
+
+def _visible(kind, user):
+    from aldea.accounts import scoping
+
+    querysets = {
+        "enterprises": scoping.enterprises_visible_to, "people": scoping.persons_visible_to,
+        "products": scoping.products_visible_to, "outcomes": scoping.outcome_records_visible_to,
+    }
+    return querysets[kind](user) if kind in querysets else None  # localities: public reference data
+
+
+@login_required
+@require_GET
+def download(request, kind, format):
+    _require_page(request.user)
+    if kind not in exporters.REGISTRIES or format not in exporters.FORMATS:
+        raise Http404
+    with tempfile.NamedTemporaryFile(suffix=f".{format}", delete=False) as handle:
+        path = Path(handle.name)
+    exporters.export_registry(kind, path, format=format, queryset=_visible(kind, request.user))
+    stream = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
+    response = FileResponse(stream, as_attachment=True, filename=f"aldea-{kind}.{format}",
+                            content_type=CONTENT_TYPES[format])
+    path.unlink()  # the open handle keeps the data readable on POSIX until the response is sent
+    return response

@@ -1,0 +1,110 @@
+"""Each channel's feed: its format, its required-field check, the handmade "no identifier" convention."""
+
+import csv
+import json
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from aldea.enterprises.models import Enterprise, Product
+from aldea.interop.feeds import write_feed
+from aldea.interop.feeds.channels import check_products
+
+BASE = "https://aldea.example.mx"
+
+
+@pytest.fixture
+def catalogue(programme):
+    village = programme.villages.get(slug="teotitlan")
+    ruiz = Enterprise.objects.create(programme=programme, village=village, code="tapetes-ruiz", name="Tapetes Ruiz",
+                                     municipality=village.municipality, sector="textiles")
+    handmade = Product.objects.create(
+        enterprise=ruiz, sku="TAP-001", title="Tapete zapoteco grecas 1.20 x 0.80 m", category="MLM1631",
+        description="Lana teñida con grana cochinilla.\nTejido en telar de pedal.", price=Decimal("2450.50"), stock=3,
+        is_handmade=True, image_urls=["https://img.example.mx/tap1.jpg", "https://img.example.mx/tap1b.jpg"],
+    )
+    branded = Product.objects.create(
+        enterprise=ruiz, sku="COJ-01", title="Cojín bordado", category="MLM1582", description="Cojín de lana.",
+        price=Decimal(380), stock=10, brand="Ruiz", gtin="7501234567897", image_urls=["https://img.example.mx/coj.jpg"],
+    )
+    incomplete = Product.objects.create(enterprise=ruiz, sku="X-1", title="Sin datos", category="Tapetes", price=Decimal(10))
+    return {"handmade": handmade, "branded": branded, "incomplete": incomplete}
+
+
+def test_google_tsv_uses_identifier_exists_no_for_handmade_goods(tmp_path, catalogue):
+    report = write_feed("google", tmp_path / "google.tsv", base_url=BASE)
+    assert (report.checked, report.written, report.left_out) == (3, 2, 1)
+    with open(tmp_path / "google.tsv", encoding="utf-8") as fh:
+        rows = {r["id"]: r for r in csv.DictReader(fh, delimiter="\t")}
+    assert rows["tapetes-ruiz-TAP-001"]["identifier_exists"] == "no"
+    assert rows["tapetes-ruiz-TAP-001"]["price"] == "2450.50 MXN"
+    assert rows["tapetes-ruiz-TAP-001"]["availability"] == "in_stock"
+    assert rows["tapetes-ruiz-COJ-01"]["identifier_exists"] == "yes" and rows["tapetes-ruiz-COJ-01"]["gtin"] == "7501234567897"
+    assert "\n" not in rows["tapetes-ruiz-TAP-001"]["description"]
+
+
+def test_google_xml_feed_is_well_formed(tmp_path, catalogue):
+    write_feed("google", tmp_path / "google.xml", base_url=BASE)
+    items = ET.parse(tmp_path / "google.xml").getroot().findall("./channel/item")
+    assert len(items) == 2
+    assert items[0].find("{http://base.google.com/ns/1.0}link").text.startswith(BASE)
+
+
+def test_required_field_report_says_what_is_missing_and_how_to_fix_it(catalogue):
+    _, problems = check_products("google", [catalogue["incomplete"]], base_url="")
+    fields = {p.field for p in problems}
+    assert fields == {"description", "image_link", "link", "gtin"}
+    assert all(p.product == "tapetes-ruiz/X-1" and p.fix for p in problems)
+    _, problems = check_products("mercadolibre", [catalogue["incomplete"]])
+    assert {p.field for p in problems} >= {"category_id", "available_quantity", "image_link"}
+    _, problems = check_products("meta", [catalogue["incomplete"]], base_url=BASE)
+    assert "brand" in {p.field for p in problems}
+
+
+def test_meta_catalog_csv_uses_the_workshop_as_brand_of_handmade_goods(tmp_path, catalogue):
+    write_feed("meta", tmp_path / "meta.csv", base_url=BASE)
+    with open(tmp_path / "meta.csv", encoding="utf-8") as fh:
+        rows = {r["id"]: r for r in csv.DictReader(fh)}
+    assert rows["tapetes-ruiz-TAP-001"]["brand"] == "Tapetes Ruiz"
+    assert rows["tapetes-ruiz-TAP-001"]["availability"] == "in stock" and rows["tapetes-ruiz-TAP-001"]["condition"] == "new"
+
+
+def test_mercadolibre_items_and_spreadsheet(tmp_path, catalogue):
+    report = write_feed("mercadolibre", tmp_path / "meli.json")
+    assert [p.name for p in report.files] == ["meli.json", "meli.xlsx"]
+    items = {i["seller_custom_field"]: i for i in json.loads((tmp_path / "meli.json").read_text(encoding="utf-8"))}
+    tapete = items["tapetes-ruiz-TAP-001"]
+    assert tapete["site_id"] == "MLM" and tapete["currency_id"] == "MXN" and tapete["buying_mode"] == "buy_it_now"
+    assert {"id": "EMPTY_GTIN_REASON", "value_name": "El producto no tiene código registrado"} in tapete["attributes"]
+    assert {"id": "GTIN", "value_name": "7501234567897"} in items["tapetes-ruiz-COJ-01"]["attributes"]
+    assert tapete["pictures"][0] == {"source": "https://img.example.mx/tap1.jpg"}
+
+
+def test_shopify_csv_has_one_row_per_product_and_extra_image(tmp_path, catalogue):
+    write_feed("shopify", tmp_path / "shopify.csv")
+    with open(tmp_path / "shopify.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    handles = [r["Handle"] for r in rows]
+    assert handles.count("tapetes-ruiz-tap-001") == 2
+    first = next(r for r in rows if r["Handle"] == "tapetes-ruiz-tap-001" and r["Title"])
+    assert (first["Variant Price"], first["Option1 Name"], first["Variant SKU"]) == ("2450.50", "Title", "TAP-001")
+
+
+def test_amazon_listing_uses_the_gtin_exemption_for_handmade_goods(tmp_path, catalogue):
+    write_feed("amazon", tmp_path / "amazon.json")
+    listings = {l["sku"]: l for l in json.loads((tmp_path / "amazon.json").read_text(encoding="utf-8"))}
+    tapete = listings["tapetes-ruiz-TAP-001"]
+    assert tapete["productType"] == "HOME" and tapete["requirements"] == "LISTING"
+    assert tapete["attributes"]["supplier_declared_has_product_identifier_exemption"][0]["value"] is True
+    assert listings["tapetes-ruiz-COJ-01"]["attributes"]["externally_assigned_product_identifier"][0]["type"] == "ean"
+
+
+def test_feed_command_lists_problems_and_exits_non_zero(tmp_path, catalogue, capsys):
+    with pytest.raises(CommandError, match="1 product"):
+        call_command("feed", "--channel", "google", "--village", "teotitlan", "--out", str(tmp_path / "g.tsv"), "--base-url", BASE)
+    assert "tapetes-ruiz/X-1: description" in capsys.readouterr().out
+    catalogue["incomplete"].delete()
+    call_command("feed", "--channel", "google", "--village", "arrazola", "--out", str(tmp_path / "empty.tsv"))
+    assert "written 0" in capsys.readouterr().out

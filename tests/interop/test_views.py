@@ -1,0 +1,96 @@
+"""The data page: dry-run report before commit, scoping by role, downloads."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from aldea.accounts.models import Membership, Person, User
+from aldea.enterprises.models import Enterprise
+from aldea.programmes.models import Programme
+
+CSV = "Código;Nombre;Aldea;Giro\ntapetes-ruiz;Tapetes Ruiz;teotitlan;textiles\nmal;;teotitlan;textiles\n".encode("cp1252")
+
+
+def person_with(role, programme, username):
+    user = User.objects.create_user(username=username, password="x")
+    person = Person.objects.create(given_name=username, user=user)
+    if role:
+        Membership.objects.create(person=person, role=role, programme=programme)
+    return user
+
+
+@pytest.fixture
+def manager(programme):
+    return person_with("manager", programme, "manager")
+
+
+def upload(client, content=CSV, kind="enterprises", mode="valid-rows", name="mipymes.csv"):
+    return client.post(reverse("interop:upload"), {"kind": kind, "mode": mode, "file": SimpleUploadedFile(name, content)})
+
+
+def test_anonymous_users_are_sent_to_log_in(client, db):
+    response = client.get(reverse("interop:upload"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_outsider_cannot_open_the_data_page(client, programme):
+    client.force_login(person_with(None, programme, "outsider"))
+    assert client.get(reverse("interop:upload")).status_code == 404
+
+
+def test_analyst_sees_downloads_but_cannot_import(client, programme):
+    client.force_login(person_with("analyst", programme, "analyst"))
+    response = client.get(reverse("interop:upload"))
+    assert response.status_code == 200 and b'enctype="multipart/form-data"' not in response.content
+    assert upload(client).status_code == 403
+    assert Enterprise.objects.count() == 0
+
+
+def test_manager_sees_a_dry_run_report_then_commits(client, manager, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(manager)
+    response = upload(client)
+    assert response.status_code == 200
+    assert response.context["report"].created == 1 and response.context["report"].rejected == 1
+    assert b"missing required field" in response.content
+    assert Enterprise.objects.count() == 0
+    token = response.context["token"]
+    committed = client.post(reverse("interop:commit"), {"token": token})
+    assert committed.status_code == 200 and committed.context["report"].written == 1
+    assert Enterprise.objects.get().code == "tapetes-ruiz"
+    # A token imports once.
+    assert client.post(reverse("interop:commit"), {"token": token}).status_code == 400
+    assert Enterprise.objects.count() == 1
+
+
+def test_a_forged_token_is_refused(client, manager):
+    client.force_login(manager)
+    assert client.post(reverse("interop:commit"), {"token": "nope"}).status_code == 400
+
+
+def test_manager_cannot_import_into_another_programme(client, manager, territory, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    Programme.objects.create(slug="otro", name="Otro", country=territory["mexico"], currency="MXN", starts_on=datetime.date(2024, 1, 1))
+    client.force_login(manager)
+    content = b"code,name,programme,municipality,group,sector\nx1,X,otro,20546,comparison,crafts\n"
+    report = upload(client, content).context["report"]
+    assert report.rejected == 1 and report.errors[0].column == "programme"
+    assert upload(client, content, kind="localities").status_code == 400  # not a choice for managers
+
+
+def test_bad_form_input_is_a_400(client, manager):
+    client.force_login(manager)
+    assert client.post(reverse("interop:upload"), {"kind": "enterprises"}).status_code == 400
+
+
+def test_download_exports_only_visible_rows(client, manager, programme, territory):
+    village = programme.villages.first()
+    Enterprise.objects.create(programme=programme, village=village, code="mine", name="Mía", municipality=village.municipality, sector="crafts")
+    other = Programme.objects.create(slug="otro", name="Otro", country=territory["mexico"], currency="MXN", starts_on=datetime.date(2024, 1, 1))
+    Enterprise.objects.create(programme=other, group="comparison", code="theirs", name="Ajena", municipality=village.municipality, sector="crafts")
+    client.force_login(manager)
+    response = client.get(reverse("interop:download", args=["enterprises", "csv"]))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert response.status_code == 200 and "mine" in body and "theirs" not in body
