@@ -159,32 +159,29 @@ def engagement(request, pk):
     return _render_engagement(request, item)
 
 
-@login_required
-@require_POST
-def add_meeting(request, pk):
+def _add_to_engagement(request, pk, form_class, form_name: str, done_message: str):
+    """Save a meeting or an action item of an engagement the user may write to."""
     item = _writable_engagement(request.user, pk)
-    form = MeetingForm(request.POST, instance=None)
+    form = form_class(request.POST)
     if not form.is_valid():
-        return _render_engagement(request, item, status=400, meeting_form=form)
+        return _render_engagement(request, item, status=400, **{form_name: form})
     with transaction.atomic():
         form.instance.engagement = item
         form.save()
-    messages.success(request, _("Meeting recorded."))
+    messages.success(request, done_message)
     return redirect("consulting:engagement", pk=item.pk)
+
+
+@login_required
+@require_POST
+def add_meeting(request, pk):
+    return _add_to_engagement(request, pk, MeetingForm, "meeting_form", _("Meeting recorded."))
 
 
 @login_required
 @require_POST
 def add_action_item(request, pk):
-    item = _writable_engagement(request.user, pk)
-    form = ActionItemForm(request.POST)
-    if not form.is_valid():
-        return _render_engagement(request, item, status=400, action_form=form)
-    with transaction.atomic():
-        form.instance.engagement = item
-        form.save()
-    messages.success(request, _("Action item added."))
-    return redirect("consulting:engagement", pk=item.pk)
+    return _add_to_engagement(request, pk, ActionItemForm, "action_form", _("Action item added."))
 
 
 @login_required
