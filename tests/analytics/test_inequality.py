@@ -163,3 +163,10 @@ def test_decomposition_sums_to_the_total(values, labels):
     for key in ("theil_t", "theil_l"):
         d = s["decomposition"][key]
         assert d["between"] + d["within"] == pytest.approx(s[key], rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("values", [[5e-324], [5e-324, 1e-323], [1e-300, 2e-300, 3e-300]])
+def test_gini_of_tiny_values_equals_the_gini_of_the_same_values_scaled_up(values):
+    # Found by Hypothesis: products of subnormal values underflowed and the Gini came out as -1.
+    scaled = [v / values[0] for v in values]
+    assert summary(values)["gini"] == pytest.approx(summary(scaled)["gini"], abs=1e-12)

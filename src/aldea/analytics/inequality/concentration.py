@@ -38,11 +38,11 @@ __all__ = ["concentration_index", "rank_form"]
 def rank_form(t: ir.Table, rank_col: str) -> ir.FloatingScalar:
     """``2 Σ w x R / Σ w x − 1`` over a :func:`frame` table ranked by ``rank_col``."""
     g = t.group_by(_rk=t[rank_col]).aggregate(w=t._w.sum(), wx=(t._w * t._x).sum())
-    g = g.mutate(cw=g.w.cumsum(order_by=g._rk))
-    total_w = g.w.sum()
-    total_wx = g.wx.sum()
-    s = (g.wx * (g.cw - g.w / 2)).sum()
-    return ibis.ifelse(total_wx != 0, 2 * s / (total_w * total_wx) - 1, ibis.null("float64"))
+    g = g.mutate(cw=g.w.cumsum(order_by=g._rk), tw=g.w.sum(), twx=g.wx.sum())
+    # Sum products of shares, not of raw values: with tiny values (Hypothesis found 5e-324) the
+    # raw products underflow to zero and the index would come out as -1.
+    share = ibis.ifelse(g.twx != 0, g.wx / g.twx, 0.0) * ((g.cw - g.w / 2) / g.tw)
+    return ibis.ifelse(g.wx.sum() != 0, 2 * share.sum() - 1, ibis.null("float64"))
 
 
 def concentration_index(
