@@ -670,6 +670,9 @@ class DemoGenerator:
         self.progress.stage("usuarios e indicadores")
         self.users()
         self.indicators()
+        # Fresh statistics after a bulk load, so the query planner knows the tables' sizes.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.progress.stage("listo")
         self.progress.close()
         counts = {label.split(".")[1].lower(): n for label, n in sorted(self.writer.counts.items())}

@@ -50,7 +50,8 @@ class Listing(TimeStamped):
                 condition=~Q(status="live") | Q(live_on__isnull=False), name="listing_live_has_date"
             ),
         ]
-        indexes = [models.Index(fields=["status"])]
+        # No index on status alone: "live" is most rows, and SQLite's planner would pick it over
+        # the product index and scan every live listing for each MSME.
 
     def __str__(self):
         return f"{self.product} @ {self.channel}"

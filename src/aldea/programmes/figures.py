@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from aldea.accounts import scoping
 from aldea.accounts.models import Sex
-from aldea.consulting.models import Engagement, Stage
+from aldea.consulting.models import Engagement, Stage, StageChange
 from aldea.core.charts import PALETTE, styled
 from aldea.enterprises.models import Enterprise
 from aldea.outcomes.models import Listing
@@ -88,12 +88,12 @@ def msme_progress(enterprises) -> dict:
         is_listed=Exists(
             Listing.objects.filter(product__enterprise=OuterRef("pk"), status=Listing.Status.LIVE)
         ),
+        # Two EXISTS rather than one over an OR across a join: each can use its index, which
+        # keeps the overview fast at 100,000 MSMEs.
         has_sold=Exists(
-            Engagement.objects.filter(enterprise=OuterRef("pk")).filter(
-                Q(stage__in=[Stage.FIRST_SALE, Stage.GRADUATED])
-                | Q(stage_changes__to_stage=Stage.FIRST_SALE)
-            )
-        ),
+            Engagement.objects.filter(enterprise=OuterRef("pk"), stage__in=[Stage.FIRST_SALE, Stage.GRADUATED])
+        )
+        | Exists(StageChange.objects.filter(engagement__enterprise=OuterRef("pk"), to_stage=Stage.FIRST_SALE)),
     )
     totals = annotated.aggregate(
         participants=Count("id"),
