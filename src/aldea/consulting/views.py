@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from aldea.consulting.forms import (
 from aldea.consulting.models import ActionItem, Stage
 from aldea.consulting.services import move_engagement
 from aldea.core.exceptions import DomainError
+from aldea.core.navigation import roles_of
 
 COLUMN_PAGE_SIZE = 40
 
@@ -83,7 +84,12 @@ def _board_context(request, data, *, move_errors=None):
 
 @login_required
 def board(request):
-    return render(request, "consulting/board.html", _board_context(request, request.GET))
+    data = request.GET
+    if not data and "consultant" in roles_of(request.user) and hasattr(request.user, "person"):
+        # A consultant opens the board on their own cards; "All consultants" shows the village.
+        data = QueryDict(mutable=True)
+        data["consultant"] = str(request.user.person.pk)
+    return render(request, "consulting/board.html", _board_context(request, data))
 
 
 def _writable_engagement(user, pk):

@@ -167,3 +167,18 @@ def test_query_count_does_not_grow_with_the_data(params, login, world, engagemen
         add_engagements(world, CARDS_PER_COLUMN + 2, stage=stage)
     large = _queries(client, params)
     assert small == large <= 15
+
+
+def test_a_consultant_opens_the_board_on_their_own_cards_and_can_widen_it(login, world, engagement):
+    colleague = f.PersonFactory()
+    f.MembershipFactory(person=colleague, role="consultant", programme=world.programme, village=world.village)
+    theirs = add_engagements(world, 2, consultant=colleague)
+    mine = add_engagements(world, 1)
+    client = login(world.consultant)
+
+    default = client.get(URL)
+    shown = {card.pk for column in default.context["columns"] for card in column.cards}
+    assert {e.pk for e in mine} <= shown and not shown & {e.pk for e in theirs}
+
+    everyone = client.get(URL, {"consultant": ""}).context["columns"]
+    assert {e.pk for e in theirs} <= {card.pk for column in everyone for card in column.cards}
