@@ -39,7 +39,13 @@ from aldea.diagnostics.models import Answer, Assessment
 from aldea.enterprises.models import Enterprise, Product
 from aldea.outcomes.models import Listing, OutcomeRecord
 from aldea.partners.models import Agreement, Organisation, VillagePartnerRole
-from aldea.programmes.models import Indicator, IndicatorTarget, Programme, Village, VillageStatusChange
+from aldea.programmes.models import (
+    Indicator,
+    IndicatorTarget,
+    Programme,
+    Village,
+    VillageStatusChange,
+)
 from aldea.training.models import (
     AssessmentResult,
     Attendance,
@@ -57,6 +63,8 @@ class Reach:
 
     is_global: bool = False
     person_id: int | None = None
+    # The roles of the active memberships (navigation and role homes read them).
+    roles: frozenset = frozenset()
     programme_ids: frozenset = frozenset()
     # Programmes the user sees whole: manager, analyst, and partner or trainer with no village.
     wide_programme_ids: frozenset = frozenset()
@@ -131,6 +139,7 @@ def reach_of(user) -> Reach:
                     sets["owner_village"].add(village_id)
         reach = Reach(
             person_id=person_id,
+            roles=frozenset(role for _, role, *_rest in rows),
             programme_ids=frozenset(sets["programme"]),
             wide_programme_ids=frozenset(sets["wide"]),
             manager_programme_ids=frozenset(sets["manager"]),

@@ -6,7 +6,10 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 from aldea.accounts import scoping
-from aldea.accounts.api import (
+from aldea.accounts.models import Membership, Person, Role
+from aldea.consulting.models import ActionItem, Engagement, Meeting, Stage, StageChange
+from aldea.consulting.services import move_engagement
+from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
     ModelSerializer,
@@ -15,9 +18,6 @@ from aldea.accounts.api import (
     current,
     require_order,
 )
-from aldea.accounts.models import Membership, Person, Role
-from aldea.consulting.models import ActionItem, Engagement, Meeting, Stage, StageChange
-from aldea.consulting.services import move_engagement
 from aldea.enterprises.models import Enterprise
 
 

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from aldea.accounts.models import Membership, Role
+from aldea.accounts.models import Role
+from aldea.accounts.scoping import reach_of
 
 ALL_ROLES = frozenset(Role.values)
 STAFF = "staff"  # superusers and staff see every page
@@ -42,18 +43,14 @@ HOME_BY_ROLE = [
 
 
 def roles_of(user) -> frozenset:
-    """The roles a user holds through active memberships (cached on the user for the request)."""
+    """The roles a user holds through active memberships; staff hold them all. No query of its
+    own: it reads the reach that scoping already loaded for the request."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_aldea_roles", None)
-    if cached is None:
-        roles = set(
-            Membership.objects.filter(person__user=user, is_active=True).values_list("role", flat=True)
-        )
-        if user.is_staff or user.is_superuser:
-            roles |= set(ALL_ROLES) | {STAFF}
-        cached = user._aldea_roles = frozenset(roles)
-    return cached
+    reach = reach_of(user)
+    if reach.is_global:
+        return ALL_ROLES | {STAFF}
+    return reach.roles
 
 
 def _url(url_name: str) -> str | None:

@@ -12,7 +12,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aldea.accounts import scoping
-from aldea.accounts.api import (
+from aldea.accounts.models import Person
+from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
     ModelSerializer,
@@ -20,7 +21,6 @@ from aldea.accounts.api import (
     ScopedViewSet,
     reference_scope,
 )
-from aldea.accounts.models import Person
 from aldea.diagnostics.models import (
     Answer,
     AnswerOption,

@@ -7,7 +7,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aldea.accounts import scoping
-from aldea.accounts.api import (
+from aldea.accounts.models import Person
+from aldea.core.api import (
     AreaKeyField,
     CodeRelatedField,
     IdRelatedField,
@@ -15,8 +16,8 @@ from aldea.accounts.api import (
     Scope,
     ScopedViewSet,
     current,
+    require_village_of,
 )
-from aldea.accounts.models import Person
 from aldea.enterprises.models import ChannelKind, Enterprise, Product
 from aldea.programmes.models import Programme, Village
 from aldea.territories.models import AdministrativeArea, Locality
@@ -67,8 +68,7 @@ class EnterpriseSerializer(ModelSerializer):
         programme = current(attrs, self.instance, "programme")
         if group == Enterprise.Group.PARTICIPANT and village is None:
             raise serializers.ValidationError({"village": "is required for a participating MSME."})
-        if village is not None and programme is not None and village.programme_id != programme.id:
-            raise serializers.ValidationError({"village": "belongs to another programme."})
+        require_village_of(programme and programme.id, village)
         locality = current(attrs, self.instance, "locality")
         municipality = current(attrs, self.instance, "municipality")
         if locality is not None and municipality is not None and locality.municipality_id != municipality.id:

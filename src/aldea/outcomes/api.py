@@ -5,7 +5,7 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 from aldea.accounts import scoping
-from aldea.accounts.api import (
+from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
     ModelSerializer,

@@ -3,7 +3,7 @@
 from django_filters import rest_framework as filters
 
 from aldea.accounts import scoping
-from aldea.accounts.api import (
+from aldea.core.api import (
     AreaKeyField,
     CodeRelatedField,
     ModelSerializer,

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from aldea.accounts import scoping
-from aldea.accounts.api import (
+from aldea.core.api import (
     AreaKeyField,
     CodeRelatedField,
     IdRelatedField,
@@ -19,6 +19,7 @@ from aldea.accounts.api import (
     ScopedViewSet,
     current,
     require_order,
+    require_village_of,
 )
 from aldea.programmes.models import (
     Indicator,
@@ -230,8 +231,7 @@ class IndicatorTargetSerializer(ModelSerializer):
         require_order(attrs, self.instance, "period_start", "period_end")
         indicator = current(attrs, self.instance, "indicator")
         village = current(attrs, self.instance, "village")
-        if indicator is not None and village is not None and village.programme_id != indicator.programme_id:
-            raise serializers.ValidationError({"village": "belongs to another programme than the indicator."})
+        require_village_of(indicator and indicator.programme_id, village, other="indicator")
         return super().validate(attrs)
 
 

@@ -4,7 +4,13 @@ from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
-from aldea.accounts.api import AreaKeyField, CodeRelatedField, ModelSerializer, ScopedViewSet, reference_scope
+from aldea.core.api import (
+    AreaKeyField,
+    CodeRelatedField,
+    ModelSerializer,
+    ScopedViewSet,
+    reference_scope,
+)
 from aldea.territories.models import AdministrativeArea, Country, Locality
 
 

@@ -11,7 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from aldea.accounts import scoping
-from aldea.accounts.api import (
+from aldea.accounts.models import Person
+from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
     ModelSerializer,
@@ -19,8 +20,8 @@ from aldea.accounts.api import (
     ScopedViewSet,
     current,
     require_order,
+    require_village_of,
 )
-from aldea.accounts.models import Person
 from aldea.partners.models import Organisation
 from aldea.programmes.models import Programme, Village
 from aldea.training.models import (
@@ -98,8 +99,7 @@ class CohortSerializer(ModelSerializer):
         require_order(attrs, self.instance, "starts_on", "ends_on")
         course = current(attrs, self.instance, "course")
         village = current(attrs, self.instance, "village")
-        if course is not None and village is not None and village.programme_id != course.programme_id:
-            raise serializers.ValidationError({"village": "belongs to another programme than the course."})
+        require_village_of(course and course.programme_id, village, other="course")
         return super().validate(attrs)
 
 
