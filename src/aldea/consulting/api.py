@@ -1,14 +1,13 @@
 """API of consultancy: engagements of student consultants with MSMEs, their stage history,
 meetings and action items. Consultants and managers write them for the MSMEs they serve."""
 
-from django.utils import timezone
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 from aldea.accounts import scoping
 from aldea.accounts.models import Membership, Person, Role
 from aldea.consulting.models import ActionItem, Engagement, Meeting, Stage, StageChange
-from aldea.consulting.services import move_engagement
+from aldea.consulting.services import move_engagement, record_stage_change
 from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
@@ -77,7 +76,10 @@ class EngagementViewSet(ScopedViewSet):
 
     def save_new(self, serializer):
         engagement = serializer.save()
-        self._record_stage(engagement, "")
+        record_stage_change(
+            engagement=engagement, from_stage="", to_stage=engagement.stage, user=self.request.user,
+            reason=engagement.drop_reason if engagement.stage == Stage.DROPPED else "",
+        )
 
     def save_changes(self, serializer):
         # A stage move goes through the service, which records who, when and why.
@@ -87,13 +89,6 @@ class EngagementViewSet(ScopedViewSet):
         if to_stage != engagement.stage:
             move_engagement(engagement=engagement, to_stage=to_stage, user=self.request.user, reason=reason)
             serializer.instance.refresh_from_db()
-
-    def _record_stage(self, engagement, from_stage):
-        StageChange.objects.create(
-            engagement=engagement, from_stage=from_stage, to_stage=engagement.stage, changed_at=timezone.now(),
-            changed_by=self.request.user,
-            reason=engagement.drop_reason if engagement.stage == Stage.DROPPED else "",
-        )
 
 
 class StageChangeSerializer(ModelSerializer):

@@ -12,6 +12,16 @@ from aldea.core.exceptions import DomainError
 CLOSED_STAGES = {Stage.GRADUATED, Stage.DROPPED}
 
 
+def record_stage_change(
+    *, engagement: Engagement, from_stage: str, to_stage: str, user=None, reason: str = ""
+) -> StageChange:
+    """One line of an engagement's stage history (from_stage "" when the engagement starts)."""
+    return StageChange.objects.create(
+        engagement=engagement, from_stage=from_stage, to_stage=to_stage,
+        changed_at=timezone.now(), changed_by=user, reason=reason,
+    )
+
+
 @transaction.atomic
 def move_engagement(
     *, engagement: Engagement, to_stage: str, user=None, reason: str = "", on: datetime.date | None = None
@@ -32,13 +42,8 @@ def move_engagement(
         raise DomainError(_("Say why the MSME dropped out."))
     if engagement.stage in CLOSED_STAGES and to_stage != Stage.DIAGNOSED:
         raise DomainError(_("A closed engagement can only be reopened at the diagnosed stage."))
-    StageChange.objects.create(
-        engagement=engagement,
-        from_stage=engagement.stage,
-        to_stage=to_stage,
-        changed_at=timezone.now(),
-        changed_by=user,
-        reason=reason,
+    record_stage_change(
+        engagement=engagement, from_stage=engagement.stage, to_stage=to_stage, user=user, reason=reason
     )
     engagement.stage = to_stage
     engagement.drop_reason = reason if to_stage == Stage.DROPPED else ""

@@ -2,7 +2,6 @@
 
 from dataclasses import asdict
 
-from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -29,7 +28,7 @@ from aldea.programmes.models import (
     VillageStatus,
     VillageStatusChange,
 )
-from aldea.programmes.services import change_village_status
+from aldea.programmes.services import change_village_status, record_status_change
 from aldea.territories.models import AdministrativeArea, Country, Locality
 from aldea.training.queries import cascade_for_village
 
@@ -141,7 +140,7 @@ class VillageViewSet(ScopedViewSet):
 
     def save_new(self, serializer):
         village = serializer.save()
-        self._record_status(village, "")
+        record_status_change(village=village, from_status="", to_status=village.status, user=self.request.user)
 
     def save_changes(self, serializer):
         # A status move goes through the lifecycle service, which records it in the history.
@@ -150,12 +149,6 @@ class VillageViewSet(ScopedViewSet):
         if to_status != village.status:
             change_village_status(village=village, to_status=to_status, user=self.request.user)
             serializer.instance.refresh_from_db()
-
-    def _record_status(self, village, from_status):
-        VillageStatusChange.objects.create(
-            village=village, from_status=from_status, to_status=village.status,
-            changed_at=timezone.now(), changed_by=self.request.user,
-        )
 
 
 class VillageStatusChangeSerializer(ModelSerializer):

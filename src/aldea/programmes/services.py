@@ -17,6 +17,14 @@ ALLOWED_MOVES = {
 }
 
 
+def record_status_change(*, village: Village, from_status: str, to_status: str, user=None, note: str = ""):
+    """One line of a village's status history (from_status "" when the village is created)."""
+    return VillageStatusChange.objects.create(
+        village=village, from_status=from_status, to_status=to_status,
+        changed_at=timezone.now(), changed_by=user, note=note,
+    )
+
+
 @transaction.atomic
 def change_village_status(
     *, village: Village, to_status: str, user=None, note: str = "", on: datetime.date | None = None
@@ -27,10 +35,7 @@ def change_village_status(
         raise DomainError(
             _("A village cannot go from %(from)s to %(to)s.") % {"from": village.status, "to": to_status}
         )
-    VillageStatusChange.objects.create(
-        village=village, from_status=village.status, to_status=to_status,
-        changed_at=timezone.now(), changed_by=user, note=note,
-    )
+    record_status_change(village=village, from_status=village.status, to_status=to_status, user=user, note=note)
     village.status = to_status
     if to_status == VillageStatus.ACTIVE and village.launched_on is None:
         village.launched_on = on or timezone.localdate()
