@@ -1,5 +1,5 @@
-from django.db import connection
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 

@@ -4,7 +4,6 @@ Each function takes model instances (or the user and the MSME) and returns plain
 page and its tests compute the same thing, and the numbers can be checked by hand.
 """
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from aldea.accounts.scoping import reach_of
 from aldea.core.charts import styled
+from aldea.core.months import add_months
 from aldea.core.navigation import roles_of
 
 # Roles whose members work with MSMEs and may know who owns one (partners see no owners).
@@ -118,11 +118,6 @@ def listing_status_counts(products) -> dict[str, int]:
 # --- outcomes ---------------------------------------------------------------------------------
 
 
-def _months_back(month: datetime.date, count: int) -> datetime.date:
-    y, m = divmod(month.year * 12 + month.month - 1 - count, 12)
-    return datetime.date(y, m + 1, 1)
-
-
 def outcome_summary(outcomes) -> dict:
     """Totals over the 12 months ending with the latest month on record, and the latest headcount.
 
@@ -135,7 +130,7 @@ def outcome_summary(outcomes) -> dict:
         return {"months": 0, "from": None, "to": None, "online_sales": Decimal(0), "total_sales": Decimal(0),
                 "orders": 0, "employees": None, "export_markets": 0}
     last = rows[-1].month
-    start = _months_back(last, 11)
+    start = add_months(last, -11)
     window = [o for o in rows if o.month >= start]
     employees = next((o.employees for o in reversed(rows) if o.employees is not None), None)
     return {

@@ -7,7 +7,6 @@ the engine keeps them for the Gini and the Lorenz curve and leaves them out of t
 Atkinson measures, which are defined for positive values only (see docs/decisions.md).
 """
 
-import datetime
 
 import ibis
 import pandas as pd
@@ -16,17 +15,13 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from aldea.analytics import inequality_summary
+from aldea.core.months import add_months
 from aldea.enterprises.models import Enterprise
 from aldea.outcomes.models import OutcomeRecord
 from aldea.programmes.models import EquityReport, Programme
 from aldea.territories.models import MarginalisationDegree
 
 HIGH_NEED = {MarginalisationDegree.HIGH, MarginalisationDegree.VERY_HIGH}
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    y, m = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return datetime.date(y, m + 1, 1)
 
 
 def participant_gains(programme: Programme) -> pd.DataFrame:
@@ -38,8 +33,8 @@ def participant_gains(programme: Programme) -> pd.DataFrame:
     if last_month is None:
         return pd.DataFrame(columns=columns)
     start = programme.starts_on.replace(day=1)
-    baseline_end = _add_months(start, 3)
-    followup_start = _add_months(last_month, -11)
+    baseline_end = add_months(start, 3)
+    followup_start = add_months(last_month, -11)
     rows = (
         Enterprise.objects.filter(programme=programme, group=Enterprise.Group.PARTICIPANT)
         .annotate(

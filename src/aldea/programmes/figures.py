@@ -20,6 +20,7 @@ from aldea.accounts import scoping
 from aldea.accounts.models import Sex
 from aldea.consulting.models import Engagement, Stage, StageChange
 from aldea.core.charts import PALETTE, styled
+from aldea.core.months import add_months
 from aldea.enterprises.models import Enterprise
 from aldea.outcomes.models import Listing
 from aldea.partners.models import Agreement, Organisation, VillagePartnerRole
@@ -158,9 +159,7 @@ class MonthlySales:
         """First month of the 12 calendar months ending with the last month with data."""
         if not self.months:
             return None
-        last = self.months[-1]
-        year, month = divmod(last.year * 12 + last.month - 1 - 11, 12)
-        return datetime.date(year, month + 1, 1)
+        return add_months(self.months[-1], -11)
 
     def last_12_months(self, group: str = Enterprise.Group.PARTICIPANT) -> Decimal:
         """The group's online sales over the 12 calendar months ending with the last month with data."""

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
 
+from aldea.core.months import add_months
 from aldea.enterprises.models import Enterprise
 from aldea.outcomes.models import OutcomeRecord
 
@@ -32,11 +33,6 @@ def aggregate_if_enough(value, contributors: int, *, minimum: int = MINIMUM_CONT
     (1200, None)
     """
     return value if contributors >= minimum else None
-
-
-def _months_back(month: datetime.date, count: int) -> datetime.date:
-    y, m = divmod(month.year * 12 + month.month - 1 - count, 12)
-    return datetime.date(y, m + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -69,7 +65,7 @@ def village_figures(village, *, today: datetime.date) -> VillageFigures:
     last = records.aggregate(last=Max("month"))["last"]
     online_sales = orders = start = None
     if last is not None:
-        start = _months_back(last, 11)
+        start = add_months(last, -11)
         window = records.filter(month__gte=start).aggregate(
             online=Sum("online_sales"), orders=Sum("orders"), contributors=Count("enterprise", distinct=True)
         )
