@@ -10,7 +10,7 @@ the ratios (wall and CPU) to the hand-written query. It
 ends with a check that the methods agree on shops, turnover and qualifying localities. The village rule is aliresearch-2014's; all three read
 the same Parquet files and write the per-locality result to Parquet.
 
-- ``aldea``: ``aldea detect`` (``aldea.analytics.cli.main_detect``) with default options:
+- ``aldea``: the ``aldea detect`` command (run as ``python -m aldea detect``) with default options:
   reject checks, window, PPP conversion, per-locality output, parents, counts.
 - ``sql``: one hand-written DuckDB query of the same village rule (window, conversion,
   shops per locality, the two branches), no reject report.
@@ -20,7 +20,6 @@ the same Parquet files and write the per-locality result to Parquet.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -87,21 +86,19 @@ COPY (
 """
 
 
-def run_method(method: str, folder: Path, out: Path, limit: str) -> None:
+def aldea_command(folder: Path, out: Path) -> list[str]:
+    """``aldea detect`` exactly as a user types it (``python -m aldea`` is the console script)."""
     d = folder
-    if method == "aldea":
-        os.environ["ALDEA_DUCKDB_MEMORY_LIMIT"] = limit
-        sys.path.insert(0, str(REPO / "src"))
-        from aldea.analytics.cli import main_detect
-
-        code = main_detect([
+    return [sys.executable, "-m", "aldea", "detect",
             "--sales", f"{d}/sales.parquet", "--localities", f"{d}/localities.parquet",
             "--sellers", f"{d}/sellers.parquet", "--profile", "aliresearch-2014",
             "--out", str(out), "--parents-out", str(out.with_suffix(".parents.parquet")),
-            "--quiet",
-        ])
-        assert code == 0
-    elif method == "sql":
+            "--quiet"]
+
+
+def run_method(method: str, folder: Path, out: Path, limit: str) -> None:
+    d = folder
+    if method == "sql":
         import duckdb
 
         duckdb.connect().execute(HAND_SQL.format(d=d, out=out, rate=RATE_MXN, limit=limit))
@@ -138,21 +135,25 @@ def measure(method: str, folder: Path, limit: str, keep: Path) -> dict:
     """
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.parquet"
-        cmd = [sys.executable, __file__, "--child", method, "--dir", str(folder),
-               "--out", str(out), "--memory-limit", limit]
+        env = dict(os.environ, ALDEA_DUCKDB_MEMORY_LIMIT=limit,
+                   PYTHONPATH=os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]))
+        if method == "aldea":
+            cmd = aldea_command(folder, out)
+        else:
+            cmd = [sys.executable, __file__, "--child", method, "--dir", str(folder),
+                   "--out", str(out), "--memory-limit", limit]
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
-        stdout, stderr = proc.stdout.read(), proc.stderr.read()
-        proc.stdout.close()
+        stderr = proc.stderr.read()
         proc.stderr.close()
         if proc.returncode != 0:
             return {"method": method, "error": stderr.strip().splitlines()[-1:]}
         shutil.copy(out, keep)
-        inner = json.loads(stdout.strip().splitlines()[-1])
-        return {"method": method, "wall_s": wall, "work_s": inner["wall_s"],
+        return {"method": method, "wall_s": wall,
                 "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}
 
 
@@ -210,10 +211,7 @@ def main() -> None:
     p.add_argument("--out", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
-        t0 = time.perf_counter()
         run_method(args.child, Path(args.dir), Path(args.out), args.memory_limit)
-        wall = time.perf_counter() - t0
-        print(json.dumps({"method": args.child, "wall_s": round(wall, 3)}))
         return
     print(f"# {os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.1f}; "
           f"{args.repeat} interleaved run(s) per method, medians", flush=True)

@@ -1,5 +1,3 @@
-import sys
+from aldea.cli import run
 
-from aldea.cli import main
-
-sys.exit(main())
+run()

@@ -60,3 +60,24 @@ def test_inequality_json_and_table(tmp_path, capsys):
     code = main_inequality(["--input", str(tmp_path / "p.csv"), "--value", "sales", "--format", "table", "--quiet"])
     assert code == 0 and "gini" in capsys.readouterr().out
     assert main_inequality(["--input", str(tmp_path / "p.csv"), "--value", "nope", "--quiet"]) == 2
+
+
+def _aldea(*args):
+    """The console script as a user runs it: a new process that ends with os._exit."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "aldea", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_the_aldea_command_flushes_its_output_and_exit_code_before_its_fast_exit(tmp_path):
+    _files(tmp_path)
+    ok = _aldea("detect", "--sales", str(tmp_path / "sales.csv"), "--localities", str(tmp_path / "loc.csv"),
+                "--sellers", str(tmp_path / "sellers.csv"), "--profile", "aliresearch-2014",
+                "--out", str(tmp_path / "out.parquet"), "--quiet")
+    assert ok.returncode == 0, ok.stderr
+    assert "read 101 rows, used 100" in ok.stdout
+    assert pd.read_parquet(tmp_path / "out.parquet").qualifies.tolist() == [True]
+    bad = _aldea("detect", "--sales", str(tmp_path / "loc.csv"), "--localities", str(tmp_path / "loc.csv"),
+                 "--out", str(tmp_path / "o.csv"), "--quiet")
+    assert bad.returncode == 2 and "missing required column(s)" in bad.stderr

@@ -59,6 +59,12 @@ def _write(table, path: str) -> None:
         pacsv.write_csv(arrow, p)
 
 
+def _close(con) -> None:
+    """Close the engine the command opened (DuckDB removes its spill files then)."""
+    if con is not None:
+        con.disconnect()
+
+
 def _detect_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="aldea detect",
@@ -90,6 +96,7 @@ def main_detect(argv: list[str]) -> int:
     from .engines import EngineError
     from .profiles import ProfileError
 
+    con = result = None
     try:
         progress(f"connecting to {args.engine}")
         con = connect(args.engine)
@@ -126,6 +133,10 @@ def main_detect(argv: list[str]) -> int:
             FileNotFoundError, ValueError) as exc:
         print(f"aldea detect: error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if result is not None:
+            result.release()
+        _close(con)
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
@@ -174,6 +185,7 @@ def main_inequality(argv: list[str]) -> int:
     from . import connect, inequality_summary, read_table
     from .engines import EngineError
 
+    con = None
     try:
         progress(f"connecting to {args.engine}")
         con = connect(args.engine)
@@ -197,6 +209,8 @@ def main_inequality(argv: list[str]) -> int:
     except (EngineError, FileNotFoundError, ValueError, KeyError) as exc:
         print(f"aldea inequality: error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        _close(con)
     if args.format == "json":
         print(json.dumps(result, indent=2))
     else:

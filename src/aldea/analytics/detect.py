@@ -171,6 +171,12 @@ class DetectionResult:
     profile: Profile
     notes: list[str] = field(default_factory=list)
     _rejects: Callable[[], ir.Table] | None = field(default=None, repr=False)
+    _cached: list = field(default_factory=list, repr=False)
+
+    def release(self) -> None:
+        """Drop the engine tables that ``materialize`` created (before closing the engine)."""
+        while self._cached:
+            self._cached.pop().release()
 
     @functools.cached_property
     def rejects(self) -> ir.Table:
@@ -269,8 +275,10 @@ def detect(
     window_start = months_before(window_end, window_months)
 
     seller_agg = _seller_aggregate(sales_t, sel, locs, rate_map, window_start, window_end)
+    cached = []
     if materialize:
         seller_agg = seller_agg.cache()
+        cached.append(seller_agg)
 
     counts = seller_agg.select("reason", "n", "n_window")
     if "order_id" in sales_t.columns:
@@ -290,6 +298,7 @@ def detect(
     out = out.select(*LOCALITY_OUTPUT)
     if materialize:
         out = out.cache()
+        cached.append(out)
     parents = _parents_output(out, prof)
 
     def rejects() -> ir.Table:
@@ -302,7 +311,7 @@ def detect(
             "where households are missing they are estimated as population / "
             f"{prof.household_size} (households_estimated = true)"
         )
-    return DetectionResult(out, parents, counts, window_start, window_end, prof, notes, rejects)
+    return DetectionResult(out, parents, counts, window_start, window_end, prof, notes, rejects, cached)
 
 
 def _prepare_localities(loc: ir.Table, prof: Profile) -> ir.Table:
