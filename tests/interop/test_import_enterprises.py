@@ -160,3 +160,37 @@ def test_command_prints_counts_and_exits_non_zero_on_rejects(tmp_path, programme
     call_command("import", "enterprises", str(write_csv(tmp_path / "ok.csv", [SPANISH, *GOOD_ES])))
     assert "rejected 0" in capsys.readouterr().out
     assert Enterprise.objects.count() == 2
+
+
+def test_a_bad_value_repeated_on_many_lines_is_reported_on_each_line(tmp_path, programme):
+    # Cell outcomes are remembered per distinct spelling; a remembered error must still reach
+    # every row that carries it, with that row's own line number.
+    rows = [[f"taller-{i}", f"Taller {i}", "teotitlan", "20546", "", "pesca" if i % 2 else "textiles", "2", "1990", "sí"]
+            for i in range(3000)]
+    path = write_csv(tmp_path / "mipymes.csv", [SPANISH, *rows], delimiter=";", encoding="cp1252")
+    report = import_registry("enterprises", path, mode=VALID_ROWS)
+    assert (report.read, report.created, report.rejected) == (3000, 1500, 1500)
+    sector_errors = [e for e in report.errors if e.column == "sector"]
+    assert [e.line for e in sector_errors[:3]] == [3, 5, 7]
+    assert all(e.value == "pesca" for e in sector_errors)
+    assert Enterprise.objects.count() == 1500
+
+
+def test_rows_with_the_same_channels_do_not_share_one_list(tmp_path, programme):
+    headers = [*SPANISH, "Canales de venta"]
+    rows = [[*GOOD_ES[0], "marketplace|redes"], [*GOOD_ES[1], "marketplace|redes"]]
+    path = write_csv(tmp_path / "mipymes.csv", [headers, *rows], delimiter=";", encoding="cp1252")
+    assert import_registry("enterprises", path).ok
+    first, second = Enterprise.objects.order_by("code")
+    assert first.baseline_channels == second.baseline_channels == ["marketplace", "social"]
+
+
+def test_new_rows_into_a_registry_that_already_has_rows_update_and_create(tmp_path, programme):
+    # The existing-key lookup is skipped only when the table was empty as the import began.
+    first = write_csv(tmp_path / "a.csv", [SPANISH, GOOD_ES[0]], delimiter=";", encoding="cp1252")
+    import_registry("enterprises", first)
+    renamed = [GOOD_ES[0][0], "Tapetes Ruiz e Hijas", *GOOD_ES[0][2:]]
+    both = write_csv(tmp_path / "b.csv", [SPANISH, renamed, GOOD_ES[1]], delimiter=";", encoding="cp1252")
+    report = import_registry("enterprises", both)
+    assert (report.created, report.updated, report.rejected) == (1, 1, 0)
+    assert Enterprise.objects.get(code="tapetes-ruiz").name == "Tapetes Ruiz e Hijas"

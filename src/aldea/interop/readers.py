@@ -143,7 +143,9 @@ def _open_csv(path: Path) -> Table:
     def rows():
         try:
             for values in reader:
-                if not any(v.strip() for v in values):
+                # Blank lines are skipped; the first cell settles it for almost every row.
+                first = values[0] if values else ""
+                if (not first or first.isspace()) and not any(v.strip() for v in values):
                     continue
                 yield reader.line_num, values
         except UnicodeDecodeError as exc:
@@ -195,7 +197,14 @@ def _open_parquet(path: Path) -> Table:
 
     def rows():
         number = 1
-        for batch in parquet.iter_batches(batch_size=10_000):
+        batches = parquet.iter_batches(batch_size=10_000)
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                return
+            except (OSError, ValueError) as exc:  # pyarrow's errors on a damaged page derive from these
+                raise FileRefused(f"{path.name}: cannot read the rows after row {number - 1} ({exc})") from exc
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for values in zip(*columns, strict=True):
                 number += 1

@@ -9,6 +9,8 @@ reason, and writes inside one transaction that it rolls back for ``dry_run`` and
 
 import csv
 import datetime
+import functools
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -268,6 +270,7 @@ class Importer:
     def __init__(self, *, defaults=None, user=None):
         self.defaults = defaults or {}
         self.user = user
+        self._table_was_empty = None  # learnt at the first batch of each import
 
     # Hooks for subclasses -----------------------------------------------------------------
     def check_row(self, row: Row):
@@ -286,6 +289,18 @@ class Importer:
 
     def present(self, row, name):
         return name in row.values
+
+    def existing(self, keys, field="code") -> dict:
+        """key → instance for the keys of a batch already in the table (one query).
+
+        When the table was empty as the import began nothing can exist but the file's own
+        earlier rows, whose repeated keys are rejected as duplicates before this: no query.
+        """
+        if self._table_was_empty is None:
+            self._table_was_empty = not self.model._default_manager.exists()
+        if self._table_was_empty:
+            return {}
+        return {getattr(o, field): o for o in self.model._default_manager.filter(**{f"{field}__in": set(keys)})}
 
 
 def batched(iterable, size):
@@ -309,6 +324,7 @@ def run_import(importer: Importer, path, *, mode=VALID_ROWS, dry_run=False, reje
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}")
     report = ImportReport(kind=importer.kind, path=str(path), mode=mode, dry_run=dry_run)
+    importer._table_was_empty = None
     rejects = _RejectsWriter(rejects_path)
     try:
         with table or readers.open_table(path, sheet=sheet) as opened:
@@ -340,34 +356,76 @@ def _describe(fmt) -> str:
     return f"csv, {fmt.encoding}{' (BOM)' if fmt.has_bom else ''}, delimiter {delimiter!r}, decimal mark {fmt.decimal_mark!r}"
 
 
+class _CellParser:
+    """Parses one column's cells into ``(is_error, value or (reason, value, detail))``.
+
+    Outcomes of text cells are remembered: a village slug, a sector or a yes/no repeats on
+    most rows of a file, so each distinct spelling is parsed once. A column whose values hardly
+    repeat (codes, names) stops remembering after a probe, so it costs no memory.
+    """
+
+    PROBE = 2048
+    LIMIT = 65536
+
+    def __init__(self, index, column, ctx):
+        self.index, self.column, self.name, self.ctx = index, column, column.name, ctx
+        self.memo = {}
+        self.lookups = 0
+
+    def outcome(self, value):
+        memo = self.memo
+        if memo is not None and value.__class__ is str:
+            found = memo.get(value)
+            if found is not None:
+                return found
+            self.lookups += 1
+            if self.lookups == self.PROBE and len(memo) > self.PROBE // 2 or len(memo) >= self.LIMIT:
+                self.memo = memo = None
+        found = self._parse(value)
+        # Lists (channels, URLs) are left out: rows must not share a mutable value.
+        if memo is not None and value.__class__ is str and found[1].__class__ is not list:
+            memo[value] = found
+        return found
+
+    def _parse(self, value):
+        column = self.column
+        if value is None or value == "" or (value.__class__ is str and value.isspace()):
+            return (True, (Reason.MISSING, "", "")) if column.required else (False, None)
+        try:
+            return False, column.parse(value, self.ctx)
+        except RangeError as exc:
+            return True, (Reason.OUT_OF_RANGE, clean_text(value), str(exc))
+        except ValueError as exc:
+            reason = getattr(column.parse, "reason", None) or column.reason
+            if column.parse in (date, month):
+                reason = Reason.BAD_DATE
+            return True, (reason, clean_text(value), str(exc))
+
+
 def _run(importer, table, mapping, ctx, report, rejects, mode, dry_run, batch_size):
     # Python's hash of each key: 8 bytes a row rather than the key itself keeps memory small
     # for million-row files; a collision (odds ~1e-8 at 1M rows) would only misreport a duplicate.
     seen_keys = set()
     writing = True
+    parsers = [_CellParser(index, column, ctx) for index, column in mapping.items()]
     for chunk in batched(table.rows, batch_size):
         rows = []
         for line, raw in chunk:
             report.read += 1
             row = Row(line, {}, raw)
-            for index, column in mapping.items():
-                value = raw[index] if index < len(raw) else ""
-                blank = value is None or value == "" or (value.__class__ is str and value.isspace())
-                if blank:
-                    if column.required:
-                        row.reject(column.name, Reason.MISSING)
-                    else:
-                        row.values[column.name] = None
-                    continue
-                try:
-                    row.values[column.name] = column.parse(value, ctx)
-                except RangeError as exc:
-                    row.reject(column.name, Reason.OUT_OF_RANGE, clean_text(value), str(exc))
-                except ValueError as exc:
-                    reason = getattr(column.parse, "reason", None) or column.reason
-                    if column.parse in (date, month):
-                        reason = Reason.BAD_DATE
-                    row.reject(column.name, reason, clean_text(value), str(exc))
+            values = row.values
+            width = len(raw)
+            for parser in parsers:
+                value = raw[parser.index] if parser.index < width else ""
+                # The memo lookup inline (a call per cell is most of a cell's cost); memo keys
+                # are text, which no other type equals.
+                memo = parser.memo
+                found = memo.get(value) if memo is not None else None
+                is_error, payload = found or parser.outcome(value)
+                if is_error:
+                    row.reject(parser.name, *payload)
+                else:
+                    values[parser.name] = payload
             if not row.errors:
                 importer.check_row(row)
             if not row.errors:
@@ -488,29 +546,45 @@ def insert_rows(model, rows: list[dict]):
         return
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    needs_prep = [f.get_internal_type() in {"JSONField", "DecimalField", "DateField", "DateTimeField"} for f in fields]
+    copying = connection.vendor == "postgresql"
+    adapters = [_adapter(f, copying) for f in fields]
     defaults = []
-    for f, prep in zip(fields, needs_prep, strict=True):
+    for f, adapt in zip(fields, adapters, strict=True):
         # "" for text fields, None for nullable ones, the declared default otherwise; adapted
         # for the driver once here rather than once per row (timestamps, JSON defaults).
         default = now if f.attname in {"created_at", "updated_at"} else f.get_default()
-        defaults.append(f.get_db_prep_save(default, connection) if prep and default is not None else default)
+        defaults.append(adapt(default) if adapt and default is not None else default)
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
     )
-    plan = [(f.attname, f.null, prep, default, f) for f, prep, default in zip(fields, needs_prep, defaults, strict=True)]
+    # The rows of a batch come from one file and share their keys, so which field takes the
+    # row's value and which its default is worked out once per set of keys, not per cell.
+    layouts = {}
     params = []
     for values in rows:
-        record = []
-        for attname, nullable, prep, default, f in plan:
-            value = values.get(attname)
+        shape = tuple(values)
+        layout = layouts.get(shape)
+        if layout is None:
+            template = list(defaults)
+            layout = layouts[shape] = (template, [
+                # (position, attname, value when None, adapter or None)
+                (i, f.attname, None if f.null else default, adapt)
+                for i, (f, adapt, default) in enumerate(zip(fields, adapters, defaults, strict=True))
+                if f.attname in values
+            ])
+        template, present = layout
+        record = template.copy()
+        for i, attname, when_none, adapt in present:
+            value = values[attname]
             if value is None:
-                record.append(None if nullable and attname in values else default)
+                record[i] = when_none
+            elif adapt is None:
+                record[i] = value
             else:
-                record.append(f.get_db_prep_save(value, connection) if prep else value)
+                record[i] = adapt(value)
         params.append(record)
-    if connection.vendor == "postgresql":
+    if copying:
         # COPY is PostgreSQL's bulk path, several times faster than executemany; it runs inside
         # the import's transaction like any other statement.
         copy_sql = "COPY {} ({}) FROM STDIN".format(
@@ -521,6 +595,20 @@ def insert_rows(model, rows: list[dict]):
         return
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _adapter(field, copying):
+    """How a field's Python value becomes the driver's, or None when it goes as it is.
+
+    For COPY, JSON goes as its text (psycopg's Jsonb wrapper dumps each value through extra
+    Python layers; the server parses the text the same way).
+    """
+    kind = field.get_internal_type()
+    if kind == "JSONField" and copying:
+        return functools.partial(json.dumps, cls=field.encoder)
+    if kind in {"JSONField", "DecimalField", "DateField", "DateTimeField"}:
+        return functools.partial(field.get_db_prep_save, connection=connection)
+    return None
 
 
 def upsert(model, rows, key_of_row, existing, dry_run):

@@ -176,43 +176,50 @@ class EnterpriseImporter(Importer):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.refs = _References()
+        self._places = {}
 
     def key(self, row):
         return row.values["code"]
 
     def check_row(self, row):
         v = row.values
-        programme_slug = v.get("programme") or self.defaults.get("programme")
+        place = (v.get("programme"), v.get("village"), v.get("municipality"))
+        found = self._places.get(place)
+        if found is None:
+            # A file names a handful of programme/village/municipality combinations: each is
+            # checked once.
+            found = self._places[place] = self._place(*place)
+        row.programme, row.village, row.municipality_id, problems = found
+        for problem in problems:
+            row.reject(*problem)
+
+    def _place(self, programme_slug, village_slug, municipality_code):
+        """(programme, village, municipality id, problems) for one combination of the three."""
+        programme_slug = programme_slug or self.defaults.get("programme")
         programme = self.refs.programme(programme_slug) if programme_slug else self.refs.only_programme()
-        if programme is None and not programme_slug and v.get("village") and self.refs.village(v["village"]):
+        if programme is None and not programme_slug and village_slug and self.refs.village(village_slug):
             # The village says which programme: field forms carry the village, not the programme.
-            programme = self.refs.village(v["village"]).programme
+            programme = self.refs.village(village_slug).programme
         if programme is None:
             if programme_slug:
-                row.reject("programme", Reason.UNKNOWN, programme_slug, f"no programme with code {programme_slug!r}")
-            else:
-                row.reject("programme", Reason.MISSING, "", "several programmes exist: give the programme column or --programme")
-            return
+                return None, None, None, [("programme", Reason.UNKNOWN, programme_slug, f"no programme with code {programme_slug!r}")]
+            return None, None, None, [("programme", Reason.MISSING, "", "several programmes exist: give the programme column or --programme")]
         allowed = self.defaults.get("programme_ids")
         if allowed is not None and programme.id not in allowed:
-            row.reject("programme", Reason.UNKNOWN, programme.slug, "not a programme you manage")
-            return
-        row.programme = programme
-        row.village = None
-        if v.get("village"):
-            village = self.refs.village(v["village"])
+            return None, None, None, [("programme", Reason.UNKNOWN, programme.slug, "not a programme you manage")]
+        problems, village, municipality_id = [], None, None
+        if village_slug:
+            village = self.refs.village(village_slug)
             if village is None:
-                row.reject("village", Reason.UNKNOWN, v["village"], f"no village with code {v['village']!r}")
+                problems.append(("village", Reason.UNKNOWN, village_slug, f"no village with code {village_slug!r}"))
             elif village.programme_id != programme.id:
-                row.reject("village", Reason.UNKNOWN, v["village"], f"village {v['village']!r} belongs to another programme")
-            row.village = village
-        if v.get("municipality"):
-            municipality_id = self.refs.municipality_id(programme.country_id, v["municipality"])
+                problems.append(("village", Reason.UNKNOWN, village_slug, f"village {village_slug!r} belongs to another programme"))
+        if municipality_code:
+            municipality_id = self.refs.municipality_id(programme.country_id, municipality_code)
             if municipality_id is None:
-                row.reject("municipality", Reason.UNKNOWN, v["municipality"], f"no municipality with code {v['municipality']!r} in {programme.country.code}")
-            row.municipality_id = municipality_id
-        else:
-            row.municipality_id = None
+                problems.append(("municipality", Reason.UNKNOWN, municipality_code,
+                                 f"no municipality with code {municipality_code!r} in {programme.country.code}"))
+        return programme, village, municipality_id, problems
 
     def resolve(self, rows):
         localities = localities_by_code(r.values["locality"] for r in rows if r.values.get("locality"))
@@ -225,9 +232,7 @@ class EnterpriseImporter(Importer):
             ).values_list("external_id", "person_id"))
         owner_ids = {r.values["owner_id"] for r in rows if r.values.get("owner_id")}
         known_owners = set(Person.objects.filter(id__in=owner_ids).values_list("id", flat=True)) if owner_ids else set()
-        existing = {
-            e.code: e for e in Enterprise.objects.filter(code__in=[r.values["code"] for r in rows])
-        }
+        existing = self.existing(r.values["code"] for r in rows)
         for row in rows:
             v = row.values
             values = {"code": v["code"], "name": v["name"], "programme_id": row.programme.id}
@@ -339,7 +344,7 @@ class LocalityImporter(Importer):
             row.municipality_id = matches[0][0]
 
     def resolve(self, rows):
-        existing = {loc.code: loc for loc in Locality.objects.filter(code__in=[r.values["code"] for r in rows])}
+        existing = self.existing(r.values["code"] for r in rows)
         for row in rows:
             v = row.values
             values = {"code": v["code"], "name": v["name"], "municipality_id": row.municipality_id}
