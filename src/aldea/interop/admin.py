@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from aldea.interop.models import ChannelSales, KoboSubmission, PersonReference
+from aldea.interop.models import ChannelOrderLine, ChannelSales, KoboSubmission, PersonReference
 
 
 @admin.register(PersonReference)
@@ -27,3 +27,13 @@ class ChannelSalesAdmin(admin.ModelAdmin):
     list_select_related = ["enterprise", "channel"]
     raw_id_fields = ["enterprise"]
     date_hierarchy = "month"
+
+
+@admin.register(ChannelOrderLine)
+class ChannelOrderLineAdmin(admin.ModelAdmin):
+    list_display = ["order_id", "line_key", "channel", "enterprise", "sold_on", "units", "amount", "status", "imported_at"]
+    list_filter = ["channel", "status", "enterprise__village"]
+    search_fields = ["order_id", "line_key", "enterprise__name", "enterprise__code", "product__sku"]
+    list_select_related = ["enterprise", "channel", "product"]
+    raw_id_fields = ["enterprise", "product"]
+    date_hierarchy = "sold_on"

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -63,3 +64,44 @@ class ChannelSales(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} {self.channel} {self.month:%Y-%m}"
+
+
+class ChannelOrderLine(models.Model):
+    """One line of one order as a channel's sales report gives it, kept so that reports add up.
+
+    Reports cover any dates and overlap; ChannelSales for a month is the sum of its lines, so a
+    line seen in two reports counts once and a corrected report replaces the earlier copy.
+    """
+
+    class Status(models.TextChoices):
+        SOLD = "sold", _("Vendida")
+        CANCELLED = "cancelled", _("Cancelada")
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="channel_order_lines")
+    channel = models.ForeignKey("outcomes.SalesChannel", on_delete=models.PROTECT, related_name="order_lines")
+    product = models.ForeignKey("enterprises.Product", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="channel_order_lines")
+    order_id = models.CharField(_("order id"), max_length=64)
+    # Listing id and SKU as the report gives them ("MLM111|TAP-001"), with "#2", "#3"... for
+    # repeats of the same product within one order: identical in every download of the order.
+    line_key = models.CharField(_("line key"), max_length=200)
+    sold_on = models.DateField(_("sale date"))
+    month = models.DateField(_("month"))
+    units = models.PositiveIntegerField(_("units"), default=0)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SOLD)
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["channel", "order_id", "line_key"]
+        verbose_name = _("channel order line")
+        verbose_name_plural = _("channel order lines")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "order_id", "line_key"], name="channel_order_line_unique"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0, units__gte=0), name="channel_order_line_nonnegative"),
+        ]
+        # The import recomputes one MSME's month on one channel from its lines.
+        indexes = [models.Index(fields=["enterprise", "channel", "month"], name="channel_order_line_month")]
+
+    def __str__(self):
+        return f"{self.channel} {self.order_id} {self.line_key}"

@@ -1,13 +1,24 @@
-"""Marketplace sales reports → monthly outcome records and listing status.
+"""Marketplace sales reports → order lines, monthly outcome records and listing status.
 
 Reads Mercado Libre's sales report (XLSX or CSV, Spanish or Portuguese; the header row may sit
-below a few title rows), Shopify's orders export (CSV, one row per line item) and Amazon's "All
-Orders" report (tab-separated). Each order line is matched to a product by the listing id
-(Mercado Libre publication, Amazon ASIN) or else by SKU; cancelled orders are skipped and
-counted. Sales are summed per MSME and month into ``interop.ChannelSales``; the month's
-``OutcomeRecord.online_sales`` is the sum over channels, so re-importing a report (or a corrected
-one) replaces that channel's figures rather than adding to them. Import whole-month reports: a
-report replaces the channel's figures for every month it contains.
+below a few title rows), Shopify's orders export (CSV, one row per line item; order-level fields
+such as the financial status only on an order's first row) and Amazon's "All Orders" report
+(tab-separated). Each order line is matched to a product by the listing id (Mercado Libre
+publication, Amazon ASIN) or else by SKU.
+
+Reports may cover any range of dates and may overlap. Every line is kept as an
+``interop.ChannelOrderLine``, identified by channel, order id and line key: the listing id and
+SKU as the report gives them (``MLM111|TAP-001``, ``|COJ-01`` on Shopify), with ``#2``, ``#3``...
+when the same product appears again within one order. A line seen again replaces the earlier
+copy (a corrected report); a cancelled, refunded or returned order is skipped and counted, and
+marks the same line cancelled if an earlier report brought it as sold. Then, for every MSME and
+month the report touches, the channel's ``interop.ChannelSales`` is recomputed from the lines
+not cancelled, and the month's ``OutcomeRecord.online_sales`` is the sum over channels. Two
+half-month reports therefore add up to the month, and re-importing a report changes nothing.
+
+A ChannelSales row from before order lines were kept has no lines: it stays as it is until a
+report brings lines for that MSME, channel and month; from then on the month is the sum of its
+lines (so bring such a month over with a report that covers all of it). The report notes it.
 """
 
 import datetime
@@ -17,7 +28,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
+from django.utils import timezone
 
 from aldea.enterprises.models import Product
 from aldea.interop import readers
@@ -29,7 +41,7 @@ from aldea.interop.importers.base import (
     Reason,
     RowError,
 )
-from aldea.interop.models import ChannelSales
+from aldea.interop.models import ChannelOrderLine, ChannelSales
 from aldea.interop.readers import FileRefused, clean_text, normalise_header
 from aldea.outcomes.models import Listing, OutcomeRecord, SalesChannel
 
@@ -62,6 +74,10 @@ COLUMNS = {
 }
 REQUIRED = ("order", "date", "units", "sku")
 CANCELLED = ("cancel", "devol", "refund", "reembols", "voided")
+# Order-level cells that Shopify fills on an order's first row only; later rows inherit them.
+ORDER_FIELDS = ("date", "status", "cancelled")
+# Rows per query when looking up order lines already imported (SQLite limits query parameters).
+CHUNK = 500
 
 MONTHS = {name: n for n, names in enumerate((
     ("enero", "janeiro", "january", "jan", "ene"), ("febrero", "fevereiro", "february", "feb", "fev"),
@@ -112,7 +128,7 @@ def _find_header(table, columns):
 
 
 def import_sales(channel: str, path, *, mode: str = VALID_ROWS, dry_run: bool = False, rejects_path=None) -> ImportReport:
-    """Turn a channel's sales report into monthly ChannelSales, OutcomeRecords and live listings.
+    """Turn a channel's sales report into order lines, monthly ChannelSales, OutcomeRecords and live listings.
 
     Never raises for bad content: unknown SKUs, bad dates and numbers are reported by line.
     """
@@ -137,15 +153,16 @@ def import_sales(channel: str, path, *, mode: str = VALID_ROWS, dry_run: bool = 
                 missing.append("amount")
             if missing:
                 raise FileRefused(f"the {channel} report lacks column(s) for {', '.join(missing)}")
-            lines = _read_lines(rows, index, table.format.decimal_mark, report)
+            lines, cancelled = _read_lines(rows, index, table.format.decimal_mark, report)
     except FileRefused as exc:
         report.file_error = str(exc)
         return report
 
     with transaction.atomic():
         sales_channel = _channel(channel)
-        totals, first_sale = _match(lines, sales_channel, report)
-        _write(totals, first_sale, sales_channel, report)
+        matched, first_sale = _match(lines, sales_channel, report)
+        touched = _store_lines(matched, cancelled, sales_channel, report)
+        _write(touched, first_sale, sales_channel, report)
         if dry_run or (mode == ALL_OR_NOTHING and report.rejected):
             transaction.set_rollback(True)
         else:
@@ -163,19 +180,43 @@ def _cell(values, index, field):
 
 
 def _read_lines(rows, index, decimal_mark, report):
-    lines = []
+    """The sold lines, parsed, and the cancelled ones as (line, order, key) to look up."""
+    lines, cancelled = [], []
+    first_row = {}  # order id → its first row's order-level cells
+    seen = defaultdict(int)  # (order id, listing|sku) → lines so far
+    max_order = ChannelOrderLine._meta.get_field("order_id").max_length
+    max_key = ChannelOrderLine._meta.get_field("line_key").max_length
     for line, values in rows:
         report.read += 1
         order = clean_text(_cell(values, index, "order"))
-        status = clean_text(_cell(values, index, "status")).lower()
-        if clean_text(_cell(values, index, "cancelled")) or any(word in status for word in CANCELLED):
+        cells = {field: _cell(values, index, field) for field in ORDER_FIELDS}
+        if order in first_row:
+            cells = {field: cells[field] if clean_text(cells[field]) else first_row[order][field] for field in ORDER_FIELDS}
+        else:
+            first_row[order] = cells
+        sku = clean_text(_cell(values, index, "sku"))
+        listing = clean_text(_cell(values, index, "listing"))
+        product_key = f"{listing}|{sku}"
+        seen[(order, product_key)] += 1
+        count = seen[(order, product_key)]
+        key = product_key if count == 1 else f"{product_key}#{count}"
+        status = clean_text(cells["status"]).lower()
+        if clean_text(cells["cancelled"]) or any(word in status for word in CANCELLED):
             report.skipped += 1
+            if order:
+                cancelled.append((line, order, key))
             continue
         errors = []
+        if not order:
+            errors.append(RowError(line, "order", "", Reason.MISSING, "no order number"))
+        elif len(order) > max_order:
+            errors.append(RowError(line, "order", order, Reason.OUT_OF_RANGE, f"longer than {max_order} characters"))
+        if len(key) > max_key:
+            errors.append(RowError(line, "sku", sku, Reason.OUT_OF_RANGE, f"listing id and SKU longer than {max_key} characters"))
         try:
-            sold_on = parse_sale_date(_cell(values, index, "date"))
+            sold_on = parse_sale_date(cells["date"])
         except ValueError as exc:
-            errors.append(RowError(line, "date", clean_text(_cell(values, index, "date")), Reason.BAD_DATE, str(exc)))
+            errors.append(RowError(line, "date", clean_text(cells["date"]), Reason.BAD_DATE, str(exc)))
         try:
             units = readers.parse_int(_cell(values, index, "units"), decimal_mark)
             if units < 0:
@@ -196,18 +237,19 @@ def _read_lines(rows, index, decimal_mark, report):
             report.errors.extend(errors)
             report.rejected += 1
             continue
-        lines.append({"line": line, "order": order, "sold_on": sold_on, "units": units, "amount": amount.quantize(Decimal("0.01")),
-                      "sku": clean_text(_cell(values, index, "sku")), "listing": clean_text(_cell(values, index, "listing"))})
-    return lines
+        lines.append({"line": line, "order": order, "key": key, "sold_on": sold_on, "units": units,
+                      "amount": amount.quantize(Decimal("0.01")), "sku": sku, "listing": listing})
+    return lines, cancelled
 
 
 def _match(lines, channel, report):
+    """The lines with their product and MSME (the others are rejected), and each product's first sale."""
     listings = dict(Listing.objects.filter(channel=channel).exclude(external_id="").values_list("external_id", "product_id"))
     by_sku = defaultdict(list)
     for product_id, sku, enterprise_id in Product.objects.filter(sku__in={l["sku"] for l in lines if l["sku"]}).values_list("id", "sku", "enterprise_id"):
         by_sku[sku].append((product_id, enterprise_id))
     enterprise_of = dict(Product.objects.filter(id__in=set(listings.values())).values_list("id", "enterprise_id"))
-    totals = defaultdict(lambda: [Decimal(0), set(), 0])
+    matched = []
     first_sale = {}
     for line in lines:
         product_id = listings.get(line["listing"]) if line["listing"] else None
@@ -220,27 +262,110 @@ def _match(lines, channel, report):
                 report.rejected += 1
                 continue
             product_id, enterprise_id = matches[0]
-        month = line["sold_on"].replace(day=1)
-        total = totals[(enterprise_id, month)]
-        total[0] += line["amount"]
-        total[1].add(line["order"])
-        total[2] += line["units"]
+        matched.append({**line, "product_id": product_id, "enterprise_id": enterprise_id, "month": line["sold_on"].replace(day=1)})
         known = first_sale.get(product_id)
         if known is None or line["sold_on"] < known[0]:
             first_sale[product_id] = (line["sold_on"], line["listing"])
-    return totals, first_sale
+    return matched, first_sale
 
 
-def _write(totals, first_sale, channel, report):
-    for (enterprise_id, month), (amount, orders, units) in sorted(totals.items()):
+def _existing_lines(channel, orders):
+    existing = {}
+    orders = sorted(orders)
+    for start in range(0, len(orders), CHUNK):
+        for line in ChannelOrderLine.objects.filter(channel=channel, order_id__in=orders[start:start + CHUNK]):
+            existing[(line.order_id, line.line_key)] = line
+    return existing
+
+
+def _store_lines(matched, cancelled, channel, report):
+    """Upsert the report's lines; return the (MSME, month) pairs whose channel figures to recompute.
+
+    Every month the report has lines for is recomputed (an unchanged one comes out unchanged), and
+    so is the month a corrected line moved out of.
+    """
+    now = timezone.now()
+    existing = _existing_lines(channel, {l["order"] for l in matched} | {order for _, order, _ in cancelled})
+    touched = set()
+    new, corrected = [], []
+    fields = ("enterprise_id", "product_id", "sold_on", "month", "units", "amount")
+    for line in matched:
+        touched.add((line["enterprise_id"], line["month"]))
+        stored = existing.get((line["order"], line["key"]))
+        if stored is None:
+            new.append(ChannelOrderLine(channel=channel, order_id=line["order"], line_key=line["key"], imported_at=now,
+                                        **{f: line[f] for f in fields}))
+        elif stored.status != ChannelOrderLine.Status.SOLD or any(getattr(stored, f) != line[f] for f in fields):
+            touched.add((stored.enterprise_id, stored.month))
+            for f in fields:
+                setattr(stored, f, line[f])
+            stored.status, stored.imported_at = ChannelOrderLine.Status.SOLD, now
+            corrected.append(stored)
+    cancelled_now = []
+    for _, order, key in cancelled:
+        stored = existing.get((order, key))
+        if stored is not None and stored.status == ChannelOrderLine.Status.SOLD:
+            stored.status, stored.imported_at = ChannelOrderLine.Status.CANCELLED, now
+            cancelled_now.append(stored)
+            touched.add((stored.enterprise_id, stored.month))
+
+    _note_months_without_lines(touched, channel, report)
+    ChannelOrderLine.objects.bulk_create(new, batch_size=CHUNK)
+    ChannelOrderLine.objects.bulk_update(corrected + cancelled_now, [*fields, "status", "imported_at"], batch_size=CHUNK)
+    if new or corrected or cancelled_now:
+        report.notes.append(f"order lines: {len(new)} new, {len(corrected)} corrected, "
+                            f"{len(cancelled_now)} cancelled since an earlier report")
+    return touched
+
+
+def _note_months_without_lines(touched, channel, report):
+    """Say which months imported before order lines were kept now become the sum of this report's lines."""
+    if not touched:
+        return
+    enterprises, months = {e for e, _ in touched}, {m for _, m in touched}
+    with_lines = set(ChannelOrderLine.objects.filter(channel=channel, enterprise_id__in=enterprises, month__in=months)
+                     .values_list("enterprise_id", "month").order_by().distinct())
+    legacy = sorted(
+        (code, m) for e, m, code in ChannelSales.objects.filter(channel=channel, enterprise_id__in=enterprises, month__in=months)
+        .values_list("enterprise_id", "month", "enterprise__code") if (e, m) in touched and (e, m) not in with_lines
+    )
+    if legacy:
+        report.notes.append(
+            f"{len(legacy)} month(s) imported before order lines were kept are now the sum of this report's lines: "
+            + ", ".join(f"{code} {m:%Y-%m}" for code, m in legacy)
+        )
+
+
+def _channel_totals(touched, channel):
+    """(MSME, month) → (sales, orders, units) on the channel, from the lines not cancelled."""
+    totals = {pair: (Decimal(0), 0, 0) for pair in touched}
+    if not touched:
+        return totals
+    rows = (ChannelOrderLine.objects
+            .filter(channel=channel, enterprise_id__in={e for e, _ in touched}, month__in={m for _, m in touched},
+                    status=ChannelOrderLine.Status.SOLD)
+            .values("enterprise_id", "month")
+            .annotate(sales=Sum("amount"), orders=Count("order_id", distinct=True), units=Sum("units"))
+            .order_by())
+    for row in rows:
+        pair = (row["enterprise_id"], row["month"])
+        if pair in totals:
+            totals[pair] = (row["sales"], row["orders"], row["units"])
+    return totals
+
+
+def _write(touched, first_sale, channel, report):
+    for (enterprise_id, month), (amount, orders, units) in sorted(_channel_totals(touched, channel).items()):
         ChannelSales.objects.update_or_create(
             enterprise_id=enterprise_id, channel=channel, month=month,
-            defaults={"sales": amount, "orders": len(orders), "units": units},
+            defaults={"sales": amount, "orders": orders, "units": units},
         )
         sums = ChannelSales.objects.filter(enterprise_id=enterprise_id, month=month).aggregate(
             sales=Sum("sales"), orders=Sum("orders"), units=Sum("units"))
         record = OutcomeRecord.objects.filter(enterprise_id=enterprise_id, month=month).first()
         if record is None:
+            if not sums["orders"] and not sums["sales"]:
+                continue  # every line of the month was cancelled: nothing was sold online
             OutcomeRecord.objects.create(enterprise_id=enterprise_id, month=month, total_sales=sums["sales"],
                                          online_sales=sums["sales"], orders=sums["orders"], units=sums["units"],
                                          source=OutcomeRecord.Source.IMPORT)
