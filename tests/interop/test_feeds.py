@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from aldea.enterprises.models import Enterprise, Product
 from aldea.interop.feeds import write_feed
+from aldea.interop.feeds.category_attributes import attribute_table, description_attributes
 from aldea.interop.feeds.channels import check_products
 
 BASE = "https://aldea.example.mx"
@@ -108,3 +109,97 @@ def test_feed_command_lists_problems_and_exits_non_zero(tmp_path, catalogue, cap
     catalogue["incomplete"].delete()
     call_command("feed", "--channel", "google", "--village", "arrazola", "--out", str(tmp_path / "empty.tsv"))
     assert "written 0" in capsys.readouterr().out
+
+
+# --- Mercado Libre category attributes ---------------------------------------------------------
+
+def meli_product(catalogue, sku, category, description, **fields):
+    return Product.objects.create(
+        enterprise=catalogue["handmade"].enterprise, sku=sku, title=f"Pieza {sku}", category=category,
+        description=description, price=Decimal(500), stock=2, is_handmade=True,
+        image_urls=["https://img.example.mx/p.jpg"], **fields,
+    )
+
+
+def meli_items(path):
+    return {i["seller_custom_field"]: i for i in json.loads(path.read_text(encoding="utf-8"))}
+
+
+def test_description_lines_give_attribute_values():
+    assert description_attributes("Barro negro de San Bartolo.\nMaterial:  barro negro \nGÉNERO: Mujer\nMaterial: otro") == {
+        "material": "barro negro", "genero": "Mujer"}
+    assert description_attributes("") == {}
+
+
+def test_mercadolibre_missing_required_attribute_is_reported_with_its_fix_and_left_out(tmp_path, catalogue):
+    jarra = meli_product(catalogue, "JAR-1", "MLM1574", "Jarra de barro negro bruñido.")
+    _, problems = check_products("mercadolibre", [jarra])
+    [problem] = problems
+    assert problem.field == "attribute MATERIAL" and problem.product == "tapetes-ruiz/JAR-1"
+    assert "MATERIAL (Material)" in problem.fix and "`Material: …`" in problem.fix and "MLM1574" in problem.fix
+    report = write_feed("mercadolibre", tmp_path / "meli.json")
+    assert "tapetes-ruiz-JAR-1" not in meli_items(tmp_path / "meli.json")
+    assert "tapetes-ruiz/JAR-1" in {p.product for p in report.problems}
+
+
+def test_mercadolibre_attribute_given_in_the_description_is_sent(tmp_path, catalogue):
+    meli_product(catalogue, "JAR-2", "MLM1574", "Jarra bruñida a mano.\nMaterial: barro negro\nPeso neto: 1.2 kg")
+    report = write_feed("mercadolibre", tmp_path / "meli.json")
+    jarra = meli_items(tmp_path / "meli.json")["tapetes-ruiz-JAR-2"]
+    assert {"id": "MATERIAL", "value_name": "barro negro"} in jarra["attributes"]
+    assert {"id": "NET_WEIGHT", "value_name": "1.2 kg"} in jarra["attributes"]
+    # Handmade without brand or MPN: the workshop's name and the SKU.
+    assert {"id": "BRAND", "value_name": "Tapetes Ruiz"} in jarra["attributes"]
+    assert {"id": "MODEL", "value_name": "JAR-2"} in jarra["attributes"]
+    # MLM1574 is a top-level category: a note, not a reason to leave the product out.
+    assert any(w.product == "tapetes-ruiz/JAR-2" and w.field == "category_id" and "leaf" in w.fix for w in report.warnings)
+
+
+def test_mercadolibre_closed_list_value_must_be_one_of_the_categorys_values(catalogue):
+    rebozo = meli_product(catalogue, "REB-1", "MLM1430", "Rebozo de seda.\nGénero: Unisex\nColor: Azul añil")
+    _, problems = check_products("mercadolibre", [rebozo])
+    [problem] = problems
+    assert problem.field == "attribute GENDER" and "`Unisex`" in problem.fix and "Sin género" in problem.fix
+    rebozo.description = "Rebozo de seda.\ngenero: sin genero\nColor: Azul añil"
+    passing, problems = check_products("mercadolibre", [rebozo])
+    assert passing == [rebozo] and problems == []
+
+
+def test_mercadolibre_brazil_reads_and_writes_portuguese_names(tmp_path, catalogue):
+    meli_product(catalogue, "RED-1", "MLB1430", "Bolsa de couro.\nGênero: feminino\nCor: Marrom", currency="BRL")
+    missing = meli_product(catalogue, "RED-2", "MLB1574", "Rede de descanso.", currency="BRL")
+    write_feed("mercadolibre", tmp_path / "meli.json")
+    bolsa = meli_items(tmp_path / "meli.json")["tapetes-ruiz-RED-1"]
+    assert bolsa["site_id"] == "MLB"
+    assert {"id": "GENDER", "value_name": "Feminino"} in bolsa["attributes"]
+    assert {"id": "COLOR", "value_name": "Marrom"} in bolsa["attributes"]
+    [problem] = check_products("mercadolibre", [missing])[1]
+    assert "`Material: …`" in problem.fix and "Casa, Móveis e Decoração" in problem.fix
+
+
+def test_mercadolibre_unknown_category_is_a_note_and_the_product_is_written(tmp_path, catalogue, capsys):
+    warnings = []
+    passing, problems = check_products("mercadolibre", [catalogue["handmade"]], warnings=warnings)
+    assert passing == [catalogue["handmade"]] and problems == []
+    [note] = warnings
+    assert note.field == "attributes" and not note.is_blocking
+    assert note.fix.startswith("attributes not checked for category MLM1631: not in the shipped table")
+    catalogue["incomplete"].delete()
+    call_command("feed", "--channel", "mercadolibre", "--out", str(tmp_path / "meli.json"))
+    out = capsys.readouterr().out
+    assert "note: tapetes-ruiz/TAP-001: attributes — attributes not checked for category MLM1631" in out
+    assert "written 2" in out and "notes 2" in out
+
+
+def test_shipped_attribute_table_is_complete_and_says_where_it_comes_from():
+    table = attribute_table()
+    assert "api.mercadolibre.com/categories/{id}/attributes" in table["source"] and table["compiled"] == "2025"
+    assert "live API" in table["verify"]
+    for category_id, category in table["categories"].items():
+        assert category_id[:3] in {"MLM", "MLB"} and category["name"]
+        assert {"BRAND", "MODEL"} <= set(category["required"]) <= set(table["attributes"])
+    for spec in table["attributes"].values():
+        assert spec["name"]["es"] and spec["name"]["pt"]
+        assert spec["value_type"] in {"string", "list", "number_unit"}
+        if spec["value_type"] == "list":
+            assert all(value["es"] and value["pt"] for value in spec["values"])

@@ -1,6 +1,9 @@
 """The data page: dry-run report before commit, scoping by role, downloads."""
 
 import datetime
+import os
+import time
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,6 +11,7 @@ from django.urls import reverse
 
 from aldea.accounts.models import Membership, Person, User
 from aldea.enterprises.models import Enterprise
+from aldea.interop.services import UPLOAD_DIR_NAME, UPLOAD_MAX_AGE
 from aldea.programmes.models import Programme
 
 CSV = "Código;Nombre;Aldea;Giro\ntapetes-ruiz;Tapetes Ruiz;teotitlan;textiles\nmal;;teotitlan;textiles\n".encode("cp1252")
@@ -63,6 +67,42 @@ def test_manager_sees_a_dry_run_report_then_commits(client, manager, settings, t
     # A token imports once.
     assert client.post(reverse("interop:commit"), {"token": token}).status_code == 400
     assert Enterprise.objects.count() == 1
+
+
+def stored_upload(folder, name, age_seconds):
+    path = folder / name
+    path.write_bytes(b"code,name\n")
+    then = time.time() - age_seconds
+    os.utime(path, (then, then))
+    return path
+
+
+def test_a_preview_deletes_expired_uploads_and_nothing_else(client, manager, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    folder = tmp_path / UPLOAD_DIR_NAME
+    folder.mkdir()
+    expired = stored_upload(folder, f"{uuid.uuid4().hex}.csv", UPLOAD_MAX_AGE + 3600)
+    fresh = stored_upload(folder, f"{uuid.uuid4().hex}.xlsx", 60)
+    others = [stored_upload(folder, name, UPLOAD_MAX_AGE + 3600)
+              for name in ("README.txt", f"{uuid.uuid4().hex}.csv.bak", f"{uuid.uuid4().hex[:31]}.csv")]
+    client.force_login(manager)
+    assert upload(client).status_code == 200
+    assert not expired.exists()
+    assert fresh.exists() and all(p.exists() for p in others)
+    assert len(list(folder.iterdir())) == 5  # fresh, the three others and this preview's file
+
+
+def test_committing_an_expired_upload_says_so(client, manager, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(manager)
+    token = upload(client).context["token"]
+    later = time.time() + UPLOAD_MAX_AGE + 120
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert upload(client, name="otro.csv").status_code == 200
+    assert len(list((tmp_path / UPLOAD_DIR_NAME).iterdir())) == 1  # its sweep deleted the first file
+    response = client.post(reverse("interop:commit"), {"token": token})
+    assert response.status_code == 400 and b"expired" in response.content
+    assert Enterprise.objects.count() == 0
 
 
 def test_a_forged_token_is_refused(client, manager):

@@ -1,15 +1,20 @@
 """KoboToolbox and ODK Central submission exports, for the forms ``xlsform.py`` writes.
 
-Reads CSV (Kobo's ``;`` CSV or ODK Central's) and XLSX (Kobo's, with each repeat group in its
-own sheet, linked by ``_submission__uuid`` or ``_parent_index``). Headers may carry group paths
-(``owner/given_name``, ``owner-given_name``); the last segment is the field name. Each
-submission is imported once: its UUID (``_uuid``, ``meta/instanceID`` or ``KEY``) is recorded in
-``interop.KoboSubmission`` and skipped on later imports, so re-importing an export changes
-nothing. Rows are validated by the same registry importers as bulk files.
+Reads CSV (Kobo's ``;`` CSV or ODK Central's), XLSX (Kobo's, with each repeat group in its own
+sheet, linked by ``_submission__uuid`` or ``_parent_index``) and ODK Central's "all submissions"
+zip (``FORM.csv`` plus one ``FORM-REPEAT.csv`` per repeat group, linked by ``PARENT_KEY``).
+Headers may carry group paths (``owner/given_name``, ``owner-given_name``); the last segment is
+the field name. Each submission is imported once: its UUID (``_uuid``, ``meta/instanceID`` or
+``KEY``) is recorded in ``interop.KoboSubmission`` and skipped on later imports, so re-importing
+an export changes nothing. Submissions a Central reviewer rejected are skipped. Rows are
+validated by the same registry importers as bulk files.
 """
 
+import csv
+import zipfile
+import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.db import transaction
 
@@ -29,6 +34,21 @@ from aldea.interop.readers import FileRefused, Table, TableFormat, clean_text
 
 FORMS = ("registration", "diagnostic", "outcome", "attendance")
 UUID_COLUMNS = ("_uuid", "meta/instanceID", "instanceID", "meta-instanceID", "KEY", "uuid")
+# In a Central zip, KEY comes first: it is what PARENT_KEY points at, and it stays the same when a
+# submission is edited in Central (meta-instanceID changes with each edit).
+CENTRAL_KEY_COLUMNS = ("KEY", *UUID_COLUMNS)
+
+ZIP_MAGIC = b"PK\x03\x04"
+# Read from the zip's directory before a byte is inflated; zipfile never inflates a member past
+# its declared size, so these bound memory and time even for a crafted archive (a "zip bomb").
+MAX_MEMBER_BYTES = 200 * 1024 * 1024
+# Deflate packs real export CSVs 5-20:1 (UUIDs and timestamps do not compress); a sizeable member
+# packed hundreds of times smaller is filler made to explode.
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECKED_FROM_BYTES = 1024 * 1024
+# What reading a damaged member can raise: bad CRC, broken deflate stream, cut-off data, a
+# compression method Python lacks (Windows' Deflate64).
+ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError)
 
 
 @dataclass
@@ -52,12 +72,34 @@ def _uuid(value) -> str:
     return text[5:] if text.lower().startswith("uuid:") else text
 
 
+def export_kind(path) -> str:
+    """``zip`` for an ODK Central zip of CSVs, whatever its extension; otherwise the file's table
+    kind (``csv``, ``xlsx``, ``parquet``). An XLSX workbook is a zip too, told apart by its
+    ``[Content_Types].xml``."""
+    path = Path(path)
+    with open(path, "rb") as fh:
+        head = fh.read(len(ZIP_MAGIC))
+    if head == ZIP_MAGIC or path.suffix.lower() == ".zip":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                is_workbook = "[Content_Types].xml" in archive.namelist()
+        except (zipfile.BadZipFile, OSError):
+            # Let the XLSX reader refuse a broken workbook in its own words.
+            is_workbook = path.suffix.lower() in {".xlsx", ".xlsm"}
+        return "xlsx" if is_workbook else "zip"
+    return readers.detect_kind(path)
+
+
 def read_submissions(path) -> list[Submission]:
     """The submissions in an export, with their repeat groups; raises FileRefused."""
     path = Path(path)
-    kind = readers.detect_kind(path)
+    if not path.is_file():
+        raise FileRefused(f"{path}: no such file")
+    kind = export_kind(path)
+    if kind == "zip":
+        return _read_central_zip(path)
     if kind == "parquet":
-        raise FileRefused("Kobo/ODK exports are CSV or XLSX")
+        raise FileRefused("Kobo/ODK exports are CSV, XLSX or an ODK Central zip")
     sheets = [None]
     if kind == "xlsx":
         import openpyxl
@@ -68,21 +110,10 @@ def read_submissions(path) -> list[Submission]:
             workbook.close()
         except Exception as exc:
             raise FileRefused(f"{path.name}: cannot be read as XLSX ({exc.__class__.__name__})") from exc
-    submissions, by_uuid, by_index = [], {}, {}
     with readers.open_table(path, sheet=sheets[0]) as table:
-        headers = table.headers
-        uuid_index = next((headers.index(h) for h in UUID_COLUMNS if h in headers), None)
-        if uuid_index is None:
-            raise FileRefused(f"{path.name}: no submission UUID column ({', '.join(UUID_COLUMNS)})")
-        index_col = headers.index("_index") if "_index" in headers else None
-        names = [field_name(h) for h in headers]
-        for line, values in table.rows:
-            fields = {n: v for n, v in zip(names, values, strict=False) if n}
-            submission = Submission(line, _uuid(values[uuid_index]), fields)
-            submissions.append(submission)
-            by_uuid[submission.uuid] = submission
-            if index_col is not None:
-                by_index[clean_text(values[index_col])] = submission
+        submissions = _read_main(table, path.name, UUID_COLUMNS)
+    by_uuid = {s.uuid: s for s in submissions}
+    by_index = {clean_text(s.fields["_index"]): s for s in submissions if "_index" in s.fields}
     for sheet in sheets[1:]:
         with readers.open_table(path, sheet=sheet) as table:
             headers = table.headers
@@ -94,6 +125,129 @@ def read_submissions(path) -> list[Submission]:
                     raise FileRefused(f"{path.name}: sheet {sheet!r} line {line} belongs to no submission")
                 parent.repeats.setdefault(sheet, []).append((line, fields))
     return submissions
+
+
+def _read_main(table, label, key_columns) -> list[Submission]:
+    """One Submission per row of the main table, keyed by the first of ``key_columns`` present."""
+    headers = table.headers
+    key_index = next((headers.index(h) for h in key_columns if h in headers), None)
+    if key_index is None:
+        raise FileRefused(f"{label}: no submission UUID column ({', '.join(key_columns)})")
+    names = [field_name(h) for h in headers]
+    submissions = []
+    for line, values in table.rows:
+        fields = {n: v for n, v in zip(names, values, strict=False) if n}
+        submissions.append(Submission(line, _uuid(values[key_index] if key_index < len(values) else ""), fields))
+    return submissions
+
+
+def _read_central_zip(path: Path) -> list[Submission]:
+    """ODK Central's "all submissions" zip: ``FORM.csv`` with one row per submission (``KEY``) and
+    ``FORM-REPEAT.csv`` per repeat group, each row naming its parent in ``PARENT_KEY``: the
+    submission's ``KEY`` or, in a nested repeat, the parent repeat row's ``KEY``. Every repeat row
+    is attached to its submission under the repeat's name, as the XLSX sheets are. Members are
+    read in memory, never extracted, so their names cannot reach the file system.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileRefused(f"{path.name}: cannot be read as a ZIP archive ({exc})") from exc
+    with archive:
+        members = _csv_members(path, archive)
+        headers = {}
+        for info in members:
+            with _open_member(path, archive, info) as table:
+                headers[info.filename] = table.headers
+        main = _main_member(path, members, headers)
+        with _open_member(path, archive, main) as table:
+            submissions = _read_main(table, f"{path.name}: {main.filename}", CENTRAL_KEY_COLUMNS)
+        form_id = PurePosixPath(main.filename).stem
+        # Read every repeat file before linking: a nested repeat's file may come before its parent's.
+        parent_of, repeat_rows = {}, []
+        for info in members:
+            if info is main:
+                continue
+            if "PARENT_KEY" not in headers[info.filename]:
+                raise FileRefused(f"{path.name}: {info.filename} has no PARENT_KEY column, so it is not a repeat group of {main.filename}")
+            stem = PurePosixPath(info.filename).stem
+            repeat = stem[len(form_id) + 1:] if stem.startswith(f"{form_id}-") else stem
+            with _open_member(path, archive, info) as table:
+                names = [field_name(h) for h in table.headers]
+                for line, values in table.rows:
+                    fields = dict(zip(names, values, strict=False))
+                    parent_key = clean_text(fields.get("PARENT_KEY", ""))
+                    if key := _uuid(fields.get("KEY", "")):
+                        parent_of[key] = _uuid(parent_key)
+                    repeat_rows.append((info.filename, repeat, line, parent_key, fields))
+    by_key = {s.uuid: s for s in submissions}
+    for member, repeat, line, parent_key, fields in repeat_rows:
+        submission = _submission_of(_uuid(parent_key), by_key, parent_of)
+        if submission is None:
+            raise FileRefused(f"{path.name}: {member} line {line}: PARENT_KEY {parent_key!r} matches no submission in {main.filename}")
+        submission.repeats.setdefault(repeat, []).append((line, fields))
+    return submissions
+
+
+def _submission_of(key, by_key, parent_of):
+    """Walk PARENT_KEY links up to the submission; None when the chain breaks or loops."""
+    visited = set()
+    while key not in by_key:
+        if key in visited or key not in parent_of:
+            return None
+        visited.add(key)
+        key = parent_of[key]
+    return by_key[key]
+
+
+def _csv_members(path: Path, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The zip's data CSVs (not attachments under ``media/``), each checked before it is read."""
+    members = []
+    for info in archive.infolist():
+        name = info.filename.replace("\\", "/")
+        parts = PurePosixPath(name).parts
+        if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
+            raise FileRefused(f"{path.name}: {info.filename!r} has an unsafe path (absolute or with '..'); "
+                              "an ODK Central export never has one")
+        if (info.is_dir() or not name.lower().endswith(".csv") or "media" in parts[:-1]
+                or "__MACOSX" in parts or parts[-1].startswith("._")):
+            continue
+        label = f"{path.name}: {info.filename}"
+        if info.flag_bits & 0x1:
+            raise FileRefused(f"{label} is password-protected; download the export from Central again")
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise FileRefused(f"{label} is {info.file_size // 2**20} MB uncompressed, above the "
+                              f"{MAX_MEMBER_BYTES // 2**20} MB limit; export fewer submissions at a time")
+        if info.file_size > RATIO_CHECKED_FROM_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+            raise FileRefused(f"{label} expands {info.file_size // max(info.compress_size, 1)} times when unzipped; "
+                              "no real export does (a zip bomb?)")
+        members.append(info)
+    if not members:
+        raise FileRefused(f"{path.name}: no CSV file in the zip (an ODK Central export holds FORM.csv "
+                          "and one FORM-REPEAT.csv per repeat group)")
+    return members
+
+
+def _main_member(path: Path, members, headers) -> zipfile.ZipInfo:
+    """The main form's CSV: the one whose name prefixes all others (``FORM`` before ``FORM-REPEAT``);
+    failing that, the only one without a PARENT_KEY column."""
+    stems = [PurePosixPath(info.filename).stem for info in members]
+    prefixing = [info for info, stem in zip(members, stems, strict=True)
+                 if all(other == stem or other.startswith(f"{stem}-") for other in stems)]
+    candidates = prefixing if len(prefixing) == 1 else [i for i in members if "PARENT_KEY" not in headers[i.filename]]
+    if len(candidates) != 1:
+        raise FileRefused(f"{path.name}: cannot tell which CSV holds the submissions "
+                          f"({', '.join(i.filename for i in members)}); expected FORM.csv beside FORM-REPEAT.csv files")
+    main = candidates[0]
+    if "PARENT_KEY" in headers[main.filename]:
+        raise FileRefused(f"{path.name}: {main.filename} has a PARENT_KEY column, so it is a repeat group; "
+                          "the zip holds no main form CSV")
+    return main
+
+
+def _open_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Table:
+    """A CSV inside the zip, streamed with the same encoding and delimiter sniffing as CSV files."""
+    return readers.csv_table(f"{path.name}: {info.filename}", lambda: archive.open(info), Path(info.filename),
+                             read_errors=ZIP_READ_ERRORS)
 
 
 class _VirtualTable(Table):
@@ -116,12 +270,14 @@ def import_kobo(form: str, path, *, mode: str = VALID_ROWS, dry_run: bool = Fals
     except FileRefused as exc:
         report.file_error = str(exc)
         return report
-    report.format = readers.detect_kind(Path(path))
+    report.format = export_kind(path)
     report.read = len(submissions)
     seen = set(KoboSubmission.objects.filter(uuid__in=[s.uuid for s in submissions]).values_list("uuid", flat=True))
     fresh, duplicates = [], set()
     for submission in submissions:
-        if not submission.uuid:
+        if _is_rejected_in_review(submission):
+            report.skipped += 1
+        elif not submission.uuid:
             report.errors.append(RowError(submission.line, "_uuid", "", Reason.MISSING, "each submission needs its UUID"))
             report.rejected += 1
         elif submission.uuid in seen:
@@ -132,6 +288,8 @@ def import_kobo(form: str, path, *, mode: str = VALID_ROWS, dry_run: bool = Fals
         else:
             duplicates.add(submission.uuid)
             fresh.append(submission)
+    if report.skipped:
+        report.notes.append(f"{report.skipped} submission(s) skipped: rejected by a reviewer in ODK Central (ReviewState)")
     try:
         with transaction.atomic():
             accepted = IMPORTS[form](fresh, report)
@@ -150,6 +308,12 @@ def import_kobo(form: str, path, *, mode: str = VALID_ROWS, dry_run: bool = Fals
     if rejects_path:
         _write_rejects(rejects_path, report)
     return report
+
+
+def _is_rejected_in_review(submission) -> bool:
+    # Central reviewers mark bad submissions "rejected" rather than delete them; they stay in the
+    # export. Not recorded as imported, so one later approved is imported then.
+    return clean_text(submission.fields.get("ReviewState", "")).lower() == "rejected"
 
 
 def _merge(report, sub_report):
@@ -326,8 +490,6 @@ IMPORTS = {
 
 
 def _write_rejects(path, report):
-    import csv
-
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["_line", "column", "value", "reason", "detail"])

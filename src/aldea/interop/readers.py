@@ -119,26 +119,39 @@ def open_table(path, sheet: str | None = None) -> Table:
 
 
 def _open_csv(path: Path) -> Table:
-    with open(path, "rb") as fh:
-        sample = fh.read(SNIFF_BYTES)
+    return csv_table(path.name, lambda: open(path, "rb"), path)
+
+
+def csv_table(label: str, open_binary, path: Path | None = None, read_errors: tuple = ()) -> Table:
+    """A CSV streamed as a Table, its encoding, BOM and delimiter sniffed from the first bytes.
+
+    ``open_binary()`` opens the bytes afresh (once for the sample, once to read): a file, or a
+    member of a zip. ``read_errors`` are what that source raises on damaged data (a zip's CRC
+    and inflate errors); they are refused like a bad encoding. Messages start with ``label``.
+    """
+    try:
+        with open_binary() as fh:
+            sample = fh.read(SNIFF_BYTES)
+    except read_errors as exc:
+        raise FileRefused(f"{label}: cannot be read ({exc.__class__.__name__}: {exc})") from exc
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileRefused(f"{path.name}: looks like a binary file, not CSV")
+        raise FileRefused(f"{label}: looks like a binary file, not CSV")
     encoding, has_bom = sniff_encoding(sample)
     text = sample.decode(encoding, errors="replace")
     first_line = text.splitlines()[0] if text.strip() else ""
     delimiter = sniff_delimiter(first_line)
     decimal_mark = "," if delimiter == ";" else "."
     # newline="" lets csv handle quoted line breaks; cp1252 has 5 undefined bytes, read as Latin-1.
-    fh = open(path, encoding=encoding, errors="strict" if encoding != "cp1252" else "replace", newline="")  # noqa: SIM115 (Table.close)
+    fh = io.TextIOWrapper(open_binary(), encoding=encoding, errors="strict" if encoding != "cp1252" else "replace", newline="")
     reader = csv.reader(fh, delimiter=delimiter)
     try:
         headers = next(reader)
     except StopIteration:
         fh.close()
-        raise FileRefused(f"{path.name}: the file is empty") from None
-    except (UnicodeDecodeError, csv.Error) as exc:
+        raise FileRefused(f"{label}: the file is empty") from None
+    except (UnicodeDecodeError, csv.Error, *read_errors) as exc:
         fh.close()
-        raise FileRefused(f"{path.name}: cannot read the header row ({exc})") from exc
+        raise FileRefused(f"{label}: cannot read the header row ({exc})") from exc
 
     def rows():
         try:
@@ -149,12 +162,14 @@ def _open_csv(path: Path) -> Table:
                     continue
                 yield reader.line_num, values
         except UnicodeDecodeError as exc:
-            raise FileRefused(f"{path.name}: line {reader.line_num + 1} is not valid {encoding} ({exc.reason})") from exc
+            raise FileRefused(f"{label}: line {reader.line_num + 1} is not valid {encoding} ({exc.reason})") from exc
         except csv.Error as exc:
-            raise FileRefused(f"{path.name}: line {reader.line_num}: {exc}") from exc
+            raise FileRefused(f"{label}: line {reader.line_num}: {exc}") from exc
+        except read_errors as exc:
+            raise FileRefused(f"{label}: cannot be read after line {reader.line_num} ({exc.__class__.__name__}: {exc})") from exc
 
     fmt = TableFormat("csv", encoding=encoding, delimiter=delimiter, decimal_mark=decimal_mark, has_bom=has_bom)
-    return Table(path, fmt, [h.strip() for h in headers], rows(), [fh.close])
+    return Table(path or Path(label), fmt, [h.strip() for h in headers], rows(), [fh.close])
 
 
 def _open_xlsx(path: Path, sheet: str | None) -> Table:

@@ -1,5 +1,7 @@
 """The interop services that commands, pages and tasks call: one function per door."""
 
+import re
+
 from aldea.interop.importers.base import VALID_ROWS, ImportReport, run_import
 from aldea.interop.importers.registries import IMPORTERS
 
@@ -30,6 +32,11 @@ def import_registry(kind: str, path, *, mode: str = VALID_ROWS, dry_run: bool = 
 
 UPLOAD_DIR_NAME = "interop-uploads"
 UPLOAD_MAX_AGE = 60 * 60  # seconds a previewed upload may wait for its commit
+UPLOAD_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".parquet")
+# The names preview_upload gives stored files; the sweep deletes nothing else in the folder.
+STORED_UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}\.(?:csv|txt|tsv|xlsx|parquet)$")
+# A commit that passed its token check just before expiry must still find its file.
+UPLOAD_PURGE_GRACE = 60
 # Managers import into their own programmes; localities and people are reference data for staff.
 MANAGER_REGISTRIES = ("enterprises", "products", "outcomes")
 
@@ -64,11 +71,37 @@ def _upload_dir():
     return directory
 
 
+def purge_expired_uploads(*, dry_run: bool = False) -> int:
+    """Delete stored uploads whose commit token has expired; return how many (would be) deleted.
+
+    Only files named as ``preview_upload`` names them and last modified more than
+    ``UPLOAD_MAX_AGE`` seconds ago (plus a minute's grace) are deleted.
+    """
+    import time
+
+    cutoff = time.time() - UPLOAD_MAX_AGE - UPLOAD_PURGE_GRACE
+    removed = 0
+    for path in _upload_dir().iterdir():
+        if not STORED_UPLOAD_NAME.match(path.name):
+            continue
+        try:
+            if not path.is_file() or path.stat().st_mtime >= cutoff:
+                continue
+            if not dry_run:
+                path.unlink()
+        except FileNotFoundError:  # committed or swept by another request meanwhile
+            continue
+        removed += 1
+    return removed
+
+
 def preview_upload(*, user, kind: str, uploaded_file, mode: str = VALID_ROWS) -> tuple[ImportReport, str]:
     """Store an uploaded file, dry-run its import, and return the report and a signed commit token.
 
-    Raises UploadRefused when the user may not import ``kind``.
+    First deletes the stored files of earlier previews that were never committed and whose token
+    has expired (``purge_expired_uploads``). Raises UploadRefused when the user may not import ``kind``.
     """
+    import os
     import uuid
     from pathlib import Path
 
@@ -76,14 +109,18 @@ def preview_upload(*, user, kind: str, uploaded_file, mode: str = VALID_ROWS) ->
 
     if kind not in registries_importable_by(user):
         raise UploadRefused(f"you may not import {kind}")
+    purge_expired_uploads()
     suffix = Path(uploaded_file.name).suffix.lower()
-    if suffix not in {".csv", ".txt", ".tsv", ".xlsx", ".parquet"}:
+    if suffix not in UPLOAD_SUFFIXES:
         suffix = ".csv"
     stored = _upload_dir() / f"{uuid.uuid4().hex}{suffix}"
     with open(stored, "wb") as fh:
         fh.writelines(uploaded_file.chunks())
     report = import_registry(kind, stored, mode=mode, dry_run=True, user=user, programme_ids=_programme_scope(user))
     report.path = uploaded_file.name
+    # The file's age must never be less than its token's: a long dry run would otherwise let the
+    # sweep delete the file of a token that is still valid.
+    os.utime(stored)
     token = signing.dumps({"file": stored.name, "kind": kind, "mode": mode, "user": user.pk, "name": uploaded_file.name},
                           salt="aldea.interop.upload")
     return report, token

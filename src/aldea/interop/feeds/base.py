@@ -16,6 +16,8 @@ class Problem:
     product: str  # "enterprise-code/SKU"
     field: str
     fix: str
+    # A note (False) is reported but does not keep the product out of the feed.
+    is_blocking: bool = True
 
     def __str__(self):
         return f"{self.product}: {self.field} — {self.fix}"
@@ -27,6 +29,7 @@ class FeedReport:
     checked: int = 0
     written: int = 0
     problems: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # notes that did not keep a product out
     files: list = field(default_factory=list)
 
     @property
@@ -34,7 +37,8 @@ class FeedReport:
         return len({p.product for p in self.problems})
 
     def summary(self) -> str:
-        return (f"{self.channel}: checked {self.checked} · written {self.written} · left out {self.left_out}"
+        notes = f" · notes {len(self.warnings)}" if self.warnings else ""
+        return (f"{self.channel}: checked {self.checked} · written {self.written} · left out {self.left_out}{notes}"
                 f" · files {', '.join(str(f) for f in self.files) or '-'}")
 
 

@@ -26,6 +26,7 @@ from aldea.interop.feeds.base import (
     product_link,
     products_for,
 )
+from aldea.interop.feeds.category_attributes import resolve_attributes
 from aldea.interop.readers import neutralise
 
 CHANNELS = ("google", "meta", "mercadolibre", "shopify", "amazon")
@@ -130,7 +131,9 @@ def write_meta(items, out):
 def mercadolibre_check(product, problems, base_url):
     key = product_key(product)
     common_checks(product, problems, base_url=base_url, need_link=False)
-    if not MERCADOLIBRE_CATEGORY.match(product.category or ""):
+    if MERCADOLIBRE_CATEGORY.match(product.category or ""):
+        problems.extend(resolve_attributes(product)[1])
+    else:
         problems.append(Problem(key, "category_id", "set the product's category to its Mercado Libre category id (e.g. MLM1610), from the category predictor"))
     if product.currency not in MERCADOLIBRE_SITES:
         problems.append(Problem(key, "currency_id", f"Mercado Libre has no site for {product.currency}"))
@@ -141,9 +144,7 @@ def mercadolibre_check(product, problems, base_url):
 
 
 def mercadolibre_item(product, base_url):
-    attributes = [{"id": "BRAND", "value_name": brand_of(product) or "Genérica"}]
-    if product.mpn:
-        attributes.append({"id": "MODEL", "value_name": product.mpn})
+    attributes = resolve_attributes(product)[0]  # BRAND, MODEL and the category's attributes
     if product.gtin:
         attributes.append({"id": "GTIN", "value_name": product.gtin})
     else:
@@ -285,15 +286,21 @@ SPEC = {
 }
 
 
-def check_products(channel, products, base_url=""):
-    """(products that pass, problems) for a channel, without writing anything."""
+def check_products(channel, products, base_url="", warnings=None):
+    """(products that pass, problems) for a channel, without writing anything.
+
+    Notes that do not keep a product out (``Problem.is_blocking`` false) go to ``warnings``.
+    """
     check = SPEC[channel][0]
     passing, problems = [], []
     for product in products:
         found = []
         check(product, found, base_url)
-        if found:
-            problems.extend(found)
+        blocking = [p for p in found if p.is_blocking]
+        if warnings is not None:
+            warnings.extend(p for p in found if not p.is_blocking)
+        if blocking:
+            problems.extend(blocking)
         else:
             passing.append(product)
     return passing, problems
@@ -302,14 +309,16 @@ def check_products(channel, products, base_url=""):
 def write_feed(channel: str, out, *, village: str | None = None, base_url: str = "") -> FeedReport:
     """Check every product against ``channel``'s required fields and write those that pass.
 
-    Raises ValueError for an unknown channel. The report lists each left-out product's problems.
+    Raises ValueError for an unknown channel. The report lists each left-out product's problems, and
+    in ``warnings`` what could not be checked (e.g. a Mercado Libre category not in the shipped table).
     """
     if channel not in SPEC:
         raise ValueError(f"unknown channel {channel!r}; choose one of {', '.join(CHANNELS)}")
     _, build, write = SPEC[channel]
     products = list(products_for(village))
-    passing, problems = check_products(channel, products, base_url)
-    report = FeedReport(channel=channel, checked=len(products), problems=problems)
+    warnings = []
+    passing, problems = check_products(channel, products, base_url, warnings)
+    report = FeedReport(channel=channel, checked=len(products), problems=problems, warnings=warnings)
     report.files = write([build(p, base_url) for p in passing], out)
     report.written = len(passing)
     return report

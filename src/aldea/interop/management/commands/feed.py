@@ -8,7 +8,8 @@ from aldea.interop.feeds import CHANNELS, write_feed
 
 class Command(BaseCommand):
     help = ("Write a marketplace product feed. Products missing a field the channel requires are left "
-            "out and listed with the fix; exits 1 when any product was left out.")
+            "out and listed with the fix; what could not be checked is printed as a note. Exits 1 when any "
+            "product was left out.")
 
     def add_arguments(self, parser):
         parser.add_argument("--channel", choices=CHANNELS, required=True)
@@ -21,6 +22,8 @@ class Command(BaseCommand):
         report = write_feed(channel, out, village=village, base_url=base_url)
         for problem in report.problems:
             self.stdout.write(str(problem))
+        for note in report.warnings:
+            self.stdout.write(f"note: {note}")
         self.stdout.write(report.summary())
         if report.left_out:
             raise CommandError(f"{report.left_out} product(s) left out of the {channel} feed")

@@ -49,6 +49,8 @@ class Command(BaseCommand):
             self.stdout.write(str(error))
         if report.rejected > len(report.errors):
             self.stdout.write(f"… and more: see --rejects for all {report.rejected} rejected rows")
+        for note in report.notes:
+            self.stdout.write(f"note: {note}")
         self.stdout.write(report.summary())
         if report.file_error:
             raise CommandError(report.file_error)
