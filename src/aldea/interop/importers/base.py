@@ -402,10 +402,49 @@ class _CellParser:
             return True, (reason, clean_text(value), str(exc))
 
 
+class _SeenKeys:
+    """The keys met so far in a file, as 8-byte hashes: 8 bytes a row, whatever the key.
+
+    Recent hashes sit in a set; every ``MERGE_AT`` they move into one sorted NumPy array, which a
+    batch is checked against in one vectorised search. A collision of two keys' hashes (odds
+    ~1e-8 at a million rows) would only misreport a duplicate.
+    """
+
+    MERGE_AT = 1 << 16
+
+    def __init__(self):
+        import numpy as np
+
+        self.np = np
+        self.old = np.empty(0, dtype=np.int64)
+        self.recent = set()
+
+    def first_seen(self, digests: list[int]) -> list[bool]:
+        """For each hash in order, whether it is met here for the first time; remembers them all."""
+        np, old = self.np, self.old
+        if len(old):
+            wanted = np.fromiter(digests, dtype=np.int64, count=len(digests))
+            at = np.minimum(np.searchsorted(old, wanted), len(old) - 1)
+            in_old = (old[at] == wanted).tolist()
+        else:
+            in_old = [False] * len(digests)
+        recent, first = self.recent, []
+        for digest, earlier in zip(digests, in_old, strict=True):
+            if earlier or digest in recent:
+                first.append(False)
+            else:
+                recent.add(digest)
+                first.append(True)
+        if len(recent) >= self.MERGE_AT:
+            # Two sorted runs: the stable sort (Timsort) merges them in linear time.
+            fresh = np.sort(np.fromiter(recent, dtype=np.int64, count=len(recent)))
+            self.old = np.sort(np.concatenate([old, fresh]), kind="stable")
+            recent.clear()
+        return first
+
+
 def _run(importer, table, mapping, ctx, report, rejects, mode, dry_run, batch_size):
-    # Python's hash of each key: 8 bytes a row rather than the key itself keeps memory small
-    # for million-row files; a collision (odds ~1e-8 at 1M rows) would only misreport a duplicate.
-    seen_keys = set()
+    seen_keys = _SeenKeys()
     writing = True
     parsers = [_CellParser(index, column, ctx) for index, column in mapping.items()]
     for chunk in batched(table.rows, batch_size):
@@ -428,14 +467,11 @@ def _run(importer, table, mapping, ctx, report, rejects, mode, dry_run, batch_si
                     values[parser.name] = payload
             if not row.errors:
                 importer.check_row(row)
-            if not row.errors:
-                key = importer.key(row)
-                if key is not None:
-                    digest = hash(key)
-                    if digest in seen_keys:
-                        row.reject(_key_column(importer), Reason.DUPLICATE, _key_text(key), "the same key appears on an earlier line")
-                    seen_keys.add(digest)
             rows.append(row)
+        keyed = [(row, key) for row in rows if not row.errors and (key := importer.key(row)) is not None]
+        for (row, key), first in zip(keyed, seen_keys.first_seen([hash(key) for _, key in keyed]), strict=True):
+            if not first:
+                row.reject(_key_column(importer), Reason.DUPLICATE, _key_text(key), "the same key appears on an earlier line")
         good = [r for r in rows if not r.errors]
         if good:
             importer.resolve(good)

@@ -1,0 +1,21 @@
+"""The import engine's own parts: duplicate-key memory."""
+
+from aldea.interop.importers.base import _SeenKeys
+
+
+def test_seen_keys_find_repeats_within_a_batch_and_across_merged_batches(monkeypatch):
+    monkeypatch.setattr(_SeenKeys, "MERGE_AT", 4)
+    seen = _SeenKeys()
+    assert seen.first_seen([10, 20, 10, 30]) == [True, True, False, True]
+    assert seen.first_seen([40, -5]) == [True, True]  # the fifth distinct hash: all move to the sorted array
+    assert len(seen.old) == 5 and not seen.recent
+    assert seen.first_seen([30, 7, -5, 7, 2**63 - 1, -(2**63)]) == [False, True, False, False, True, True]
+    assert seen.first_seen([2**63 - 1, 99]) == [False, True]
+
+
+def test_seen_keys_hold_eight_bytes_a_key_once_merged():
+    seen = _SeenKeys()
+    for start in range(0, 200_000, 2000):
+        assert all(seen.first_seen([hash(f"e{i:07d}") for i in range(start, start + 2000)]))
+    assert seen.old.nbytes + 8 * len(seen.recent) == 8 * 200_000
+    assert not any(seen.first_seen([hash("e0000000"), hash("e0199999")]))
