@@ -11,6 +11,7 @@ import csv
 import datetime
 import functools
 import json
+import operator
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -443,28 +444,33 @@ class _SeenKeys:
         return first
 
 
+def _no_memo(value):
+    return None
+
+
 def _run(importer, table, mapping, ctx, report, rejects, mode, dry_run, batch_size):
     seen_keys = _SeenKeys()
     writing = True
     parsers = [_CellParser(index, column, ctx) for index, column in mapping.items()]
+    width_needed = max(mapping, default=-1) + 1
+    cells_of = operator.itemgetter(*mapping) if len(mapping) > 1 else (lambda raw: (raw[next(iter(mapping))],))
     for chunk in batched(table.rows, batch_size):
         rows = []
+        # Per batch, each column's memo lookup as a local (a memo may have been dropped since).
+        plan = [(parser, parser.name, parser.memo.get if parser.memo is not None else _no_memo) for parser in parsers]
         for line, raw in chunk:
             report.read += 1
             row = Row(line, {}, raw)
             values = row.values
-            width = len(raw)
-            for parser in parsers:
-                value = raw[parser.index] if parser.index < width else ""
-                # The memo lookup inline (a call per cell is most of a cell's cost); memo keys
-                # are text, which no other type equals.
-                memo = parser.memo
-                found = memo.get(value) if memo is not None else None
-                is_error, payload = found or parser.outcome(value)
+            if len(raw) < width_needed:  # a short row: the missing cells are blank
+                raw = [*raw, *[""] * (width_needed - len(raw))]
+            for (parser, name, remembered), value in zip(plan, cells_of(raw), strict=True):
+                # Memo keys are text, which no other type equals.
+                is_error, payload = remembered(value) or parser.outcome(value)
                 if is_error:
-                    row.reject(parser.name, *payload)
+                    row.reject(name, *payload)
                 else:
-                    values[parser.name] = payload
+                    values[name] = payload
             if not row.errors:
                 importer.check_row(row)
             rows.append(row)
