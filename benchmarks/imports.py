@@ -166,6 +166,28 @@ def measure_copy(columns, batches):
     return _timed_transaction(copy_batch, batches)
 
 
+class RssSampler:
+    """Resident memory every 0.2 s on a thread: flat through the run, or growing with the rows?"""
+
+    def __init__(self):
+        import threading
+
+        self.samples, self.done = [], threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self):
+        while not self.done.wait(0.2):
+            with open("/proc/self/status") as status:
+                self.samples.extend(int(line.split()[1]) // 1024 for line in status if line.startswith("VmRSS"))
+
+    def stop(self) -> list[int]:
+        self.done.set()
+        self.thread.join()
+        n = len(self.samples)
+        return [self.samples[min(n - 1, n * k // 10)] for k in range(1, 11)] if n else []
+
+
 def empty_table():
     """Empty the enterprises table in one statement (the ORM's delete() would first load every
     row to cascade by hand; nothing else refers to these rows)."""
@@ -209,12 +231,15 @@ def main(argv=None) -> int:
         parser.error("copy is PostgreSQL's")
     timings = {"import": [], **{floor: [] for floor in floors}}
     rss_added = 0.0
-    for _ in range(args.repeat):
+    for run in range(args.repeat):
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        sampler = RssSampler() if run == 0 else None
         started = time.perf_counter()
         report = import_registry("enterprises", path)
         timings["import"].append(time.perf_counter() - started)
         rss_added = max(rss_added, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024)
+        if sampler:
+            curve = sampler.stop()
         assert report.ok and report.created == rows == Enterprise.objects.count(), report.summary()
         empty_table()
         if "executemany" in timings:
@@ -228,6 +253,7 @@ def main(argv=None) -> int:
     results = [{"method": method, "seconds": statistics.median(runs), "runs": [round(r, 2) for r in runs]}
                for method, runs in timings.items()]
     results[0]["peak_rss_added_mb"] = rss_added
+    results[0]["rss_mb_by_tenth_of_the_run"] = curve
 
     floor = min(r["seconds"] for r in results if r["method"] != "import")
     for result in results:
@@ -241,6 +267,7 @@ def main(argv=None) -> int:
         print(f"{result['method']:<12} {result['seconds']:>8} {result['rows_per_second']:>10,}  {result['runs']}")
     imported = results[0]
     print(f"import reaches {imported['share_of_floor']:.0%} of the fastest floor; peak memory added {imported['peak_rss_added_mb']:.0f} MB")
+    print(f"resident memory (MB) through the first import, by tenth of its run: {imported['rss_mb_by_tenth_of_the_run']}")
     return 0
 
 
