@@ -53,7 +53,6 @@ def setup_django(data_dir: Path):
 def reference_data():
     import datetime
 
-    from aldea.enterprises.models import Enterprise
     from aldea.programmes.models import Programme, Village
     from aldea.territories.models import AdministrativeArea, Country
 

@@ -1,5 +1,8 @@
 """Builders of real-looking files for the interop tests."""
 
+import os
+import time
+
 import openpyxl
 
 
@@ -26,3 +29,13 @@ def write_xlsx(path, sheets):
             sheet.append(list(row))
     workbook.save(path)
     return path
+
+
+def stored_upload(folder, name, age_seconds):
+    """A file in the uploads folder, last modified ``age_seconds`` ago."""
+    path = folder / name
+    path.write_bytes(b"code,name\n")
+    then = time.time() - age_seconds
+    os.utime(path, (then, then))
+    return path
+

@@ -1,13 +1,13 @@
 """The data page: dry-run report before commit, scoping by role, downloads."""
 
 import datetime
-import os
 import time
 import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from interop_files import stored_upload
 
 from aldea.accounts.models import Membership, Person, User
 from aldea.enterprises.models import Enterprise
@@ -67,14 +67,6 @@ def test_manager_sees_a_dry_run_report_then_commits(client, manager, settings, t
     # A token imports once.
     assert client.post(reverse("interop:commit"), {"token": token}).status_code == 400
     assert Enterprise.objects.count() == 1
-
-
-def stored_upload(folder, name, age_seconds):
-    path = folder / name
-    path.write_bytes(b"code,name\n")
-    then = time.time() - age_seconds
-    os.utime(path, (then, then))
-    return path
 
 
 def test_a_preview_deletes_expired_uploads_and_nothing_else(client, manager, settings, tmp_path):
