@@ -1,6 +1,18 @@
-"""The import engine's own parts: duplicate-key memory."""
+"""The import engine's own parts: remembered cell outcomes and duplicate-key memory."""
 
-from aldea.interop.importers.base import _SeenKeys
+from aldea.interop.importers.base import Column, ParseContext, Reason, _CellParser, _SeenKeys, integer, text
+
+
+def test_a_cell_parser_remembers_repeated_spellings_and_stops_at_its_limit(monkeypatch):
+    monkeypatch.setattr(_CellParser, "LIMIT", 3)
+    years = _CellParser(0, Column("founded_year", integer(1800, 2100)), ParseContext())
+    assert years.outcome("1998") == (False, 1998)
+    assert years.outcome("17") == (True, (Reason.OUT_OF_RANGE, "17", "17 is not between 1800 and 2100"))
+    assert years.memo == {"1998": (False, 1998), "17": years.outcome("17")}
+    names = _CellParser(1, Column("name", text(200)), ParseContext())
+    for name in ("Ana", "Bety", "Carla", "Dora"):
+        assert names.outcome(name) == (False, name)  # the fourth finds the memo full
+    assert names.memo is None
 
 
 def test_seen_keys_find_repeats_within_a_batch_and_across_merged_batches(monkeypatch):

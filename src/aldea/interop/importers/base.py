@@ -361,31 +361,26 @@ class _CellParser:
     """Parses one column's cells into ``(is_error, value or (reason, value, detail))``.
 
     Outcomes of text cells are remembered: a village slug, a sector or a yes/no repeats on
-    most rows of a file, so each distinct spelling is parsed once. A column whose values hardly
-    repeat (codes, names) stops remembering after a probe, so it costs no memory.
+    most rows of a file, so each distinct spelling is parsed once. A column with more distinct
+    values than ``LIMIT`` (codes, names) stops remembering, so memory stays bounded.
     """
 
-    PROBE = 2048
-    LIMIT = 65536
+    LIMIT = 8192
 
     def __init__(self, index, column, ctx):
         self.index, self.column, self.name, self.ctx = index, column, column.name, ctx
         self.memo = {}
-        self.lookups = 0
 
     def outcome(self, value):
-        memo = self.memo
-        if memo is not None and value.__class__ is str:
-            found = memo.get(value)
-            if found is not None:
-                return found
-            self.lookups += 1
-            if self.lookups == self.PROBE and len(memo) > self.PROBE // 2 or len(memo) >= self.LIMIT:
-                self.memo = memo = None
+        """The outcome of a cell that the memo does not hold (``_run`` looks there first)."""
         found = self._parse(value)
+        memo = self.memo
         # Lists (channels, URLs) are left out: rows must not share a mutable value.
         if memo is not None and value.__class__ is str and found[1].__class__ is not list:
-            memo[value] = found
+            if len(memo) >= self.LIMIT:
+                self.memo = None
+            else:
+                memo[value] = found
         return found
 
     def _parse(self, value):
