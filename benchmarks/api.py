@@ -136,12 +136,12 @@ def build_with_factories(msmes: int) -> str:
             ActionItem(engagement=g, title="Fotografiar productos", due_on=dt.date(2024, 4, 1)) for g in engagements
         )
         Assessment.objects.bulk_create(
-            Assessment(enterprise=e, instrument=instrument, assessed_on=dt.date(2024, 3, 1), score=Decimal("42"),
+            Assessment(enterprise=e, instrument=instrument, assessed_on=dt.date(2024, 3, 1), score=Decimal(42),
                        level="competente")
             for e in enterprises
         )
         OutcomeRecord.objects.bulk_create(
-            OutcomeRecord(enterprise=e, month=dt.date(2024, m, 1), total_sales=Decimal("9000"), online_sales=Decimal("900"))
+            OutcomeRecord(enterprise=e, month=dt.date(2024, m, 1), total_sales=Decimal(9000), online_sales=Decimal(900))
             for e in enterprises for m in range(1, 13)
         )
     print(f"built {msmes} MSMEs with factories in {time.perf_counter() - started:.0f} s")

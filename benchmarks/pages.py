@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import api as api_benchmark  # noqa: E402  (shares the set-up of the API benchmark)
+import api as api_benchmark  # shares the set-up of the API benchmark
 
 
 def pages_to_measure() -> list[tuple[str, str | None, str]]:
@@ -105,6 +105,7 @@ def main(argv=None):
     api_benchmark.setup_django(args.data_dir)
     api_benchmark.load_demo(args.scale, args.seed)
     from django.core.management import call_command
+
     from aldea.programmes.models import EquityReport
 
     if not EquityReport.objects.exists():

@@ -21,7 +21,13 @@ from aldea.diagnostics.models import (
 from aldea.enterprises.models import Enterprise, Product
 from aldea.outcomes.models import Listing, OutcomeRecord, SalesChannel
 from aldea.partners.models import Agreement, Organisation, VillagePartnerRole
-from aldea.programmes.models import Indicator, IndicatorTarget, Programme, Village, VillageStatusChange
+from aldea.programmes.models import (
+    Indicator,
+    IndicatorTarget,
+    Programme,
+    Village,
+    VillageStatusChange,
+)
 from aldea.territories.models import AdministrativeArea, Country, Locality
 from aldea.training.models import (
     AssessmentResult,
@@ -140,7 +146,7 @@ class IndicatorTargetFactory(DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     period_start = factory.Sequence(lambda n: START + datetime.timedelta(days=n))
     period_end = factory.LazyAttribute(lambda o: o.period_start + datetime.timedelta(days=365))
-    target = Decimal("100")
+    target = Decimal(100)
 
 
 # --- partners ---------------------------------------------------------------------------------
@@ -280,7 +286,7 @@ class AssessmentResultFactory(DjangoModelFactory):
 
     enrolment = factory.SubFactory(EnrolmentFactory)
     name = factory.Sequence(lambda n: f"Examen {n}")
-    score = Decimal("85")
+    score = Decimal(85)
     assessed_on = START
 
 
@@ -374,7 +380,7 @@ class AssessmentFactory(DjangoModelFactory):
     enterprise = factory.SubFactory(EnterpriseFactory)
     instrument = factory.SubFactory(InstrumentFactory)
     assessed_on = START
-    score = Decimal("45")
+    score = Decimal(45)
     level = "competente"
 
 
@@ -454,7 +460,7 @@ class OutcomeRecordFactory(DjangoModelFactory):
     enterprise = factory.SubFactory(EnterpriseFactory)
     # One month per record: the n-th month after January 2022.
     month = factory.Sequence(lambda n: datetime.date(2022 + n // 12, n % 12 + 1, 1))
-    total_sales = Decimal("10000")
-    online_sales = Decimal("2500")
+    total_sales = Decimal(10000)
+    online_sales = Decimal(2500)
     orders = 12
     units = 30

@@ -5,7 +5,12 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from aldea.accounts.api import MembershipViewSet, PersonViewSet
-from aldea.consulting.api import ActionItemViewSet, EngagementViewSet, MeetingViewSet, StageChangeViewSet
+from aldea.consulting.api import (
+    ActionItemViewSet,
+    EngagementViewSet,
+    MeetingViewSet,
+    StageChangeViewSet,
+)
 from aldea.diagnostics.api import (
     AnswerOptionViewSet,
     AnswerScaleViewSet,

@@ -48,9 +48,9 @@ class Inputs:
 
 
 def run(inputs: Inputs, con, **kw):
-    from aldea.analytics import detect
-
     import ibis
+
+    from aldea.analytics import detect
 
     sales, locs, sellers = inputs.frames()
     sales = sales.astype("string")

@@ -157,8 +157,9 @@ def test_ranks_put_the_strongest_first_and_clusters_link_near_villages(duck):
     for i, shops in enumerate([300, 200, 150]):
         inp.village(f"v{i}", shops=shops, turnover=12_000_000, households=5000, lat=20.0 + i * 0.01, lon=-100.0)
     inp.village("far", shops=120, turnover=12_000_000, households=5000, lat=25.0, lon=-100.0)
-    from aldea.analytics import load_profile
     import dataclasses
+
+    from aldea.analytics import load_profile
 
     prof = dataclasses.replace(load_profile("aliresearch-2014"), cluster_min_size=3)
     rows = by_code(run(inp, duck, profile=prof))

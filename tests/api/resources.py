@@ -19,7 +19,7 @@ def n() -> int:
 class Resource:
     endpoint: str
     make: Callable  # world -> a new row in scope of the main programme's manager
-    key: Callable = lambda obj: obj.pk  # noqa: E731 - the URL identifier of a row
+    key: Callable = lambda obj: obj.pk  # the URL identifier of a row
     payload: Callable | None = None  # world -> body of a valid create
     change: dict = field(default_factory=dict)  # a valid PATCH, checked after refresh_from_db
     writer: str = "manager"

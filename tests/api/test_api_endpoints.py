@@ -28,7 +28,7 @@ def _same(stored, sent):
     if isinstance(stored, Decimal):
         return stored == Decimal(str(sent))
     if isinstance(stored, datetime.datetime):
-        return stored == datetime.datetime.fromisoformat(sent.replace("Z", "+00:00"))
+        return stored == datetime.datetime.fromisoformat(sent)  # Python 3.11 reads the trailing Z
     if isinstance(stored, datetime.date):
         return stored.isoformat() == sent
     return stored == sent

@@ -2,7 +2,11 @@ import datetime
 
 import pytest
 
-from aldea.diagnostics.instrument import ensure_default_instrument, instrument_definition, load_instrument_file
+from aldea.diagnostics.instrument import (
+    ensure_default_instrument,
+    instrument_definition,
+    load_instrument_file,
+)
 from aldea.diagnostics.models import Answer, Assessment, Question
 from aldea.diagnostics.scoring import ScoringError
 from aldea.diagnostics.services import record_assessment

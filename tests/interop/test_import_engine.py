@@ -1,6 +1,14 @@
 """The import engine's own parts: remembered cell outcomes and duplicate-key memory."""
 
-from aldea.interop.importers.base import Column, ParseContext, Reason, _CellParser, _SeenKeys, integer, text
+from aldea.interop.importers.base import (
+    Column,
+    ParseContext,
+    Reason,
+    _CellParser,
+    _SeenKeys,
+    integer,
+    text,
+)
 
 
 def test_a_cell_parser_remembers_repeated_spellings_and_stops_at_its_limit(monkeypatch):

@@ -23,13 +23,13 @@ from .profiles import Profile, load_profile
 from .rates import load_rates
 
 __all__ = [
+    "LOCALITIES_COLUMNS",
     "REASONS",
     "SALES_COLUMNS",
     "SELLERS_COLUMNS",
-    "LOCALITIES_COLUMNS",
-    "MissingColumnsError",
-    "DuplicateKeyError",
     "DetectionResult",
+    "DuplicateKeyError",
+    "MissingColumnsError",
     "detect",
 ]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import ibis
 
-__all__ = ["EngineError", "connect", "read_table", "engine_name"]
+__all__ = ["EngineError", "connect", "engine_name", "read_table"]
 
 #: Spark settings for a small local session; a real cluster brings its own.
 _LOCAL_SPARK_CONF = {
@@ -51,7 +51,7 @@ def connect(engine: str = "duckdb", **options):
         if limit:
             con.raw_sql(f"SET memory_limit = '{limit}'")
         return con
-    if engine == "spark" or engine.startswith("spark://") or engine.startswith("local["):
+    if engine == "spark" or engine.startswith(("spark://", "local[")):
         return _connect_spark(engine, **options)
     raise EngineError(
         f"unknown engine {engine!r}: use 'duckdb', 'spark' or 'spark://HOST:PORT'"

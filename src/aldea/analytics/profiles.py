@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["Condition", "Branch", "Profile", "load_profile", "profile_names"]
+__all__ = ["Branch", "Condition", "Profile", "load_profile", "profile_names"]
 
 VILLAGE_METRICS = {"turnover_cny", "active_shops", "shop_share", "shop_lq", "households"}
 TOWN_METRICS = {"qualifying_villages", "turnover_cny", "active_shops"}

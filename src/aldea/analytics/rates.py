@@ -14,7 +14,7 @@ import io
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["ppp_table", "default_rates", "load_rates"]
+__all__ = ["default_rates", "load_rates", "ppp_table"]
 
 
 def ppp_table() -> list[dict]:

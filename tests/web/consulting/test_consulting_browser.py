@@ -5,7 +5,7 @@ from aldea.diagnostics.models import Assessment
 from tests.web.conftest import htmx_is_served
 
 
-def test_consultant_moves_a_card_and_fills_a_diagnostic(browser_page, world, engagement):  # noqa: F811
+def test_consultant_moves_a_card_and_fills_a_diagnostic(browser_page, world, engagement):
     page = browser_page(world.consultant, width=1280)
     page.goto(f"{page.base}/consultancy/")
     url_before = page.url

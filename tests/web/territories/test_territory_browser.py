@@ -7,7 +7,7 @@ from tests.web.territories.test_territory_explorer import classify
 
 
 @pytest.mark.slow
-def test_manager_clicks_a_municipality_and_reads_its_card(browser_page, world):  # noqa: F811
+def test_manager_clicks_a_municipality_and_reads_its_card(browser_page, world):
     chiapas = f.StateFactory(code="07", name="Chiapas")
     # The only municipality of the state in the database, so the map zooms onto it.
     area = f.MunicipalityFactory(code="07001", name="Acacoyagua", parent=chiapas, households=4000)

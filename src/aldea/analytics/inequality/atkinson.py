@@ -27,7 +27,7 @@ import ibis.expr.types as ir
 
 from ._frame import frame, safe_ln
 
-__all__ = ["atkinson", "atkinson_parts", "atkinson_from_parts"]
+__all__ = ["atkinson", "atkinson_from_parts", "atkinson_parts"]
 
 
 def atkinson_parts(t: ir.Table, epsilon: float) -> dict:

@@ -32,7 +32,7 @@ import ibis.expr.types as ir
 from ._frame import frame
 from .theil import theil_l_parts, theil_t_parts
 
-__all__ = ["theil_decomposition", "decompose_from_groups"]
+__all__ = ["decompose_from_groups", "theil_decomposition"]
 
 
 def decompose_from_groups(rows: list[dict]) -> dict:

@@ -25,7 +25,7 @@ import ibis.expr.types as ir
 from ._frame import frame
 from .lorenz import lorenz_at
 
-__all__ = ["top_share", "palma"]
+__all__ = ["palma", "top_share"]
 
 
 def top_share(table: ir.Table, value: str, share: float = 0.1, weight: str | None = None):

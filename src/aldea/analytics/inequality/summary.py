@@ -13,7 +13,7 @@ from .decomposition import decompose_from_groups, group_sums
 from .lorenz import lorenz_at
 from .theil import theil_l_parts, theil_t_parts
 
-__all__ = ["inequality_summary", "EPSILONS"]
+__all__ = ["EPSILONS", "inequality_summary"]
 
 EPSILONS = (0.5, 1.0, 2.0)
 

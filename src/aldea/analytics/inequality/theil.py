@@ -31,7 +31,7 @@ import ibis.expr.types as ir
 
 from ._frame import frame, safe_ln
 
-__all__ = ["theil_t", "theil_l", "theil_t_parts", "theil_l_parts"]
+__all__ = ["theil_l", "theil_l_parts", "theil_t", "theil_t_parts"]
 
 
 def theil_t_parts(t: ir.Table) -> dict:
