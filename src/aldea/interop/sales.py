@@ -40,6 +40,7 @@ from aldea.interop.importers.base import (
     ImportReport,
     Reason,
     RowError,
+    batched,
 )
 from aldea.interop.models import ChannelOrderLine, ChannelSales
 from aldea.interop.readers import FileRefused, clean_text, normalise_header
@@ -271,9 +272,8 @@ def _match(lines, channel, report):
 
 def _existing_lines(channel, orders):
     existing = {}
-    orders = sorted(orders)
-    for start in range(0, len(orders), CHUNK):
-        for line in ChannelOrderLine.objects.filter(channel=channel, order_id__in=orders[start:start + CHUNK]):
+    for chunk in batched(sorted(orders), CHUNK):
+        for line in ChannelOrderLine.objects.filter(channel=channel, order_id__in=chunk):
             existing[(line.order_id, line.line_key)] = line
     return existing
 
