@@ -4,7 +4,6 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from aldea.accounts.api import MembershipViewSet, PersonViewSet
 from aldea.consulting.api import (
     ActionItemViewSet,
     EngagementViewSet,
@@ -22,6 +21,7 @@ from aldea.diagnostics.api import (
 from aldea.enterprises.api import EnterpriseViewSet, ProductViewSet
 from aldea.outcomes.api import ListingViewSet, OutcomeRecordViewSet, SalesChannelViewSet
 from aldea.partners.api import AgreementViewSet, OrganisationViewSet, VillagePartnerRoleViewSet
+from aldea.people.api import MembershipViewSet, PersonViewSet
 from aldea.programmes.api import (
     IndicatorTargetViewSet,
     IndicatorViewSet,
@@ -38,6 +38,7 @@ from aldea.training.api import (
     CourseViewSet,
     EnrolmentViewSet,
     TrainingSessionViewSet,
+    VillageCascadeView,
 )
 
 router = DefaultRouter()
@@ -55,7 +56,7 @@ router.register("indicator-targets", IndicatorTargetViewSet, basename="indicator
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("village-partner-roles", VillagePartnerRoleViewSet, basename="village-partner-role")
-# accounts
+# people
 router.register("people", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")
 # training
@@ -88,5 +89,6 @@ router.register("outcome-records", OutcomeRecordViewSet, basename="outcome-recor
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("villages/<slug:slug>/cascade/", VillageCascadeView.as_view(), name="village-cascade"),
     *router.urls,
 ]

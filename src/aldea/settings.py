@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "django_htmx",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -80,7 +81,10 @@ INSTALLED_APPS = [
     "aldea.diagnostics",
     "aldea.consulting",
     "aldea.outcomes",
+    "aldea.people",
+    "aldea.reporting",
     "aldea.showcase",
+    "aldea.workspace",
     "aldea.interop",
     "aldea.demo",
 ]
@@ -98,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sets request.htmx: views choose the partial an htmx request swaps in.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -116,7 +122,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "aldea.core.navigation.navigation",
+                "aldea.workspace.navigation.navigation",
             ],
         },
     }

@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from aldea.core.views import healthz, home
+from aldea.core.views import healthz
+from aldea.workspace.views.home import home
 
 urlpatterns = [
     path("", home, name="home"),
@@ -15,7 +16,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("programme/", include("aldea.programmes.urls")),
+    path("", include("aldea.workspace.urls")),
     path("territory/", include("aldea.territories.urls")),
     path("training/", include("aldea.training.urls")),
     path("consultancy/", include("aldea.consulting.urls")),

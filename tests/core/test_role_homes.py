@@ -3,15 +3,15 @@
 import pytest
 from django.urls import reverse
 
-from aldea.core.navigation import nav_items_for
+from aldea.workspace.navigation import nav_items_for
 
 HOMES = {
-    "manager": "programmes:overview",
-    "analyst": "programmes:overview",
-    "partner": "programmes:overview",
+    "manager": "workspace:overview",
+    "analyst": "workspace:overview",
+    "partner": "workspace:overview",
     "trainer": "training:courses",
     "consultant": "consulting:board",
-    "msme_owner": "enterprises:list",
+    "msme_owner": "workspace:msmes",
 }
 
 

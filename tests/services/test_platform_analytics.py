@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from aldea.programmes.equity import compute_equity_figures, participant_gains
 from aldea.programmes.models import EquityReport
-from aldea.territories.clusters import classify_municipalities
+from aldea.reporting.clusters import classify_municipalities
+from aldea.reporting.equity import compute_equity_figures, participant_gains
 from aldea.territories.models import ClusterClassification
 from tests import factories as f
 

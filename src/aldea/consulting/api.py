@@ -4,9 +4,15 @@ meetings and action items. Consultants and managers write them for the MSMEs the
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
-from aldea.accounts import scoping
 from aldea.accounts.models import Membership, Person, Role
+from aldea.accounts.queries import persons_nameable_by
 from aldea.consulting.models import ActionItem, Engagement, Meeting, Stage, StageChange
+from aldea.consulting.queries import (
+    action_items_visible_to,
+    engagements_visible_to,
+    meetings_visible_to,
+    stage_changes_visible_to,
+)
 from aldea.consulting.services import move_engagement, record_stage_change
 from aldea.core.api import (
     CodeRelatedField,
@@ -18,16 +24,17 @@ from aldea.core.api import (
     require_order,
 )
 from aldea.enterprises.models import Enterprise
+from aldea.enterprises.queries import enterprises_served_by, enterprises_visible_to
 
 
 class EngagementSerializer(ModelSerializer):
     """An engagement of a consultant (person id) with an MSME (code), supervised by a trainer
     (person id). Changing ``stage`` records a stage change; ``dropped`` needs a ``drop_reason``."""
 
-    enterprise = CodeRelatedField(slug_field="code", queryset=Enterprise.objects.all(), visible=scoping.enterprises_visible_to)
-    consultant = IdRelatedField(queryset=Person.objects.all(), visible=scoping.persons_visible_to)
+    enterprise = CodeRelatedField(slug_field="code", queryset=Enterprise.objects.all(), visible=enterprises_visible_to)
+    consultant = IdRelatedField(queryset=Person.objects.all(), visible=persons_nameable_by)
     supervisor = IdRelatedField(
-        queryset=Person.objects.all(), visible=scoping.persons_visible_to, allow_null=True, required=False
+        queryset=Person.objects.all(), visible=persons_nameable_by, allow_null=True, required=False
     )
 
     class Meta:
@@ -67,7 +74,7 @@ class EngagementFilter(filters.FilterSet):
 
 
 class EngagementViewSet(ScopedViewSet):
-    scope = Scope(visible=scoping.engagements_visible_to, writable=scoping.enterprises_served_by, anchor="enterprise")
+    scope = Scope(visible=engagements_visible_to, writable=enterprises_served_by, anchor="enterprise")
     serializer_class = EngagementSerializer
     filterset_class = EngagementFilter
     search_fields = ["enterprise__name", "enterprise__code", "consultant__family_name"]
@@ -113,7 +120,7 @@ class StageChangeFilter(filters.FilterSet):
 class StageChangeViewSet(ScopedViewSet):
     """The stage history of engagements (read-only; written when an engagement's stage changes)."""
 
-    scope = Scope(visible=scoping.stage_changes_visible_to)
+    scope = Scope(visible=stage_changes_visible_to)
     http_method_names = ["get", "head", "options"]
     serializer_class = StageChangeSerializer
     filterset_class = StageChangeFilter
@@ -122,7 +129,7 @@ class StageChangeViewSet(ScopedViewSet):
 
 
 class MeetingSerializer(ModelSerializer):
-    engagement = IdRelatedField(queryset=Engagement.objects.all(), visible=scoping.engagements_visible_to)
+    engagement = IdRelatedField(queryset=Engagement.objects.all(), visible=engagements_visible_to)
 
     class Meta:
         model = Meeting
@@ -139,7 +146,7 @@ class MeetingFilter(filters.FilterSet):
 
 
 class MeetingViewSet(ScopedViewSet):
-    scope = Scope(visible=scoping.meetings_visible_to, writable=scoping.enterprises_served_by, anchor="engagement.enterprise")
+    scope = Scope(visible=meetings_visible_to, writable=enterprises_served_by, anchor="engagement.enterprise")
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
     search_fields = ["notes"]
@@ -149,7 +156,7 @@ class MeetingViewSet(ScopedViewSet):
 class ActionItemSerializer(ModelSerializer):
     """A task agreed in an engagement (id); ``done`` needs ``completed_on``."""
 
-    engagement = IdRelatedField(queryset=Engagement.objects.all(), visible=scoping.engagements_visible_to)
+    engagement = IdRelatedField(queryset=Engagement.objects.all(), visible=engagements_visible_to)
 
     class Meta:
         model = ActionItem
@@ -173,7 +180,7 @@ class ActionItemFilter(filters.FilterSet):
 
 class ActionItemViewSet(ScopedViewSet):
     scope = Scope(
-        visible=scoping.action_items_visible_to, writable=scoping.enterprises_served_by, anchor="engagement.enterprise"
+        visible=action_items_visible_to, writable=enterprises_served_by, anchor="engagement.enterprise"
     )
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilter

@@ -13,13 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aldea.accounts.models import Person
-from aldea.accounts.scoping import (
-    assessments_visible_to,
-    engagements_visible_to,
-    enterprises_served_by,
-    villages_visible_to,
-)
+from aldea.accounts.models import Person, Role
+from aldea.accounts.queries import reach_of
 from aldea.consulting.figures import board_columns, column_cards
 from aldea.consulting.forms import (
     ActionDoneForm,
@@ -29,9 +24,12 @@ from aldea.consulting.forms import (
     MoveForm,
 )
 from aldea.consulting.models import ActionItem, Stage
+from aldea.consulting.queries import engagements_visible_to
 from aldea.consulting.services import move_engagement
 from aldea.core.exceptions import DomainError
-from aldea.core.navigation import roles_of
+from aldea.diagnostics.queries import assessments_visible_to
+from aldea.enterprises.queries import enterprises_served_by
+from aldea.programmes.queries import villages_visible_to
 
 COLUMN_PAGE_SIZE = 40
 
@@ -85,7 +83,7 @@ def _board_context(request, data, *, move_errors=None):
 @login_required
 def board(request):
     data = request.GET
-    if not data and "consultant" in roles_of(request.user) and hasattr(request.user, "person"):
+    if not data and reach_of(request.user).holds({Role.CONSULTANT}) and hasattr(request.user, "person"):
         # A consultant opens the board on their own cards; "All consultants" shows the village.
         data = QueryDict(mutable=True)
         data["consultant"] = str(request.user.person.pk)

@@ -9,7 +9,7 @@ Conventions of the whole API (documented here once):
 * **Foreign keys** are read and written with the same identifier as the target's URL: a code
   or slug where the target has one, otherwise an id. A key the requesting user cannot see is
   answered as unknown (400), so the API never confirms that an out-of-scope record exists.
-* **Scope.** Every queryset comes from ``aldea.accounts.scoping``: rows out of scope answer 404;
+* **Scope.** Every queryset comes from the apps' ``queries.py``: rows out of scope answer 404;
   a write the user's role does not allow answers 403.
 * **Validation.** Serializers check the model's database constraints before writing, so bad
   input answers 400 naming the field and the reason. Writes run in one transaction.
@@ -22,16 +22,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, MultipleObjectsReturned
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from aldea.accounts import scoping
+from aldea.core.access import is_global
 from aldea.core.exceptions import DomainError
-from aldea.territories.models import AdministrativeArea
 
 
 def exception_handler(exc, context):
@@ -88,40 +86,6 @@ class CodeRelatedField(ScopedRelatedMixin, serializers.SlugRelatedField):
 
 class IdRelatedField(ScopedRelatedMixin, serializers.PrimaryKeyRelatedField):
     """A foreign key read and written as the target's id (for models without a unique code)."""
-
-
-def area_key(area: AdministrativeArea) -> str:
-    return f"{area.country_id and area.country.code}-{area.code}"
-
-
-@extend_schema_field({"type": "string", "pattern": r"^[A-Z]{2}-[0-9A-Za-z]+$", "example": "MX-20546"})
-class AreaKeyField(serializers.RelatedField):
-    """An administrative area as ``<ISO country>-<official code>``, e.g. ``MX-20546``."""
-
-    default_error_messages = {
-        "invalid": "Expected <country>-<code>, such as MX-20546.",
-        "does_not_exist": "No administrative area {value}.",
-    }
-
-    def __init__(self, *, level: str | None = None, **kwargs):
-        self.level = level
-        kwargs.setdefault("queryset", AdministrativeArea.objects.all())
-        super().__init__(**kwargs)
-
-    def to_representation(self, value):
-        return area_key(value)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or "-" not in data:
-            self.fail("invalid")
-        country, code = data.split("-", 1)
-        queryset = self.get_queryset().filter(country__code=country.upper(), code=code)
-        if self.level:
-            queryset = queryset.filter(level=self.level)
-        area = queryset.select_related("country").first()
-        if area is None:
-            self.fail("does_not_exist", value=data)
-        return area
 
 
 # --- serializers ------------------------------------------------------------------------------
@@ -235,9 +199,9 @@ class ScopedViewSet(viewsets.ModelViewSet):
             raise exceptions.PermissionDenied("Your role does not allow changes here.")
 
     def _may_write_some(self, user) -> bool:
-        if scoping.is_global(user):
+        if is_global(user):
             return True
-        if self.scope.writable is None or not scoping.reach_of(user).can_write_anything:
+        if self.scope.writable is None:
             return False
         if self.action == "create" and not self.scope.anchor:
             return bool(self.scope.can_create and self.scope.can_create(user))
@@ -259,7 +223,7 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
     def _require_writable(self, anchor):
         user = self.request.user
-        if scoping.is_global(user):
+        if is_global(user):
             return
         if anchor is None or self.scope.writable is None:
             raise exceptions.PermissionDenied("Your role does not allow this change.")
@@ -316,8 +280,3 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The record is still in use."
     default_code = "conflict"
-
-
-def any_manager(user) -> bool:
-    reach = scoping.reach_of(user)
-    return reach.is_global or bool(reach.manager_programme_ids)

@@ -11,8 +11,8 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from aldea.accounts import scoping
 from aldea.accounts.models import Person
+from aldea.accounts.queries import persons_nameable_by
 from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
@@ -30,9 +30,11 @@ from aldea.diagnostics.models import (
     Instrument,
     Question,
 )
+from aldea.diagnostics.queries import assessments_visible_to
 from aldea.diagnostics.scoring import ScoringError
 from aldea.diagnostics.services import record_assessment
 from aldea.enterprises.models import Enterprise
+from aldea.enterprises.queries import enterprises_served_by, enterprises_visible_to
 
 # --- the instrument (reference data: staff write) ---------------------------------------------
 
@@ -167,10 +169,10 @@ class AssessmentSerializer(ModelSerializer):
     """A maturity assessment of an MSME (code) with an instrument (code). Write the answers;
     the dimension scores, score (0–100) and level are computed."""
 
-    enterprise = CodeRelatedField(slug_field="code", queryset=Enterprise.objects.all(), visible=scoping.enterprises_visible_to)
+    enterprise = CodeRelatedField(slug_field="code", queryset=Enterprise.objects.all(), visible=enterprises_visible_to)
     instrument = CodeRelatedField(slug_field="code", queryset=Instrument.objects.all())
     assessor = IdRelatedField(
-        queryset=Person.objects.all(), visible=scoping.persons_visible_to, allow_null=True, required=False
+        queryset=Person.objects.all(), visible=persons_nameable_by, allow_null=True, required=False
     )
     answers = AnswersField()
     dimension_scores = serializers.DictField(child=serializers.FloatField(), read_only=True)
@@ -226,7 +228,7 @@ class AssessmentFilter(filters.FilterSet):
 class AssessmentViewSet(ScopedViewSet):
     """Assessments in scope; consultants and managers record them for MSMEs they serve."""
 
-    scope = Scope(visible=scoping.assessments_visible_to, writable=scoping.enterprises_served_by, anchor="enterprise")
+    scope = Scope(visible=assessments_visible_to, writable=enterprises_served_by, anchor="enterprise")
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
     ordering_fields = ["assessed_on", "score"]

@@ -7,19 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
-from aldea.accounts.scoping import (
-    assessments_visible_to,
-    enterprises_served_by,
-    enterprises_visible_to,
-    reach_of,
-)
-from aldea.consulting.figures import dimension_comparison, maturity_radar
+from aldea.accounts.queries import reach_of
 from aldea.core.charts import figure_json
+from aldea.diagnostics.figures import dimension_comparison, maturity_radar
 from aldea.diagnostics.forms import DiagnosticForm, dimension_labels
 from aldea.diagnostics.instrument import ensure_default_instrument, load_instrument_file
 from aldea.diagnostics.models import Instrument
+from aldea.diagnostics.queries import assessments_visible_to
 from aldea.diagnostics.scoring import ScoringError
 from aldea.diagnostics.services import record_assessment
+from aldea.enterprises.queries import enterprises_served_by, enterprises_visible_to
 
 
 def may_diagnose(user, enterprise) -> bool:

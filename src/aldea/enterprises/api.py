@@ -6,10 +6,9 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from aldea.accounts import scoping
 from aldea.accounts.models import Person
+from aldea.accounts.queries import persons_nameable_by
 from aldea.core.api import (
-    AreaKeyField,
     CodeRelatedField,
     IdRelatedField,
     ModelSerializer,
@@ -19,7 +18,18 @@ from aldea.core.api import (
     require_village_of,
 )
 from aldea.enterprises.models import ChannelKind, Enterprise, Product
+from aldea.enterprises.queries import (
+    enterprises_visible_to,
+    enterprises_with_editable_products,
+    products_visible_to,
+)
 from aldea.programmes.models import Programme, Village
+from aldea.programmes.queries import (
+    programmes_managed_by,
+    programmes_visible_to,
+    villages_visible_to,
+)
+from aldea.territories.api import AreaKeyField
 from aldea.territories.models import AdministrativeArea, Locality
 
 
@@ -38,13 +48,13 @@ class BaselineChannelsField(serializers.ListField):
 class EnterpriseSerializer(ModelSerializer):
     """An MSME in a programme (slug) and village (slug), owned by a person (id)."""
 
-    programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=scoping.programmes_visible_to)
+    programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=programmes_visible_to)
     village = CodeRelatedField(
-        slug_field="slug", queryset=Village.objects.all(), visible=scoping.villages_visible_to,
+        slug_field="slug", queryset=Village.objects.all(), visible=villages_visible_to,
         allow_null=True, required=False,
     )
     owner = IdRelatedField(
-        queryset=Person.objects.all(), visible=scoping.persons_visible_to, allow_null=True, required=False
+        queryset=Person.objects.all(), visible=persons_nameable_by, allow_null=True, required=False
     )
     municipality = AreaKeyField(level=AdministrativeArea.Level.MUNICIPALITY)
     locality = CodeRelatedField(slug_field="code", queryset=Locality.objects.all(), allow_null=True, required=False)
@@ -92,7 +102,7 @@ class EnterpriseFilter(filters.FilterSet):
 class EnterpriseViewSet(ScopedViewSet):
     """MSMEs in scope; managers register and edit them."""
 
-    scope = Scope(visible=scoping.enterprises_visible_to, writable=scoping.programmes_managed_by, anchor="programme")
+    scope = Scope(visible=enterprises_visible_to, writable=programmes_managed_by, anchor="programme")
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilter
     lookup_field = "code"
@@ -104,7 +114,7 @@ class EnterpriseViewSet(ScopedViewSet):
 class ProductSerializer(ModelSerializer):
     """A product of an MSME (code). Prices are positive, in the product's currency."""
 
-    enterprise = CodeRelatedField(slug_field="code", queryset=Enterprise.objects.all(), visible=scoping.enterprises_visible_to)
+    enterprise = CodeRelatedField(slug_field="code", queryset=Enterprise.objects.all(), visible=enterprises_visible_to)
     image_urls = serializers.ListField(child=serializers.URLField(max_length=500), required=False, max_length=20)
 
     class Meta:
@@ -140,7 +150,7 @@ class ProductViewSet(ScopedViewSet):
     """Products; consultants and managers edit those of MSMEs they serve, owners their own."""
 
     scope = Scope(
-        visible=scoping.products_visible_to, writable=scoping.enterprises_with_editable_products, anchor="enterprise"
+        visible=products_visible_to, writable=enterprises_with_editable_products, anchor="enterprise"
     )
     serializer_class = ProductSerializer
     filterset_class = ProductFilter

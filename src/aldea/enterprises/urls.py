@@ -5,8 +5,6 @@ from aldea.enterprises import views
 app_name = "enterprises"
 
 urlpatterns = [
-    path("", views.enterprise_list, name="list"),
-    path("<slug:code>/", views.enterprise_detail, name="detail"),
     path("<slug:code>/products/add/", views.product_form, name="product_add"),
     # SKUs are free text, so the SKU takes the rest of the path before "edit/".
     path("<slug:code>/products/<path:sku>/edit/", views.product_form, name="product_edit"),

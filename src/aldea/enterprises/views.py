@@ -1,153 +1,21 @@
-"""MSME pages: the list in the user's scope, the profile, and the product form."""
+"""The product form of an MSME's catalogue (the profile itself is a workspace page)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-from aldea.accounts.scoping import (
-    enterprises_visible_to,
-    enterprises_with_editable_products,
-    villages_visible_to,
-)
-from aldea.consulting.models import Engagement, Stage
-from aldea.core.charts import figure_json
-from aldea.core.navigation import roles_of
-from aldea.diagnostics.models import Assessment, MaturityLevel
-from aldea.enterprises import figures
-from aldea.enterprises.forms import EnterpriseFilterForm, ProductForm
-from aldea.enterprises.models import ChannelKind, Enterprise, Product
-from aldea.outcomes.models import Listing
-from aldea.showcase.figures import is_on_show
-
-PAGE_SIZE = 25
-# Roles that may start a diagnostic from the profile.
-DIAGNOSING_ROLES = frozenset({"manager", "trainer", "consultant"})
-LEVEL_LABELS = dict(MaturityLevel.choices)
-STAGE_LABELS = dict(Stage.choices)
-
-
-def _list_queryset(user):
-    """Visible MSMEs with the figures the list shows, each computed in SQL (no per-row query)."""
-    latest_assessment = Assessment.objects.filter(enterprise=OuterRef("pk")).order_by("-assessed_on", "-pk")
-    latest_engagement = Engagement.objects.filter(enterprise=OuterRef("pk")).order_by("-started_on", "-pk")
-    live = (
-        Listing.objects.filter(product__enterprise=OuterRef("pk"), status=Listing.Status.LIVE)
-        .order_by().values("product__enterprise").annotate(n=Count("pk")).values("n")
-    )
-    return (
-        enterprises_visible_to(user)
-        .select_related("village")
-        .annotate(
-            latest_level=Subquery(latest_assessment.values("level")[:1]),
-            latest_score=Subquery(latest_assessment.values("score")[:1]),
-            current_stage=Subquery(latest_engagement.values("stage")[:1]),
-            live_listings=Subquery(live),
-        )
-        .order_by("name", "pk")
-    )
-
-
-@login_required
-def enterprise_list(request):
-    visible = enterprises_visible_to(request.user)
-    if roles_of(request.user) == {"msme_owner"}:
-        own = list(visible.values_list("code", flat=True)[:2])
-        if len(own) == 1:
-            return redirect("enterprises:detail", code=own[0])
-    form = EnterpriseFilterForm(request.GET or None, villages=villages_visible_to(request.user).order_by("name"))
-    queryset = form.apply(_list_queryset(request.user))
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    for enterprise in page.object_list:
-        enterprise.level_label = LEVEL_LABELS.get(enterprise.latest_level, "")
-        enterprise.stage_label = STAGE_LABELS.get(enterprise.current_stage, "")
-    filtering = any(request.GET.get(name) for name in ("village", "sector", "stage", "women_led"))
-    context = {"form": form, "page": page, "filtering": filtering}
-    template = "enterprises/partials/results.html" if request.headers.get("HX-Request") else "enterprises/list.html"
-    return render(request, template, context)
-
-
-def _assessment_url(enterprise, pk) -> str | None:
-    try:
-        return reverse("diagnostics:assessment", kwargs={"code": enterprise.code, "pk": pk})
-    except NoReverseMatch:  # the diagnostics pages are not installed
-        return None
-
-
-def _diagnostic_url(user, enterprise) -> str | None:
-    if not roles_of(user) & DIAGNOSING_ROLES:
-        return None
-    try:
-        return reverse("diagnostics:new", kwargs={"code": enterprise.code})
-    except NoReverseMatch:
-        try:
-            return reverse("diagnostics:new") + f"?enterprise={enterprise.code}"
-        except NoReverseMatch:  # the diagnostics pages are not installed
-            return None
-
-
-@login_required
-def enterprise_detail(request, code):
-    enterprise = get_object_or_404(
-        enterprises_visible_to(request.user).select_related(
-            "programme", "village", "owner", "municipality__parent", "locality"
-        ),
-        code=code,
-    )
-    assessments = list(enterprise.assessments.select_related("assessor"))
-    products = list(
-        enterprise.products.order_by("title").prefetch_related(
-            Prefetch("listings", queryset=Listing.objects.select_related("channel").order_by("channel__name"))
-        )
-    )
-    outcomes = list(enterprise.outcomes.order_by("month"))
-    engagements = list(enterprise.engagements.select_related("consultant", "supervisor").order_by("-started_on"))
-    history = figures.maturity_history(assessments)
-    for row in history:
-        row["url"] = _assessment_url(enterprise, row["pk"])
-    channels, matrix = figures.listing_matrix(products)
-    can_edit = enterprises_with_editable_products(request.user).filter(pk=enterprise.pk).exists()
-    context = {
-        "enterprise": enterprise,
-        "currency": enterprise.programme.currency,
-        "disclosure": figures.owner_disclosure(request.user, enterprise),
-        "history": history,
-        "latest": history[-1] if history else None,
-        "maturity_chart": figure_json(figures.maturity_figure(history)) if len(history) > 1 else None,
-        "products": products,
-        "channels": channels,
-        "matrix": matrix,
-        "listing_counts": figures.listing_status_counts(products),
-        "outcomes": outcomes,
-        "recent_outcomes": outcomes[-12:][::-1],
-        "summary": figures.outcome_summary(outcomes),
-        "outcomes_chart": figure_json(figures.outcomes_figure(outcomes, enterprise.programme.currency))
-        if outcomes else None,
-        "engagements": engagements,
-        "can_edit_products": can_edit,
-        "diagnostic_url": _diagnostic_url(request.user, enterprise),
-        "baseline_channels": _channel_labels(enterprise.baseline_channels),
-        "showcase_url": reverse("showcase:village", kwargs={"slug": enterprise.village.slug})
-        if enterprise.has_showcase_consent and is_on_show(enterprise.village) else None,
-    }
-    return render(request, "enterprises/detail.html", context)
-
-
-def _channel_labels(values) -> list[str]:
-    labels = dict(ChannelKind.choices)
-    return [str(labels.get(value, value)) for value in values or []]
+from aldea.core.access import changeable_or_404
+from aldea.enterprises.forms import ProductForm
+from aldea.enterprises.models import Enterprise, Product
+from aldea.enterprises.queries import enterprises_visible_to, enterprises_with_editable_products
 
 
 def _editable_enterprise(user, code) -> Enterprise:
     """The MSME whose catalogue ``user`` edits: 404 out of scope, 403 when only readable."""
-    enterprise = get_object_or_404(enterprises_visible_to(user).select_related("programme"), code=code)
-    if not enterprises_with_editable_products(user).filter(pk=enterprise.pk).exists():
-        raise PermissionDenied
-    return enterprise
+    return changeable_or_404(
+        enterprises_visible_to(user).select_related("programme"), enterprises_with_editable_products(user), code=code
+    )
 
 
 @login_required
@@ -159,7 +27,7 @@ def product_form(request, code, sku=None):
         if form.is_valid():
             with transaction.atomic():
                 form.save()
-            return redirect(reverse("enterprises:detail", kwargs={"code": enterprise.code}) + "#products")
+            return redirect(reverse("workspace:msme", kwargs={"code": enterprise.code}) + "#products")
         status = 400
     else:
         status = 200

@@ -46,7 +46,8 @@ class UploadRefused(Exception):
 
 
 def registries_importable_by(user) -> tuple:
-    from aldea.accounts.scoping import is_global, programmes_managed_by
+    from aldea.core.access import is_global
+    from aldea.programmes.queries import programmes_managed_by
 
     if is_global(user):
         return REGISTRIES
@@ -56,7 +57,8 @@ def registries_importable_by(user) -> tuple:
 
 
 def _programme_scope(user):
-    from aldea.accounts.scoping import is_global, programmes_managed_by
+    from aldea.core.access import is_global
+    from aldea.programmes.queries import programmes_managed_by
 
     return None if is_global(user) else set(programmes_managed_by(user).values_list("id", flat=True))
 

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aldea.core.navigation import roles_of
+from aldea.enterprises.queries import enterprises_visible_to, products_visible_to
 from aldea.interop import exporters
 from aldea.interop.forms import UploadForm
 from aldea.interop.services import (
@@ -18,9 +18,11 @@ from aldea.interop.services import (
     preview_upload,
     registries_importable_by,
 )
+from aldea.outcomes.queries import outcome_records_visible_to
+from aldea.people.queries import persons_visible_to
+from aldea.workspace.navigation import DATA_ROLES, roles_of
 
 # Who sees the page at all: import needs a manager (or staff), download an analyst too.
-PAGE_ROLES = {"manager", "analyst", "staff"}
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -29,7 +31,7 @@ CONTENT_TYPES = {
 
 
 def _require_page(user):
-    if not roles_of(user) & PAGE_ROLES:
+    if not roles_of(user) & DATA_ROLES:
         raise Http404
 
 
@@ -75,11 +77,10 @@ def commit(request):
 
 
 def _visible(kind, user):
-    from aldea.accounts import scoping
 
     querysets = {
-        "enterprises": scoping.enterprises_visible_to, "people": scoping.persons_visible_to,
-        "products": scoping.products_visible_to, "outcomes": scoping.outcome_records_visible_to,
+        "enterprises": enterprises_visible_to, "people": persons_visible_to,
+        "products": products_visible_to, "outcomes": outcome_records_visible_to,
     }
     return querysets[kind](user) if kind in querysets else None  # localities: public reference data
 

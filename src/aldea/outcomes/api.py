@@ -4,7 +4,6 @@ outcome records of MSMEs."""
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
-from aldea.accounts import scoping
 from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
@@ -15,7 +14,13 @@ from aldea.core.api import (
     reference_scope,
 )
 from aldea.enterprises.models import Enterprise, Product
+from aldea.enterprises.queries import (
+    enterprises_served_by,
+    enterprises_visible_to,
+    products_visible_to,
+)
 from aldea.outcomes.models import Listing, OutcomeRecord, SalesChannel
+from aldea.outcomes.queries import listings_visible_to, outcome_records_visible_to
 
 
 class SalesChannelSerializer(ModelSerializer):
@@ -36,7 +41,7 @@ class SalesChannelViewSet(ScopedViewSet):
 class ListingSerializer(ModelSerializer):
     """A product (id) on a channel (code); ``live`` needs ``live_on``."""
 
-    product = IdRelatedField(queryset=Product.objects.all(), visible=scoping.products_visible_to)
+    product = IdRelatedField(queryset=Product.objects.all(), visible=products_visible_to)
     channel = CodeRelatedField(slug_field="code", queryset=SalesChannel.objects.all())
     enterprise = serializers.CharField(source="product.enterprise.code", read_only=True)
 
@@ -65,7 +70,7 @@ class ListingFilter(filters.FilterSet):
 
 
 class ListingViewSet(ScopedViewSet):
-    scope = Scope(visible=scoping.listings_visible_to, writable=scoping.enterprises_served_by, anchor="product.enterprise")
+    scope = Scope(visible=listings_visible_to, writable=enterprises_served_by, anchor="product.enterprise")
     serializer_class = ListingSerializer
     filterset_class = ListingFilter
     search_fields = ["external_id", "product__title"]
@@ -77,7 +82,7 @@ class OutcomeRecordSerializer(ModelSerializer):
     """An MSME's (code) results in a month, given as the month's first day (``2025-03-01``).
     Online sales are part of total sales."""
 
-    enterprise = CodeRelatedField(slug_field="code", queryset=Enterprise.objects.all(), visible=scoping.enterprises_visible_to)
+    enterprise = CodeRelatedField(slug_field="code", queryset=Enterprise.objects.all(), visible=enterprises_visible_to)
 
     class Meta:
         model = OutcomeRecord
@@ -113,7 +118,7 @@ class OutcomeRecordFilter(filters.FilterSet):
 
 
 class OutcomeRecordViewSet(ScopedViewSet):
-    scope = Scope(visible=scoping.outcome_records_visible_to, writable=scoping.enterprises_served_by, anchor="enterprise")
+    scope = Scope(visible=outcome_records_visible_to, writable=enterprises_served_by, anchor="enterprise")
     serializer_class = OutcomeRecordSerializer
     filterset_class = OutcomeRecordFilter
     ordering_fields = ["month", "total_sales", "online_sales", "orders"]

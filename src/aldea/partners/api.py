@@ -2,18 +2,28 @@
 
 from django_filters import rest_framework as filters
 
-from aldea.accounts import scoping
+from aldea.accounts.queries import manages_any
 from aldea.core.api import (
-    AreaKeyField,
     CodeRelatedField,
     ModelSerializer,
     Scope,
     ScopedViewSet,
-    any_manager,
     require_order,
 )
 from aldea.partners.models import Agreement, Organisation, VillagePartnerRole
+from aldea.partners.queries import (
+    agreements_visible_to,
+    organisations_visible_to,
+    organisations_writable_by,
+    village_partner_roles_visible_to,
+)
 from aldea.programmes.models import Programme, Village
+from aldea.programmes.queries import (
+    programmes_managed_by,
+    programmes_visible_to,
+    villages_visible_to,
+)
+from aldea.territories.api import AreaKeyField
 from aldea.territories.models import AdministrativeArea, Country
 
 
@@ -47,8 +57,8 @@ class OrganisationViewSet(ScopedViewSet):
     """Partner organisations (visible to every user); managers add them and edit their partners."""
 
     scope = Scope(
-        visible=scoping.organisations_visible_to, writable=scoping.organisations_writable_by,
-        can_create=any_manager,
+        visible=organisations_visible_to, writable=organisations_writable_by,
+        can_create=manages_any,
     )
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
@@ -61,7 +71,7 @@ class OrganisationViewSet(ScopedViewSet):
 class AgreementSerializer(ModelSerializer):
     """An agreement of a programme (slug) with its parties (organisation slugs)."""
 
-    programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=scoping.programmes_visible_to)
+    programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=programmes_visible_to)
     parties = CodeRelatedField(slug_field="slug", queryset=Organisation.objects.all(), many=True)
 
     class Meta:
@@ -87,7 +97,7 @@ class AgreementFilter(filters.FilterSet):
 
 
 class AgreementViewSet(ScopedViewSet):
-    scope = Scope(visible=scoping.agreements_visible_to, writable=scoping.programmes_managed_by, anchor="programme")
+    scope = Scope(visible=agreements_visible_to, writable=programmes_managed_by, anchor="programme")
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilter
     lookup_field = "code"
@@ -98,7 +108,7 @@ class AgreementViewSet(ScopedViewSet):
 
 
 class VillagePartnerRoleSerializer(ModelSerializer):
-    village = CodeRelatedField(slug_field="slug", queryset=Village.objects.all(), visible=scoping.villages_visible_to)
+    village = CodeRelatedField(slug_field="slug", queryset=Village.objects.all(), visible=villages_visible_to)
     organisation = CodeRelatedField(slug_field="slug", queryset=Organisation.objects.all())
 
     class Meta:
@@ -118,7 +128,7 @@ class VillagePartnerRoleFilter(filters.FilterSet):
 
 class VillagePartnerRoleViewSet(ScopedViewSet):
     scope = Scope(
-        visible=scoping.village_partner_roles_visible_to, writable=scoping.programmes_managed_by,
+        visible=village_partner_roles_visible_to, writable=programmes_managed_by,
         anchor="village.programme",
     )
     serializer_class = VillagePartnerRoleSerializer

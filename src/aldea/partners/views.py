@@ -11,16 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aldea.accounts.models import Membership
-from aldea.accounts.scoping import (
-    agreements_visible_to,
-    organisations_visible_to,
-    programmes_managed_by,
-    programmes_visible_to,
-    village_partner_roles_visible_to,
-)
 from aldea.partners import figures
 from aldea.partners.forms import AgreementForm, ExpiryForm
 from aldea.partners.models import Agreement, Organisation
+from aldea.partners.queries import (
+    agreements_visible_to,
+    organisations_visible_to,
+    village_partner_roles_visible_to,
+)
+from aldea.programmes.queries import programmes_managed_by, programmes_visible_to
 
 STATUS_LABELS = dict(Agreement.Status.choices)
 

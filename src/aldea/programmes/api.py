@@ -1,16 +1,9 @@
 """API of programmes, villages (programme sites), their status history, indicators and targets."""
 
-from dataclasses import asdict
-
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from aldea.accounts import scoping
 from aldea.core.api import (
-    AreaKeyField,
     CodeRelatedField,
     IdRelatedField,
     ModelSerializer,
@@ -28,9 +21,17 @@ from aldea.programmes.models import (
     VillageStatus,
     VillageStatusChange,
 )
+from aldea.programmes.queries import (
+    indicator_targets_visible_to,
+    indicators_visible_to,
+    programmes_managed_by,
+    programmes_visible_to,
+    village_status_changes_visible_to,
+    villages_visible_to,
+)
 from aldea.programmes.services import change_village_status, record_status_change
+from aldea.territories.api import AreaKeyField
 from aldea.territories.models import AdministrativeArea, Country, Locality
-from aldea.training.queries import cascade_for_village
 
 
 class ProgrammeSerializer(ModelSerializer):
@@ -65,7 +66,7 @@ class ProgrammeFilter(filters.FilterSet):
 class ProgrammeViewSet(ScopedViewSet):
     """Programmes the user belongs to. Staff create them; their managers edit them."""
 
-    scope = Scope(visible=scoping.programmes_visible_to, writable=scoping.programmes_managed_by)
+    scope = Scope(visible=programmes_visible_to, writable=programmes_managed_by)
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilter
     lookup_field = "slug"
@@ -75,7 +76,7 @@ class ProgrammeViewSet(ScopedViewSet):
 
 
 class VillageSerializer(ModelSerializer):
-    programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=scoping.programmes_visible_to)
+    programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=programmes_visible_to)
     municipality = AreaKeyField(level=AdministrativeArea.Level.MUNICIPALITY)
     locality = CodeRelatedField(slug_field="code", queryset=Locality.objects.all(), allow_null=True, required=False)
 
@@ -109,34 +110,16 @@ class VillageFilter(filters.FilterSet):
         fields = {"status": ["exact"], "launched_on": ["gte", "lte"]}
 
 
-class CascadeLinkSerializer(serializers.Serializer):
-    trainer_id = serializers.IntegerField()
-    trainer_name = serializers.CharField()
-    cohort_code = serializers.CharField()
-    consultant_id = serializers.IntegerField()
-    consultant_name = serializers.CharField()
-    enterprise_code = serializers.CharField()
-    enterprise_name = serializers.CharField()
-
-
 class VillageViewSet(ScopedViewSet):
     """Villages in scope; a status change is recorded in the village's status history."""
 
-    scope = Scope(visible=scoping.villages_visible_to, writable=scoping.programmes_managed_by, anchor="programme")
+    scope = Scope(visible=villages_visible_to, writable=programmes_managed_by, anchor="programme")
     serializer_class = VillageSerializer
     filterset_class = VillageFilter
     lookup_field = "slug"
     search_fields = ["slug", "name", "speciality"]
     ordering_fields = ["name", "status", "launched_on", "target_msmes"]
     list_select_related = ("programme", "municipality__country", "locality")
-
-    @extend_schema(responses=CascadeLinkSerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
-    def cascade(self, request, slug=None):
-        """The village's training cascade: trainer → consultant → MSME served."""
-        village = self.get_object()
-        links = [asdict(link) for link in cascade_for_village(village)]
-        return Response(CascadeLinkSerializer(links, many=True).data)
 
     def save_new(self, serializer):
         village = serializer.save()
@@ -174,7 +157,7 @@ class VillageStatusChangeFilter(filters.FilterSet):
 class VillageStatusChangeViewSet(ScopedViewSet):
     """The status history of villages (read-only; written when a village's status changes)."""
 
-    scope = Scope(visible=scoping.village_status_changes_visible_to)
+    scope = Scope(visible=village_status_changes_visible_to)
     http_method_names = ["get", "head", "options"]
     serializer_class = VillageStatusChangeSerializer
     filterset_class = VillageStatusChangeFilter
@@ -183,7 +166,7 @@ class VillageStatusChangeViewSet(ScopedViewSet):
 
 
 class IndicatorSerializer(ModelSerializer):
-    programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=scoping.programmes_visible_to)
+    programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=programmes_visible_to)
 
     class Meta:
         model = Indicator
@@ -199,7 +182,7 @@ class IndicatorFilter(filters.FilterSet):
 
 
 class IndicatorViewSet(ScopedViewSet):
-    scope = Scope(visible=scoping.indicators_visible_to, writable=scoping.programmes_managed_by, anchor="programme")
+    scope = Scope(visible=indicators_visible_to, writable=programmes_managed_by, anchor="programme")
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
     search_fields = ["code", "name"]
@@ -210,9 +193,9 @@ class IndicatorViewSet(ScopedViewSet):
 class IndicatorTargetSerializer(ModelSerializer):
     """A target of an indicator (by id) for the programme or a village (by slug) in a period."""
 
-    indicator = IdRelatedField(queryset=Indicator.objects.all(), visible=scoping.indicators_visible_to)
+    indicator = IdRelatedField(queryset=Indicator.objects.all(), visible=indicators_visible_to)
     village = CodeRelatedField(
-        slug_field="slug", queryset=Village.objects.all(), visible=scoping.villages_visible_to,
+        slug_field="slug", queryset=Village.objects.all(), visible=villages_visible_to,
         allow_null=True, required=False,
     )
 
@@ -240,7 +223,7 @@ class IndicatorTargetFilter(filters.FilterSet):
 
 class IndicatorTargetViewSet(ScopedViewSet):
     scope = Scope(
-        visible=scoping.indicator_targets_visible_to, writable=scoping.programmes_managed_by,
+        visible=indicator_targets_visible_to, writable=programmes_managed_by,
         anchor="indicator.programme",
     )
     serializer_class = IndicatorTargetSerializer

@@ -142,7 +142,7 @@ class IndicatorTarget(models.Model):
 class EquityReport(models.Model):
     """Who benefits: the programme's inequality figures, computed by the analytics task.
 
-    ``figures`` holds the output of ``aldea.programmes.equity.compute_equity_figures`` (Gini and
+    ``figures`` holds the output of ``aldea.reporting.equity.compute_equity_figures`` (Gini and
     Theil of online-sales gains among participants, decompositions by owner's sex and by
     marginalisation degree, shares from high and very high marginalisation, the Lorenz curve).
     """

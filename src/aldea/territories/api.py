@@ -2,16 +2,50 @@
 
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aldea.core.api import (
-    AreaKeyField,
     CodeRelatedField,
     ModelSerializer,
     ScopedViewSet,
     reference_scope,
 )
 from aldea.territories.models import AdministrativeArea, Country, Locality
+
+
+def area_key(area: AdministrativeArea) -> str:
+    return f"{area.country_id and area.country.code}-{area.code}"
+
+
+@extend_schema_field({"type": "string", "pattern": r"^[A-Z]{2}-[0-9A-Za-z]+$", "example": "MX-20546"})
+class AreaKeyField(serializers.RelatedField):
+    """An administrative area as ``<ISO country>-<official code>``, e.g. ``MX-20546``."""
+
+    default_error_messages = {
+        "invalid": "Expected <country>-<code>, such as MX-20546.",
+        "does_not_exist": "No administrative area {value}.",
+    }
+
+    def __init__(self, *, level: str | None = None, **kwargs):
+        self.level = level
+        kwargs.setdefault("queryset", AdministrativeArea.objects.all())
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return area_key(value)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "-" not in data:
+            self.fail("invalid")
+        country, code = data.split("-", 1)
+        queryset = self.get_queryset().filter(country__code=country.upper(), code=code)
+        if self.level:
+            queryset = queryset.filter(level=self.level)
+        area = queryset.select_related("country").first()
+        if area is None:
+            self.fail("does_not_exist", value=data)
+        return area
 
 
 class CountrySerializer(ModelSerializer):

@@ -2,16 +2,18 @@
 certificates. Managers write all of it; trainers write the records of the cohorts they train."""
 
 import secrets
+from dataclasses import asdict
 
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from aldea.accounts import scoping
 from aldea.accounts.models import Person
+from aldea.accounts.queries import persons_nameable_by
+from aldea.core.access import visible_or_404
 from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
@@ -22,8 +24,14 @@ from aldea.core.api import (
     require_order,
     require_village_of,
 )
+from aldea.enterprises.queries import enterprises_visible_to
 from aldea.partners.models import Organisation
 from aldea.programmes.models import Programme, Village
+from aldea.programmes.queries import (
+    programmes_managed_by,
+    programmes_visible_to,
+    villages_visible_to,
+)
 from aldea.training.models import (
     AssessmentResult,
     Attendance,
@@ -33,12 +41,23 @@ from aldea.training.models import (
     Enrolment,
     TrainingSession,
 )
+from aldea.training.queries import (
+    assessment_results_visible_to,
+    attendance_visible_to,
+    cascade_for_village,
+    certificates_visible_to,
+    cohorts_visible_to,
+    cohorts_writable_by,
+    courses_visible_to,
+    enrolments_visible_to,
+    training_sessions_visible_to,
+)
 
 # --- courses and cohorts ----------------------------------------------------------------------
 
 
 class CourseSerializer(ModelSerializer):
-    programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=scoping.programmes_visible_to)
+    programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=programmes_visible_to)
 
     class Meta:
         model = Course
@@ -62,7 +81,7 @@ class CourseFilter(filters.FilterSet):
 
 
 class CourseViewSet(ScopedViewSet):
-    scope = Scope(visible=scoping.courses_visible_to, writable=scoping.programmes_managed_by, anchor="programme")
+    scope = Scope(visible=courses_visible_to, writable=programmes_managed_by, anchor="programme")
     serializer_class = CourseSerializer
     filterset_class = CourseFilter
     search_fields = ["code", "title"]
@@ -74,16 +93,16 @@ class CohortSerializer(ModelSerializer):
     """A cohort of a course (id), in a village (slug), run by an institution (slug), with its
     trainers (person ids)."""
 
-    course = IdRelatedField(queryset=Course.objects.all(), visible=scoping.courses_visible_to)
+    course = IdRelatedField(queryset=Course.objects.all(), visible=courses_visible_to)
     village = CodeRelatedField(
-        slug_field="slug", queryset=Village.objects.all(), visible=scoping.villages_visible_to,
+        slug_field="slug", queryset=Village.objects.all(), visible=villages_visible_to,
         allow_null=True, required=False,
     )
     institution = CodeRelatedField(
         slug_field="slug", queryset=Organisation.objects.all(), allow_null=True, required=False
     )
     trainers = IdRelatedField(
-        queryset=Person.objects.all(), visible=scoping.persons_visible_to, many=True, required=False
+        queryset=Person.objects.all(), visible=persons_nameable_by, many=True, required=False
     )
 
     class Meta:
@@ -116,7 +135,7 @@ class CohortFilter(filters.FilterSet):
 
 
 class CohortViewSet(ScopedViewSet):
-    scope = Scope(visible=scoping.cohorts_visible_to, writable=scoping.programmes_managed_by, anchor="course.programme")
+    scope = Scope(visible=cohorts_visible_to, writable=programmes_managed_by, anchor="course.programme")
     serializer_class = CohortSerializer
     filterset_class = CohortFilter
     lookup_field = "code"
@@ -130,7 +149,7 @@ class CohortViewSet(ScopedViewSet):
 
 
 class TrainingSessionSerializer(ModelSerializer):
-    cohort = CodeRelatedField(slug_field="code", queryset=Cohort.objects.all(), visible=scoping.cohorts_visible_to)
+    cohort = CodeRelatedField(slug_field="code", queryset=Cohort.objects.all(), visible=cohorts_visible_to)
 
     class Meta:
         model = TrainingSession
@@ -147,7 +166,7 @@ class TrainingSessionFilter(filters.FilterSet):
 
 
 class TrainingSessionViewSet(ScopedViewSet):
-    scope = Scope(visible=scoping.training_sessions_visible_to, writable=scoping.cohorts_writable_by, anchor="cohort")
+    scope = Scope(visible=training_sessions_visible_to, writable=cohorts_writable_by, anchor="cohort")
     serializer_class = TrainingSessionSerializer
     filterset_class = TrainingSessionFilter
     search_fields = ["title"]
@@ -158,8 +177,8 @@ class TrainingSessionViewSet(ScopedViewSet):
 class EnrolmentSerializer(ModelSerializer):
     """A person (id) enrolled in a cohort (code)."""
 
-    cohort = CodeRelatedField(slug_field="code", queryset=Cohort.objects.all(), visible=scoping.cohorts_visible_to)
-    person = IdRelatedField(queryset=Person.objects.all(), visible=scoping.persons_visible_to)
+    cohort = CodeRelatedField(slug_field="code", queryset=Cohort.objects.all(), visible=cohorts_visible_to)
+    person = IdRelatedField(queryset=Person.objects.all(), visible=persons_nameable_by)
     person_name = serializers.CharField(source="person.full_name", read_only=True)
 
     class Meta:
@@ -178,7 +197,7 @@ class EnrolmentFilter(filters.FilterSet):
 
 
 class EnrolmentViewSet(ScopedViewSet):
-    scope = Scope(visible=scoping.enrolments_visible_to, writable=scoping.cohorts_writable_by, anchor="cohort")
+    scope = Scope(visible=enrolments_visible_to, writable=cohorts_writable_by, anchor="cohort")
     serializer_class = EnrolmentSerializer
     filterset_class = EnrolmentFilter
     search_fields = ["person__given_name", "person__family_name"]
@@ -189,8 +208,8 @@ class EnrolmentViewSet(ScopedViewSet):
 class AttendanceSerializer(ModelSerializer):
     """Attendance of an enrolment (id) at a session (id) of the same cohort."""
 
-    session = IdRelatedField(queryset=TrainingSession.objects.all(), visible=scoping.training_sessions_visible_to)
-    enrolment = IdRelatedField(queryset=Enrolment.objects.all(), visible=scoping.enrolments_visible_to)
+    session = IdRelatedField(queryset=TrainingSession.objects.all(), visible=training_sessions_visible_to)
+    enrolment = IdRelatedField(queryset=Enrolment.objects.all(), visible=enrolments_visible_to)
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -215,7 +234,7 @@ class AttendanceFilter(filters.FilterSet):
 
 
 class AttendanceViewSet(ScopedViewSet):
-    scope = Scope(visible=scoping.attendance_visible_to, writable=scoping.cohorts_writable_by, anchor="enrolment.cohort")
+    scope = Scope(visible=attendance_visible_to, writable=cohorts_writable_by, anchor="enrolment.cohort")
     serializer_class = AttendanceSerializer
     filterset_class = AttendanceFilter
     ordering_fields = ["recorded_at", "status"]
@@ -231,9 +250,9 @@ class AttendanceViewSet(ScopedViewSet):
 class AssessmentResultSerializer(ModelSerializer):
     """A graded assessment (score 0–100) of an enrolment (id), by an assessor (person id)."""
 
-    enrolment = IdRelatedField(queryset=Enrolment.objects.all(), visible=scoping.enrolments_visible_to)
+    enrolment = IdRelatedField(queryset=Enrolment.objects.all(), visible=enrolments_visible_to)
     assessor = IdRelatedField(
-        queryset=Person.objects.all(), visible=scoping.persons_visible_to, allow_null=True, required=False
+        queryset=Person.objects.all(), visible=persons_nameable_by, allow_null=True, required=False
     )
 
     class Meta:
@@ -252,7 +271,7 @@ class AssessmentResultFilter(filters.FilterSet):
 
 class AssessmentResultViewSet(ScopedViewSet):
     scope = Scope(
-        visible=scoping.assessment_results_visible_to, writable=scoping.cohorts_writable_by,
+        visible=assessment_results_visible_to, writable=cohorts_writable_by,
         anchor="enrolment.cohort",
     )
     serializer_class = AssessmentResultSerializer
@@ -267,7 +286,7 @@ class CertificateSerializer(ModelSerializer):
     never deleted, it is revoked (``revoked_at`` with a ``revocation_reason``, or the ``revoke``
     action)."""
 
-    enrolment = IdRelatedField(queryset=Enrolment.objects.all(), visible=scoping.enrolments_visible_to)
+    enrolment = IdRelatedField(queryset=Enrolment.objects.all(), visible=enrolments_visible_to)
     issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     is_revoked = serializers.BooleanField(read_only=True)
 
@@ -309,7 +328,7 @@ class CertificateFilter(filters.FilterSet):
 class CertificateViewSet(ScopedViewSet):
     """Certificates: issued and revoked, never deleted (they are printed and verified by code)."""
 
-    scope = Scope(visible=scoping.certificates_visible_to, writable=scoping.cohorts_writable_by, anchor="enrolment.cohort")
+    scope = Scope(visible=certificates_visible_to, writable=cohorts_writable_by, anchor="enrolment.cohort")
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     serializer_class = CertificateSerializer
     filterset_class = CertificateFilter
@@ -332,3 +351,30 @@ class CertificateViewSet(ScopedViewSet):
         certificate.revoked_at = certificate.revoked_at or timezone.now()
         certificate.save(update_fields=["revoked_at", "revocation_reason"])
         return Response(CertificateSerializer(certificate, context=self.get_serializer_context()).data)
+
+
+# --- the cascade of a village -----------------------------------------------------------------
+
+
+class CascadeLinkSerializer(serializers.Serializer):
+    trainer_id = serializers.IntegerField()
+    trainer_name = serializers.CharField()
+    cohort_code = serializers.CharField()
+    consultant_id = serializers.IntegerField()
+    consultant_name = serializers.CharField()
+    enterprise_code = serializers.CharField()
+    enterprise_name = serializers.CharField()
+
+
+class VillageCascadeView(generics.GenericAPIView):
+    """The village's training cascade, trainer → consultant → MSME served, through the MSMEs the
+    user sees (an owner sees the trainers and consultants of her own MSME, not her neighbours')."""
+
+    serializer_class = CascadeLinkSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get(self, request, slug):
+        village = visible_or_404(villages_visible_to(request.user), slug=slug)
+        links = cascade_for_village(village, enterprises=enterprises_visible_to(request.user))
+        return Response(self.get_serializer([asdict(link) for link in links], many=True).data)

@@ -1,8 +1,106 @@
-"""Read-side queries of the training cascade."""
+"""Who may see and change the training cascade's records, and the cascade itself.
+
+* Courses and sessions are seen with their programme and cohort.
+* A cohort is seen by programme-wide roles, by the trainer or partner of its village, by its
+  trainers, by the consultants of its village and by its participants.
+* Participants' records (enrolments, attendance, results, certificates) are private: the
+  cohort's overseers (programme-wide roles, the village's trainer or partner, the cohort's
+  trainers) see them; everyone else sees their own.
+* Changing: the programme's managers, and a cohort's own trainers for that cohort.
+"""
 
 from dataclasses import dataclass
 
-from aldea.training.models import CourseLevel, Enrolment
+from django.db.models import Q, QuerySet
+
+from aldea.accounts.queries import Reach, reach_of
+from aldea.programmes.queries import programmes_managed_by, programmes_visible_to
+from aldea.training.models import (
+    AssessmentResult,
+    Attendance,
+    Certificate,
+    Cohort,
+    Course,
+    CourseLevel,
+    Enrolment,
+    TrainingSession,
+)
+
+
+def courses_visible_to(user) -> QuerySet[Course]:
+    return Course.objects.filter(programme__in=programmes_visible_to(user))
+
+
+def courses_writable_by(user) -> QuerySet[Course]:
+    return Course.objects.filter(programme__in=programmes_managed_by(user))
+
+
+def _overseen_cohorts(reach: Reach) -> Q:
+    """Cohorts whose participants' records the user may read."""
+    condition = Q(course__programme_id__in=reach.wide_programme_ids) | Q(village_id__in=reach.oversight_village_ids)
+    if reach.person_id:
+        condition |= Q(id__in=_trained_by(reach.person_id), course__programme_id__in=reach.programme_ids)
+    return condition
+
+
+def _trained_by(person_id):
+    return Cohort.trainers.through.objects.filter(person_id=person_id).values("cohort_id")
+
+
+def cohorts_visible_to(user) -> QuerySet[Cohort]:
+    reach = reach_of(user)
+    if reach.is_global:
+        return Cohort.objects.all()
+    condition = _overseen_cohorts(reach) | Q(village_id__in=reach.consultant_village_ids)
+    if reach.person_id:
+        enrolled = Enrolment.objects.filter(person_id=reach.person_id).values("cohort_id")
+        condition |= Q(id__in=enrolled, course__programme_id__in=reach.programme_ids)
+    return Cohort.objects.filter(condition)
+
+
+def cohorts_writable_by(user) -> QuerySet[Cohort]:
+    """Cohorts whose sessions, enrolments, attendance, results and certificates the user may write."""
+    reach = reach_of(user)
+    if reach.is_global:
+        return Cohort.objects.all()
+    condition = Q(course__programme_id__in=reach.manager_programme_ids)
+    if reach.trainer_programme_ids and reach.person_id:
+        condition |= Q(id__in=_trained_by(reach.person_id), course__programme_id__in=reach.trainer_programme_ids)
+    return Cohort.objects.filter(condition)
+
+
+def training_sessions_visible_to(user) -> QuerySet[TrainingSession]:
+    return TrainingSession.objects.filter(cohort__in=cohorts_visible_to(user))
+
+
+def enrolments_visible_to(user) -> QuerySet[Enrolment]:
+    reach = reach_of(user)
+    if reach.is_global:
+        return Enrolment.objects.all()
+    overseen = Cohort.objects.filter(_overseen_cohorts(reach)).values("id")
+    return Enrolment.objects.filter(
+        Q(cohort_id__in=overseen)
+        | Q(person_id=reach.person_id, cohort__course__programme_id__in=reach.programme_ids)
+    )
+
+
+def enrolments_writable_by(user) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(cohort__in=cohorts_writable_by(user))
+
+
+def attendance_visible_to(user) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(enrolment__in=enrolments_visible_to(user))
+
+
+def assessment_results_visible_to(user) -> QuerySet[AssessmentResult]:
+    return AssessmentResult.objects.filter(enrolment__in=enrolments_visible_to(user))
+
+
+def certificates_visible_to(user) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(enrolment__in=enrolments_visible_to(user))
+
+
+# --- the cascade ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -19,24 +117,29 @@ class CascadeLink:
     enterprise_name: str
 
 
-def cascade_for_village(village) -> list[CascadeLink]:
+def cascade_for_village(village, *, enterprises=None) -> list[CascadeLink]:
     """Which trainer trained which consultants, who then served which of the village's MSMEs.
 
     A consultant counts as trained by every trainer of every consultant-level cohort of the
     village's programme they were enrolled in (and did not withdraw from), wherever that cohort
     met; an MSME counts as served by every consultant with an engagement with it, dropped or
-    not. One query, ordered by trainer, consultant and MSME.
+    not. ``enterprises``: the MSMEs to follow (those the viewer sees); all when None. One query,
+    ordered by trainer, consultant and MSME.
 
     Example: ``cascade_for_village(teotitlan)[0].trainer_name`` → ``"Ana López"``.
     """
     # The values() below reuse the joins of the filter(), so each row is one enrolment of one
-    # consultant who has an engagement with an MSME of this village.
+    # consultant who has an engagement with an MSME of this village (one filter() call, so that the
+    # enterprise conditions apply to the same engagement join).
+    engagement = {"person__engagements__enterprise__village": village}
+    if enterprises is not None:
+        engagement["person__engagements__enterprise__in"] = enterprises
     rows = (
         Enrolment.objects.filter(
             cohort__course__level=CourseLevel.CONSULTANT,
             cohort__course__programme_id=village.programme_id,
             cohort__trainers__isnull=False,
-            person__engagements__enterprise__village=village,
+            **engagement,
         )
         .exclude(status=Enrolment.Status.WITHDRAWN)
         .values_list(

@@ -9,14 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aldea.accounts.scoping import (
-    certificates_visible_to,
-    cohorts_visible_to,
-    cohorts_writable_by,
-    courses_visible_to,
-    enrolments_visible_to,
-    reach_of,
-)
+from aldea.accounts.queries import reach_of
 from aldea.core.exceptions import DomainError
 from aldea.training import services
 from aldea.training.figures import attendance_sheet, cohort_roster, course_catalogue
@@ -28,6 +21,13 @@ from aldea.training.forms import (
 )
 from aldea.training.models import Attendance, Cohort, Enrolment
 from aldea.training.pdf import render_certificate_pdf
+from aldea.training.queries import (
+    certificates_visible_to,
+    cohorts_visible_to,
+    cohorts_writable_by,
+    courses_visible_to,
+    enrolments_visible_to,
+)
 
 MY_LIST_LIMIT = 20
 

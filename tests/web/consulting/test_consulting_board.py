@@ -2,9 +2,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from aldea.accounts.scoping import engagements_visible_to, enterprises_served_by
 from aldea.consulting.figures import CARDS_PER_COLUMN, board_columns, stage_counts
 from aldea.consulting.models import Engagement, Stage, StageChange
+from aldea.consulting.queries import engagements_visible_to
+from aldea.enterprises.queries import enterprises_served_by
 from tests import factories as f
 from tests.web.consulting.conftest import add_engagements
 

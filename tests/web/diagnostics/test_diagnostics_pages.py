@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from aldea.consulting.figures import dimension_comparison, maturity_radar
+from aldea.diagnostics.figures import dimension_comparison, maturity_radar
 from aldea.diagnostics.instrument import load_instrument_file
 from aldea.diagnostics.models import Answer, Assessment
 from aldea.diagnostics.services import record_assessment

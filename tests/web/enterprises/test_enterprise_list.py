@@ -17,7 +17,7 @@ def codes_on(response):
 
 
 def test_list_url_name_resolves():
-    assert reverse("enterprises:list") == URL
+    assert reverse("workspace:msmes") == URL
 
 
 def test_anonymous_is_sent_to_login(client, db):
@@ -34,7 +34,7 @@ def test_roles_in_a_programme_open_the_list(name, personas, login):
 def test_owner_of_one_msme_lands_on_its_profile(world, login):
     response = login(world.msme_owner).get(URL)
     assert response.status_code == 302
-    assert response["Location"] == reverse("enterprises:detail", kwargs={"code": "owned"})
+    assert response["Location"] == reverse("workspace:msme", kwargs={"code": "owned"})
 
 
 def test_owner_of_two_msmes_sees_both_and_nothing_else(world, login):

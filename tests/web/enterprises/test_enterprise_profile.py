@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from aldea.enterprises import figures
+from aldea.people.queries import Disclosure, disclosure
+from aldea.workspace.figures import msme as figures
 from tests import factories as f
 from tests.web.enterprises.conftest import fill_profile, grow
 
@@ -201,14 +202,12 @@ def test_listing_matrix_by_hand(world):
 
 def test_owner_disclosure_by_role(world):
     owner = world.msme_owner.person
-    msme = world.owned_msme
-    assert figures.owner_disclosure(world.msme_owner, msme) == figures.OwnerDisclosure(True, True, True)
-    assert figures.owner_disclosure(world.consultant, msme) == figures.OwnerDisclosure(name=True, contact=False)
-    assert figures.owner_disclosure(world.partner, msme) == figures.OwnerDisclosure()
+    assert disclosure(world.msme_owner, owner) == Disclosure(identity=True, contact=True, is_self=True)
+    assert disclosure(world.consultant, owner) == Disclosure(identity=True, contact=False)
+    assert disclosure(world.partner, owner) == Disclosure()
     owner.has_contact_consent, owner.contact_consent_on = True, datetime.date(2024, 1, 1)
     owner.save()
-    msme.refresh_from_db()
-    assert figures.owner_disclosure(world.analyst, msme) == figures.OwnerDisclosure(name=True, contact=True)
+    assert disclosure(world.analyst, owner) == Disclosure(identity=True, contact=True)
 
 
 def test_profile_links_to_the_showcase_only_with_consent(world, login):

@@ -7,13 +7,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aldea.enterprises.models import Enterprise
-from aldea.programmes import figures
-from aldea.programmes.equity import store_equity_report
 from aldea.programmes.models import EquityReport
+from aldea.reporting.equity import store_equity_report
+from aldea.workspace.figures import overview as figures
 from tests import factories as f
 from tests.web.programmes.builders import MONTHS, grow, small_programme
 
-URL = reverse("programmes:overview")
+URL = reverse("workspace:overview")
 pytestmark = pytest.mark.django_db
 
 
@@ -170,15 +170,15 @@ def test_equity_panel_says_when_no_report_exists_and_offers_managers_to_compute(
     response = login(world.manager).get(URL)
     content = response.content.decode()
     assert response.context["equity"] is None
-    assert reverse("programmes:compute_equity") in content
+    assert reverse("workspace:compute_equity") in content
     response = login(world.analyst).get(URL)
-    assert reverse("programmes:compute_equity") not in response.content.decode()
+    assert reverse("workspace:compute_equity") not in response.content.decode()
 
 
 def test_manager_computes_the_equity_report(world, login):
     small_programme(world)
     response = login(world.manager).post(
-        reverse("programmes:compute_equity"), {"programme": world.programme.slug}
+        reverse("workspace:compute_equity"), {"programme": world.programme.slug}
     )
     assert response.status_code == 302
     report = EquityReport.objects.get(programme=world.programme)
@@ -193,7 +193,7 @@ def test_manager_computes_the_equity_report(world, login):
 @pytest.mark.parametrize("name", ["analyst", "partner"])
 def test_read_only_roles_cannot_compute_the_equity_report(world, login, name):
     response = login(getattr(world, name)).post(
-        reverse("programmes:compute_equity"), {"programme": world.programme.slug}
+        reverse("workspace:compute_equity"), {"programme": world.programme.slug}
     )
     assert response.status_code == 403
     assert not EquityReport.objects.exists()

@@ -3,21 +3,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from aldea.programmes import figures
 from aldea.programmes.models import Village, VillageStatusChange
+from aldea.workspace.figures import overview as figures
 from tests import factories as f
 from tests.web.programmes.builders import grow, small_programme
 
-LIST = reverse("programmes:villages")
+LIST = reverse("workspace:villages")
 pytestmark = pytest.mark.django_db
 
 
 def page(village):
-    return reverse("programmes:village", args=[village.slug])
+    return reverse("workspace:village", args=[village.slug])
 
 
 def status_url(village):
-    return reverse("programmes:village_status", args=[village.slug])
+    return reverse("workspace:village_status", args=[village.slug])
 
 
 # --- the list ---------------------------------------------------------------------------------

@@ -10,13 +10,14 @@ from django.utils import timezone
 from aldea.core.exceptions import DomainError
 from aldea.programmes.models import Village, VillageStatusChange
 from aldea.programmes.proposals import propose_village
-from aldea.territories import figures
 from aldea.territories.models import AdministrativeArea, ClusterClassification
+from aldea.workspace.charts import territory as territory_charts
+from aldea.workspace.figures import territory as figures
 from tests import factories as f
 from tests.web.programmes.builders import grow
 
-URL = reverse("territories:explorer")
-PROPOSE = reverse("territories:propose_village")
+URL = reverse("workspace:explorer")
+PROPOSE = reverse("workspace:propose_village")
 pytestmark = pytest.mark.django_db
 
 
@@ -212,7 +213,7 @@ def test_explorer_query_count_does_not_grow(world, login, territory):
 
 
 def card(code):
-    return reverse("territories:municipality_card", args=[code])
+    return reverse("workspace:municipality_card", args=[code])
 
 
 def test_card_shows_the_municipalitys_figures(world, login, territory):
@@ -222,7 +223,7 @@ def test_card_shows_the_municipalitys_figures(world, login, territory):
     f.VillageFactory(programme=world.programme, municipality=rich, name="Aldea Rica")
     response = login(world.analyst).get(card("20902"), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert response.templates[0].name == "territories/partials/municipality_card.html"
+    assert response.templates[0].name == "workspace/partials/municipality_card.html"
     assert response.context["shops_per_1000"] == 10.0
     assert response.context["classification"].qualifies
     content = response.content.decode()
@@ -233,7 +234,7 @@ def test_card_shows_the_municipalitys_figures(world, login, territory):
 def test_card_without_htmx_is_a_full_page(world, login, territory):
     response = login(world.manager).get(card("20901"))
     assert response.status_code == 200
-    assert "territories/municipality.html" in [t.name for t in response.templates]
+    assert "workspace/municipality.html" in [t.name for t in response.templates]
 
 
 def test_card_hides_villages_the_user_cannot_see(world, login, territory):
@@ -286,7 +287,7 @@ def test_manager_proposes_a_village(world, login, territory):
     )
     village = Village.objects.get(name="San Pobre")
     assert response.status_code == 302
-    assert response["Location"] == reverse("programmes:village", args=[village.slug])
+    assert response["Location"] == reverse("workspace:village", args=[village.slug])
     assert village.status == "candidate" and village.municipality == territory["poor"]
     assert VillageStatusChange.objects.filter(village=village, to_status="candidate").count() == 1
     # No longer a candidate community.
@@ -381,9 +382,9 @@ def test_keyboard_users_can_pick_a_municipality_of_the_state(world, login, terri
 
 def test_marginalisation_layer_draws_municipalities_with_no_degree_in_grey(world):
     rows = figures.municipality_rows(country_id=world.programme.country_id)
-    layer = figures.explorer_layers(rows)[0]
+    layer = territory_charts.explorer_layers(rows)[0]
     # world's municipalities have no degree: band 0, so they are still drawn and clickable.
     assert 0 in layer["z"] and None not in layer["z"]
     assert layer["zmin"] == -0.5 and layer["colorbar"]["tickvals"] == [0, 1, 2, 3, 4, 5]
     known = [r for r in rows if r.degree_number]
-    assert figures.explorer_layers(known)[0]["zmin"] == 0.5
+    assert territory_charts.explorer_layers(known)[0]["zmin"] == 0.5

@@ -4,7 +4,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from aldea.territories import figures
+from aldea.territories import geo as figures
 
 
 def test_light_geojson_keeps_every_municipality_keyed_by_its_code_with_rounded_coordinates():

@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from aldea.accounts.scoping import enrolments_visible_to
 from aldea.training.figures import cohort_roster
 from aldea.training.models import AssessmentResult, Attendance, Certificate, Cohort, Enrolment
+from aldea.training.queries import enrolments_visible_to
 from aldea.training.services import certification_gaps
 from tests import factories as f
 from tests.web.training.conftest import fill_cohort

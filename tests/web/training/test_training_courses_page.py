@@ -1,9 +1,9 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from aldea.accounts.scoping import cohorts_visible_to, courses_visible_to
 from aldea.training.figures import COHORTS_PER_COURSE, course_catalogue
 from aldea.training.models import CourseLevel
+from aldea.training.queries import cohorts_visible_to, courses_visible_to
 from tests import factories as f
 from tests.web.training.conftest import fill_cohort
 

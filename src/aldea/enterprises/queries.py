@@ -1,0 +1,80 @@
+"""Who may see and change MSMEs and their products.
+
+Seeing an MSME:
+
+* manager, analyst, and partner or trainer with no village: every MSME of the programme;
+* trainer or partner narrowed to villages: the MSMEs of the villages they oversee;
+* consultant: the MSMEs of their membership's village, plus those they have an engagement with,
+  never another programme's;
+* owner: the MSMEs they own.
+
+Changing an MSME's record: its programme's managers. Serving it (its engagements, diagnostics,
+products, listings and outcomes): managers, and the consultants who see it. An owner keeps her
+own catalogue (products).
+"""
+
+from django.db.models import Q, QuerySet
+
+from aldea.accounts.queries import Reach, reach_of
+from aldea.enterprises.models import Enterprise, Product
+
+
+def _consulted(reach: Reach) -> Q:
+    """The MSMEs a consultant works with: their village's, and those they have engagements with."""
+    if not reach.consultant_programme_ids:
+        return Q(pk__in=[])
+    engaged = Enterprise.objects.filter(engagements__consultant_id=reach.person_id).values("id")
+    return Q(
+        Q(village_id__in=reach.consultant_village_ids) | Q(id__in=engaged),
+        programme_id__in=reach.consultant_programme_ids,
+    )
+
+
+def _owned(reach: Reach) -> Q:
+    if not (reach.owner_programme_ids and reach.person_id):
+        return Q(pk__in=[])
+    return Q(owner_id=reach.person_id, programme_id__in=reach.owner_programme_ids)
+
+
+def enterprises_visible_to(user) -> QuerySet[Enterprise]:
+    reach = reach_of(user)
+    if reach.is_global:
+        return Enterprise.objects.all()
+    return Enterprise.objects.filter(
+        Q(programme_id__in=reach.wide_programme_ids)
+        | Q(village_id__in=reach.oversight_village_ids)
+        | _consulted(reach)
+        | _owned(reach)
+    )
+
+
+def enterprises_writable_by(user) -> QuerySet[Enterprise]:
+    """MSMEs whose own record (name, village, owner, group) the user may change: managers'."""
+    reach = reach_of(user)
+    if reach.is_global:
+        return Enterprise.objects.all()
+    return Enterprise.objects.filter(programme_id__in=reach.manager_programme_ids)
+
+
+def enterprises_served_by(user) -> QuerySet[Enterprise]:
+    """MSMEs whose engagements, assessments, products, listings and outcomes the user may write."""
+    reach = reach_of(user)
+    if reach.is_global:
+        return Enterprise.objects.all()
+    return Enterprise.objects.filter(Q(programme_id__in=reach.manager_programme_ids) | _consulted(reach))
+
+
+def enterprises_with_editable_products(user) -> QuerySet[Enterprise]:
+    """Those served by the user, plus an owner's own MSMEs (owners keep their catalogue)."""
+    reach = reach_of(user)
+    if reach.is_global:
+        return Enterprise.objects.all()
+    return Enterprise.objects.filter(Q(id__in=enterprises_served_by(user).values("id")) | _owned(reach))
+
+
+def products_visible_to(user) -> QuerySet[Product]:
+    return Product.objects.filter(enterprise__in=enterprises_visible_to(user))
+
+
+def products_writable_by(user) -> QuerySet[Product]:
+    return Product.objects.filter(enterprise__in=enterprises_with_editable_products(user))

@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from aldea.programmes.models import Programme
+from aldea.reporting.clusters import DEFAULT_PROFILE, classify_municipalities
+from aldea.reporting.equity import store_equity_report
+
+
+class Command(BaseCommand):
+    help = (
+        "Detect e-commerce clusters over the platform's MSMEs and online sales, store each "
+        "municipality's figures, and compute each programme's equity figures."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--programme", help="programme code (slug); default: every programme")
+        parser.add_argument("--profile", default=DEFAULT_PROFILE, help="detection profile (default %(default)s)")
+
+    def handle(self, *args, programme=None, profile=DEFAULT_PROFILE, **options):
+        programmes = Programme.objects.all()
+        if programme:
+            programmes = programmes.filter(slug=programme)
+            if not programmes.exists():
+                raise CommandError(f"No programme with code {programme!r}")
+        summary = classify_municipalities(profile=profile)
+        self.stdout.write(
+            f"clusters ({profile}): read {summary['read']} sales rows, used {summary['used']}, "
+            f"rejected {summary['rejected']}; {summary['stored']} municipalities stored, "
+            f"{summary['qualifying']} qualify"
+        )
+        for each in programmes:
+            report = store_equity_report(each)
+            gini = report.figures.get("gini")
+            self.stdout.write(
+                f"equity {each.slug}: {report.participants} participants, "
+                f"Gini of gains {'-' if gini is None else f'{gini:.3f}'}"
+            )

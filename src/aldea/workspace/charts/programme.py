@@ -1,0 +1,167 @@
+"""Charts of the programme overview and the village page: numbers in, Plotly figures out."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from aldea.core.charts import PALETTE, styled
+from aldea.enterprises.models import Enterprise
+from aldea.programmes.models import Village, VillageStatus
+from aldea.territories.geo import centroids, no_basemap_anchor
+from aldea.workspace.figures.overview import MonthlySales
+
+
+def cascade_figure(stages: list[tuple[str, int]]) -> go.Figure:
+    figure = go.Figure(
+        go.Funnel(
+            y=[label for label, _n in stages],
+            x=[n for _label, n in stages],
+            textinfo="value",
+            marker={"color": PALETTE[: len(stages)]},
+            connector={"line": {"color": "#d7dfe1"}},
+        )
+    )
+    styled(figure, height=300)
+    figure.update_layout(margin={"l": 150, "r": 10, "t": 10, "b": 10})
+    return figure
+
+
+def sales_figure(sales: MonthlySales, currency: str) -> go.Figure:
+    """Mean online sales per reporting MSME and month: participants against the comparison group."""
+    figure = go.Figure()
+    names = {
+        Enterprise.Group.PARTICIPANT: _("Participants"),
+        Enterprise.Group.COMPARISON: _("Comparison group"),
+    }
+    for group, name in names.items():
+        if any(sales.reporting.get(group, [])):
+            figure.add_trace(
+                go.Scatter(
+                    x=[m.isoformat() for m in sales.months],
+                    y=sales.mean(group),
+                    name=name,
+                    mode="lines",
+                    hovertemplate="%{x|%Y-%m}: %{y:,.0f} "
+                    + currency
+                    + "<extra>"
+                    + name
+                    + "</extra>",
+                )
+            )
+    styled(figure)
+    figure.update_layout(
+        yaxis={
+            "title": {"text": _("%(currency)s per MSME") % {"currency": currency}},
+            "rangemode": "tozero",
+        }
+    )
+    return figure
+
+
+def village_point(village: Village) -> tuple[float, float] | None:
+    """(longitude, latitude) of a village: its locality, else its municipality's centroid."""
+    if village.locality_id and village.locality.latitude is not None:
+        return float(village.locality.longitude), float(village.locality.latitude)
+    return centroids("municipalities").get(village.municipality.code)
+
+
+STATUS_COLOURS = {
+    VillageStatus.CANDIDATE: "#5b6b70",
+    VillageStatus.SELECTED: "#f2b705",
+    VillageStatus.ACTIVE: PALETTE[0],
+    VillageStatus.GRADUATED: "#3d7ea6",
+}
+
+
+def village_map_figure(villages: list[Village], states_geojson_url: str) -> go.Figure:
+    """Villages as points on the state outlines, coloured by status, sized by participants."""
+    state_codes = sorted(centroids("states"))
+    figure = go.Figure(no_basemap_anchor(-102.0, 23.0))
+    figure.add_trace(
+        go.Choropleth(
+            geojson=states_geojson_url,
+            featureidkey="id",
+            locations=state_codes,
+            z=[0] * len(state_codes),
+            colorscale=[[0, "#eef3f1"], [1, "#eef3f1"]],
+            showscale=False,
+            hoverinfo="skip",
+            marker={"line": {"color": "#b9c6c9", "width": 0.6}},
+        )
+    )
+    labels = dict(VillageStatus.choices)
+    for status, colour in STATUS_COLOURS.items():
+        points = [(v, village_point(v)) for v in villages if v.status == status]
+        points = [(v, p) for v, p in points if p is not None]
+        if not points:
+            continue
+        figure.add_trace(
+            go.Scattergeo(
+                lon=[p[0] for _v, p in points],
+                lat=[p[1] for _v, p in points],
+                name=str(labels[status]),
+                text=[f"{v.name} · {v.municipality.name}" for v, _p in points],
+                customdata=[getattr(v, "msmes", 0) for v, _p in points],
+                hovertemplate="%{text}<br>" + _("MSMEs") + ": %{customdata}<extra></extra>",
+                marker={
+                    "color": colour,
+                    "size": [8 + min(16, getattr(v, "msmes", 0) / 5) for v, _p in points],
+                    "line": {"color": "#ffffff", "width": 1},
+                },
+            )
+        )
+    figure.update_geos(fitbounds="locations", visible=False)
+    styled(figure, height=380)
+    figure.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, dragmode=False)
+    return figure
+
+
+def lorenz_figure(lorenz: list) -> go.Figure:
+    points = [(p, share) for p, share in lorenz if share is not None]
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=[0, 1],
+            y=[0, 1],
+            name=_("Equal gains"),
+            mode="lines",
+            line={"dash": "dot", "color": "#5b6b70"},
+            hoverinfo="skip",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=[p for p, _s in points],
+            y=[s for _p, s in points],
+            name=_("Lorenz curve of gains"),
+            mode="lines+markers",
+            hovertemplate=_("Poorest %{x:.0%} of participants hold %{y:.0%} of the gains")
+            + "<extra></extra>",
+        )
+    )
+    styled(figure, height=320)
+    figure.update_layout(
+        xaxis={"title": {"text": _("Share of participants")}, "tickformat": ".0%", "range": [0, 1]},
+        yaxis={"title": {"text": _("Share of gains")}, "tickformat": ".0%"},
+    )
+    return figure
+
+
+def village_sales_figure(sales: MonthlySales, currency: str) -> go.Figure:
+    """The village's participants' online sales per month, in total."""
+    group = Enterprise.Group.PARTICIPANT
+    figure = go.Figure(
+        go.Bar(
+            x=[m.isoformat() for m in sales.months],
+            y=[float(t) for t in sales.totals.get(group, [])],
+            name=_("Online sales"),
+            marker={"color": PALETTE[0]},
+            hovertemplate="%{x|%Y-%m}: %{y:,.0f} " + currency + "<extra></extra>",
+        )
+    )
+    styled(figure, height=300)
+    figure.update_layout(
+        yaxis={"title": {"text": currency}, "rangemode": "tozero"}, showlegend=False
+    )
+    return figure

@@ -1,0 +1,149 @@
+"""The territory explorer's map: a municipal choropleth with one layer per measure."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from aldea.core.charts import PALETTE, styled
+from aldea.territories.geo import centroids, no_basemap_anchor
+from aldea.territories.models import MarginalisationDegree
+from aldea.workspace.figures.territory import MunicipalityRow
+
+DEGREE_COLOURS = ["#e9f2ef", "#bcd9cf", "#f2b705", "#e07b39", "#c8553d"]
+
+
+UNKNOWN_COLOUR = "#b9c6c9"
+
+
+# The explorer's three layers; the page switches between them without a reload.
+LAYERS = ("marginalisation", "ecommerce", "classification")
+
+
+# Under the map, so that the map keeps the whole width of a phone.
+COLORBAR = {
+    "orientation": "h",
+    "x": 0.5,
+    "xanchor": "center",
+    "y": 0,
+    "yanchor": "top",
+    "len": 0.9,
+    "thickness": 12,
+}
+
+
+def explorer_layers(rows: list[MunicipalityRow]) -> list[dict]:
+    """The colouring of each layer, for ``Plotly.restyle`` of the map's choropleth trace.
+
+    Only numbers per municipality (the names are on the trace once), so the country-wide
+    page stays near 100 kB.
+    """
+    degree_labels = [str(label) for label in dict(MarginalisationDegree.choices).values()]
+    colours = list(DEGREE_COLOURS)
+    # A municipality with no degree still has to be drawn (and clickable): a grey band 0.
+    has_unknown = any(r.degree_number is None for r in rows)
+    if has_unknown:
+        colours.insert(0, UNKNOWN_COLOUR)
+        degree_labels.insert(0, _("unknown"))
+    first = 0 if has_unknown else 1
+    bands = len(colours)
+    return [
+        {
+            "key": "marginalisation",
+            "z": [r.degree_number or 0 for r in rows],
+            # One flat band per degree rather than a gradient between them.
+            "zmin": first - 0.5,
+            "zmax": 5.5,
+            "colorscale": [
+                [bound, colour]
+                for i, colour in enumerate(colours)
+                for bound in (i / bands, (i + 1) / bands)
+            ],
+            "colorbar": {
+                **COLORBAR,
+                "title": {"text": _("Marginalisation"), "side": "top"},
+                "tickvals": list(range(first, 6)),
+                "ticktext": degree_labels,
+            },
+            "hovertemplate": "%{text}<extra></extra>",
+        },
+        {
+            "key": "ecommerce",
+            "z": [round(r.shops_per_1000_households or 0, 1) for r in rows],
+            "zmin": 0,
+            "zmax": max([round(r.shops_per_1000_households or 0, 1) for r in rows] + [1]),
+            "colorscale": [[0, "#f4f7f6"], [0.001, "#d9ecf5"], [1, "#3d7ea6"]],
+            "colorbar": {
+                **COLORBAR,
+                "title": {"text": _("Shops / 1,000 households"), "side": "top"},
+            },
+            "hovertemplate": "%{text}<br>"
+            + _("Active shops per 1,000 households")
+            + ": %{z}<extra></extra>",
+        },
+        {
+            "key": "classification",
+            "z": [1 if r.qualifies else 0 for r in rows],
+            "zmin": 0,
+            "zmax": 1,
+            "colorscale": [[0, "#e9eef0"], [0.5, "#e9eef0"], [0.5, PALETTE[0]], [1, PALETTE[0]]],
+            "colorbar": {
+                **COLORBAR,
+                "title": {"text": _("Digital village"), "side": "top"},
+                "tickvals": [0.25, 0.75],
+                "ticktext": [_("no"), _("yes")],
+            },
+            "hovertemplate": "%{text}<extra></extra>",
+        },
+    ]
+
+
+def explorer_figure(
+    rows: list[MunicipalityRow],
+    geojson_url: str,
+    layer: dict,
+    villages: list[tuple[str, float, float]] = (),
+) -> go.Figure:
+    """A choropleth of the municipalities coloured by ``layer`` (one of ``explorer_layers``),
+    with the programme's villages ((name, longitude, latitude)) as points.
+
+    Trace 0 is always a point trace (the villages, or an invisible anchor) and trace 1 the
+    choropleth, which the page restyles to switch layers.
+    """
+    if villages:
+        first = go.Scattergeo(
+            lon=[lon for _n, lon, _l in villages],
+            lat=[lat for _n, _o, lat in villages],
+            text=[name for name, _o, _l in villages],
+            mode="markers",
+            name=_("Villages"),
+            showlegend=False,
+            hovertemplate="%{text}<extra></extra>",
+            marker={
+                "size": 9,
+                "color": "#1f2a2e",
+                "symbol": "star",
+                "line": {"color": "#ffffff", "width": 1},
+            },
+        )
+    else:
+        anchor = (
+            centroids("states").get(rows[0].state_code, (-102.0, 23.0)) if rows else (-102.0, 23.0)
+        )
+        first = no_basemap_anchor(*anchor)
+    figure = go.Figure(first)
+    figure.add_trace(
+        go.Choropleth(
+            geojson=geojson_url,
+            featureidkey="id",
+            locations=[r.code for r in rows],
+            text=[r.name for r in rows],
+            marker={"line": {"width": 0.2, "color": "#ffffff"}},
+            **{key: value for key, value in layer.items() if key != "key"},
+        )
+    )
+    figure.update_geos(fitbounds="locations", visible=False)
+    styled(figure)
+    # No fixed height: the page sizes the map to the screen (a phone gets a shorter map).
+    figure.update_layout(height=None, margin={"l": 0, "r": 0, "t": 0, "b": 0}, dragmode=False)
+    return figure

@@ -1,0 +1,433 @@
+"""The figures of the programme overview and the village page, as plain numbers.
+
+Each function takes querysets the caller has already scoped (or the user, and scopes them with
+the apps' ``queries.py``) and returns plain values; the charts in ``aldea.workspace.charts`` draw
+them. A page and its tests compute the same thing, and the numbers can be checked by hand.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aldea.accounts.models import Sex
+from aldea.accounts.queries import sees_whole
+from aldea.consulting.models import Engagement, Stage, StageChange
+from aldea.core.months import add_months
+from aldea.enterprises.models import Enterprise
+from aldea.enterprises.queries import enterprises_visible_to
+from aldea.outcomes.models import Listing, OutcomeRecord
+from aldea.outcomes.queries import outcome_records_visible_to
+from aldea.partners.models import Agreement, Organisation, VillagePartnerRole
+from aldea.partners.queries import agreements_visible_to
+from aldea.programmes.models import EquityReport, IndicatorTarget, Programme, Village, VillageStatus
+from aldea.programmes.queries import (
+    indicator_targets_visible_to,
+    villages_visible_to,
+)
+from aldea.territories.models import MarginalisationDegree
+from aldea.training.models import Certificate, CourseLevel
+from aldea.training.queries import cascade_for_village, certificates_visible_to
+
+
+def choose_programme(programmes, slug: str | None) -> tuple[Programme | None, list[Programme]]:
+    """The programme a page shows (``?programme=slug``, else the first) and all of ``programmes``
+    (already scoped) for the switch. One query. An unknown or out-of-scope slug gives None."""
+    programmes = list(programmes.select_related("country").order_by("-starts_on", "name"))
+    if slug:
+        return next((p for p in programmes if p.slug == slug), None), programmes
+    return (programmes[0] if programmes else None), programmes
+
+
+def msme_progress(enterprises) -> dict:
+    """Participants, diagnosed, with a live listing, with a first online sale, and their jobs.
+
+    ``enterprises``: a queryset of MSMEs (already scoped). One query. *Diagnosed* = has an
+    engagement (an engagement starts at the diagnosis), *listed* = has a live listing,
+    *first sale* = an engagement reached the first-sale stage (recorded as a stage change, or
+    it stands at first sale or graduated).
+    """
+    annotated = enterprises.filter(group=Enterprise.Group.PARTICIPANT).annotate(
+        is_diagnosed=Exists(Engagement.objects.filter(enterprise=OuterRef("pk"))),
+        is_listed=Exists(
+            Listing.objects.filter(product__enterprise=OuterRef("pk"), status=Listing.Status.LIVE)
+        ),
+        # Two EXISTS rather than one over an OR across a join: each can use its index, which
+        # keeps the overview fast at 100,000 MSMEs.
+        has_sold=Exists(
+            Engagement.objects.filter(enterprise=OuterRef("pk"), stage__in=[Stage.FIRST_SALE, Stage.GRADUATED])
+        )
+        | Exists(StageChange.objects.filter(engagement__enterprise=OuterRef("pk"), to_stage=Stage.FIRST_SALE)),
+    )
+    totals = annotated.aggregate(
+        participants=Count("id"),
+        diagnosed=Count("id", filter=Q(is_diagnosed=True)),
+        listed=Count("id", filter=Q(is_listed=True)),
+        first_sale=Count("id", filter=Q(has_sold=True)),
+        jobs=Sum("employees"),
+    )
+    totals["jobs"] = totals["jobs"] or 0
+    return totals
+
+
+def certified_people(certificates) -> dict:
+    """Distinct people holding a valid trainer or consultant certificate. One query."""
+    valid = certificates.filter(revoked_at__isnull=True)
+    return valid.aggregate(
+        trainers=Count(
+            "enrolment__person",
+            distinct=True,
+            filter=Q(enrolment__cohort__course__level=CourseLevel.TRAINER),
+        ),
+        consultants=Count(
+            "enrolment__person",
+            distinct=True,
+            filter=Q(enrolment__cohort__course__level=CourseLevel.CONSULTANT),
+        ),
+    )
+
+
+def partner_count(programme: Programme, village_ids) -> int:
+    """Organisations with a role in the villages or party to an agreement of the programme. One query."""
+    return Organisation.objects.filter(
+        Q(
+            id__in=VillagePartnerRole.objects.filter(village_id__in=village_ids).values(
+                "organisation_id"
+            )
+        )
+        | Q(
+            id__in=Agreement.parties.through.objects.filter(agreement__programme=programme).values(
+                "organisation_id"
+            )
+        )
+    ).count()
+
+
+@dataclass
+class MonthlySales:
+    """Online sales per month and group (participant, comparison): total, and MSMEs reporting."""
+
+    months: list[datetime.date] = field(default_factory=list)
+    totals: dict[str, list[Decimal]] = field(default_factory=dict)
+    reporting: dict[str, list[int]] = field(default_factory=dict)
+
+    def mean(self, group: str) -> list[float | None]:
+        return [
+            float(t) / n if n else None
+            for t, n in zip(self.totals[group], self.reporting[group], strict=True)
+        ]
+
+    @property
+    def last_12_months_start(self) -> datetime.date | None:
+        """First month of the 12 calendar months ending with the last month with data."""
+        if not self.months:
+            return None
+        return add_months(self.months[-1], -11)
+
+    def last_12_months(self, group: str = Enterprise.Group.PARTICIPANT) -> Decimal:
+        """The group's online sales over the 12 calendar months ending with the last month with data."""
+        start = self.last_12_months_start
+        return sum(
+            (
+                t
+                for m, t in zip(self.months, self.totals.get(group, []), strict=False)
+                if m >= start
+            ),
+            Decimal(0),
+        )
+
+
+def monthly_sales(outcomes) -> MonthlySales:
+    """``outcomes``: a scoped OutcomeRecord queryset. One query."""
+    rows = (
+        outcomes.values_list("month", "enterprise__group")
+        .annotate(total=Sum("online_sales"), n=Count("*"))
+        .order_by("month")
+    )
+    by_month: dict = defaultdict(dict)
+    for month, group, total, n in rows:
+        by_month[month][group] = (total or Decimal(0), n)
+    result = MonthlySales(months=sorted(by_month))
+    for group in Enterprise.Group.values:
+        result.totals[group] = [by_month[m].get(group, (Decimal(0), 0))[0] for m in result.months]
+        result.reporting[group] = [
+            by_month[m].get(group, (Decimal(0), 0))[1] for m in result.months
+        ]
+    return result
+
+
+# Tile → indicator code. The codes are the demo programme's (src/aldea/demo/indicators.py);
+# a programme that defines no indicator for a tile shows the tile without a target.
+INDICATOR_CODES = {
+    "active_villages": "aldeas-activas",
+    "partners": "aliados",
+    "agreements": "convenios",
+    "certified_trainers": "formadores-certificados",
+    "certified_consultants": "consultores-certificados",
+    "msmes_diagnosed": "mipymes-diagnosticadas",
+    "msmes_listed": "mipymes-publicadas",
+    "msmes_first_sale": "mipymes-primera-venta",
+    "online_sales_12m": "ventas-en-linea",
+    "jobs": "empleos",
+}
+
+
+# Targets of a flow over a period; village targets cover another period, so they are not summed.
+FLOW_INDICATORS = {"ventas-en-linea"}
+
+
+TILE_LABELS = {
+    "active_villages": gettext_lazy("Active villages"),
+    "partners": gettext_lazy("Partner organisations"),
+    "agreements": gettext_lazy("Agreements in force"),
+    "certified_trainers": gettext_lazy("Certified trainers"),
+    "certified_consultants": gettext_lazy("Certified consultants"),
+    "msmes_diagnosed": gettext_lazy("MSMEs diagnosed"),
+    "msmes_listed": gettext_lazy("MSMEs with a live listing"),
+    "msmes_first_sale": gettext_lazy("MSMEs with a first online sale"),
+    "online_sales_12m": gettext_lazy("Online sales, last 12 months"),
+    "jobs": gettext_lazy("Jobs in participating MSMEs"),
+}
+
+
+@dataclass
+class Tile:
+    key: str
+    label: str
+    value: Decimal | int
+    target: Decimal | None = None
+    is_money: bool = False
+    # The period a flow covers, e.g. the last 12 months: (first month, last month).
+    period: tuple[datetime.date, datetime.date] | None = None
+
+    @property
+    def percent(self) -> float | None:
+        """Progress towards the target, 0–100 (capped for the bar)."""
+        if not self.target:
+            return None
+        return min(100.0, float(self.value) * 100 / float(self.target))
+
+
+def current_targets(
+    targets, *, whole_programme: bool, village_ids, today: datetime.date
+) -> dict[str, Decimal]:
+    """Indicator code → the target to show. ``targets``: IndicatorTarget rows with ``indicator``.
+
+    Whole programme: the programme-level target of the latest period that has started (the
+    first one if none has). Otherwise the sum of the latest targets of the user's villages.
+    """
+    programme_level: dict[str, list[IndicatorTarget]] = defaultdict(list)
+    per_village: dict[tuple[str, int], IndicatorTarget] = {}
+    for row in targets:
+        code = row.indicator.code
+        if row.village_id is None:
+            programme_level[code].append(row)
+        elif row.village_id in village_ids:
+            key = (code, row.village_id)
+            if key not in per_village or row.period_start > per_village[key].period_start:
+                per_village[key] = row
+    result = {}
+    if whole_programme:
+        for code, rows in programme_level.items():
+            rows.sort(key=lambda r: r.period_start)
+            started = [r for r in rows if r.period_start <= today]
+            result[code] = (started[-1] if started else rows[0]).target
+    else:
+        for (code, _village), row in per_village.items():
+            if code not in FLOW_INDICATORS:
+                result[code] = result.get(code, Decimal(0)) + row.target
+    return result
+
+
+def indicator_tiles(
+    values: dict, targets: dict[str, Decimal], sales: MonthlySales | None = None
+) -> list[Tile]:
+    sales_period = (
+        (sales.last_12_months_start, sales.months[-1]) if sales and sales.months else None
+    )
+    return [
+        Tile(
+            key=key,
+            label=str(TILE_LABELS[key]),
+            value=values[key],
+            target=targets.get(code),
+            is_money=key == "online_sales_12m",
+            period=sales_period if key == "online_sales_12m" else None,
+        )
+        for key, code in INDICATOR_CODES.items()
+    ]
+
+
+@dataclass
+class Overview:
+    programme: Programme
+    villages: list[Village]
+    values: dict
+    tiles: list[Tile]
+    sales: MonthlySales
+    equity: EquityReport | None
+    whole_programme: bool
+
+
+def programme_overview(user, programme: Programme, *, today: datetime.date) -> Overview:
+    """Everything the overview shows for ``programme`` as the user sees it. Eight queries."""
+    villages = list(
+        villages_visible_to(user)
+        .filter(programme=programme)
+        .select_related("municipality__parent", "locality")
+        .annotate(
+            msmes=Count("enterprises", filter=Q(enterprises__group=Enterprise.Group.PARTICIPANT))
+        )
+        .order_by("name")
+    )
+    village_ids = {v.id for v in villages}
+    whole = sees_whole(user, programme.id)
+    # Whoever sees the whole programme needs no per-record scoping: the programme filter is the
+    # scope, and the scoping subquery would cost a second pass over 2.4M outcome rows at 100,000
+    # MSMEs.
+    enterprises, certificates, outcomes = (
+        (Enterprise.objects, Certificate.objects, OutcomeRecord.objects)
+        if whole
+        else (
+            enterprises_visible_to(user),
+            certificates_visible_to(user),
+            outcome_records_visible_to(user),
+        )
+    )
+    progress = msme_progress(enterprises.filter(programme=programme))
+    certified = certified_people(certificates.filter(enrolment__cohort__course__programme=programme))
+    sales = monthly_sales(outcomes.filter(enterprise__programme=programme))
+    values = {
+        "active_villages": sum(1 for v in villages if v.status == VillageStatus.ACTIVE),
+        "partners": partner_count(programme, village_ids),
+        "agreements": agreements_visible_to(user)
+        .filter(programme=programme, status=Agreement.Status.ACTIVE)
+        .count(),
+        "certified_trainers": certified["trainers"],
+        "certified_consultants": certified["consultants"],
+        "participants": progress["participants"],
+        "msmes_diagnosed": progress["diagnosed"],
+        "msmes_listed": progress["listed"],
+        "msmes_first_sale": progress["first_sale"],
+        "online_sales_12m": sales.last_12_months(),
+        "jobs": progress["jobs"],
+    }
+    targets = current_targets(
+        indicator_targets_visible_to(user)
+        .filter(indicator__programme=programme, indicator__code__in=INDICATOR_CODES.values())
+        .select_related("indicator"),
+        whole_programme=whole,
+        village_ids=village_ids,
+        today=today,
+    )
+    equity = EquityReport.objects.filter(programme=programme).order_by("-computed_at").first()
+    return Overview(
+        programme=programme,
+        villages=villages,
+        values=values,
+        tiles=indicator_tiles(values, targets, sales),
+        sales=sales,
+        equity=equity,
+        whole_programme=whole,
+    )
+
+
+def cascade_stages(values: dict) -> list[tuple[str, int]]:
+    return [
+        (_("Certified trainers"), values["certified_trainers"]),
+        (_("Certified consultants"), values["certified_consultants"]),
+        (_("MSMEs diagnosed"), values["msmes_diagnosed"]),
+        (_("MSMEs listed"), values["msmes_listed"]),
+        (_("MSMEs selling online"), values["msmes_first_sale"]),
+    ]
+
+
+@dataclass
+class GroupRow:
+    label: str
+    n: int
+    mean: float
+    share_of_gain: float | None
+
+
+def _group_rows(means: dict, labels: dict, order: list[str]) -> list[GroupRow]:
+    total = sum(group["total"] for group in means.values())
+    keys = sorted(means, key=lambda k: (order.index(k) if k in order else len(order), k))
+    return [
+        GroupRow(
+            label=str(labels.get(k, _("unknown"))),
+            n=means[k]["n"],
+            mean=means[k]["mean"],
+            share_of_gain=(means[k]["total"] / total) if total else None,
+        )
+        for k in keys
+    ]
+
+
+def equity_panel(figures: dict) -> dict:
+    """What the equity panel shows, from ``EquityReport.figures``."""
+    if not figures.get("participants"):
+        return {"empty": True}
+    sex_labels = dict(Sex.choices)
+    degree_labels = dict(MarginalisationDegree.choices)
+    by_sex = figures.get("decomposition_by_sex", {}).get("theil_t", {})
+    return {
+        "empty": False,
+        "participants": figures["participants"],
+        "currency": figures.get("currency", ""),
+        "women_led_share": figures.get("women_led_share"),
+        "high_marginalisation_share": figures.get("high_marginalisation_share"),
+        "gini": figures.get("gini"),
+        "theil_t": figures.get("theil_t"),
+        "between_sex_share": (by_sex["between"] / by_sex["total"]) if by_sex.get("total") else None,
+        "by_sex": _group_rows(figures.get("mean_gain_by_sex", {}), sex_labels, list(Sex.values)),
+        "by_marginalisation": _group_rows(
+            figures.get("mean_gain_by_marginalisation", {}),
+            degree_labels,
+            list(MarginalisationDegree.values),
+        ),
+    }
+
+
+@dataclass
+class TrainerReach:
+    name: str
+    consultants: int
+    msmes: int
+
+
+@dataclass
+class VillageCascade:
+    trainers: list[TrainerReach]
+    trainer_count: int
+    consultant_count: int
+    msme_count: int
+
+
+def village_cascade(village: Village, *, enterprises=None) -> VillageCascade:
+    """Who trained whom and served which MSME in the village, summarised per trainer, through
+    ``enterprises`` (the MSMEs the viewer sees; all when None). One query."""
+    links = cascade_for_village(village, enterprises=enterprises)
+    consultants: dict[int, set] = defaultdict(set)
+    msmes: dict[int, set] = defaultdict(set)
+    names = {}
+    for link in links:
+        names[link.trainer_id] = link.trainer_name
+        consultants[link.trainer_id].add(link.consultant_id)
+        msmes[link.trainer_id].add(link.enterprise_code)
+    trainers = sorted(
+        (TrainerReach(names[t], len(consultants[t]), len(msmes[t])) for t in names),
+        key=lambda r: (-r.msmes, r.name),
+    )
+    return VillageCascade(
+        trainers=trainers,
+        trainer_count=len(names),
+        consultant_count=len({link.consultant_id for link in links}),
+        msme_count=len({link.enterprise_code for link in links}),
+    )

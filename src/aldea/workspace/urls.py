@@ -1,0 +1,20 @@
+"""Pages that combine several apps: each keeps the address of the area it shows."""
+
+from django.urls import path
+
+from aldea.workspace.views import msmes, overview, territory, villages
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("programme/", overview.overview, name="overview"),
+    path("programme/equity/compute/", overview.compute_equity, name="compute_equity"),
+    path("programme/villages/", villages.villages, name="villages"),
+    path("programme/village/<slug:slug>/", villages.village, name="village"),
+    path("programme/village/<slug:slug>/status/", villages.village_status, name="village_status"),
+    path("territory/", territory.explorer, name="explorer"),
+    path("territory/municipality/<str:code>/card/", territory.municipality_card, name="municipality_card"),
+    path("territory/propose/", territory.propose, name="propose_village"),
+    path("msmes/", msmes.msme_list, name="msmes"),
+    path("msmes/<slug:code>/", msmes.msme_detail, name="msme"),
+]

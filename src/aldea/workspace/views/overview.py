@@ -1,0 +1,72 @@
+"""The programme overview: home of managers, partners and analysts."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aldea.accounts.queries import manages
+from aldea.core.access import changeable_or_404
+from aldea.core.charts import figure_json
+from aldea.programmes.queries import (
+    overview_programmes_of,
+    programmes_managed_by,
+    programmes_visible_to,
+)
+from aldea.reporting.equity import store_equity_report
+from aldea.territories.geo import geojson_url
+from aldea.workspace.charts import programme as charts
+from aldea.workspace.figures import overview as figures
+from aldea.workspace.navigation import OVERVIEW_ROLES, require_role
+
+
+@login_required
+def overview(request):
+    require_role(request.user, OVERVIEW_ROLES)
+    slug = request.GET.get("programme")
+    programme, programmes = figures.choose_programme(overview_programmes_of(request.user), slug)
+    if programme is None:
+        if slug:
+            raise Http404
+        return render(request, "workspace/overview.html", {"programme": None})
+    data = figures.programme_overview(request.user, programme, today=timezone.localdate())
+    # Equity figures are the whole programme's: shown only to those who see it whole.
+    equity = figures.equity_panel(data.equity.figures) if data.equity and data.whole_programme else None
+    context = {
+        "programme": programme,
+        "programmes": programmes,
+        "data": data,
+        "tiles": data.tiles,
+        "cascade_json": figure_json(charts.cascade_figure(figures.cascade_stages(data.values))),
+        "sales_json": figure_json(charts.sales_figure(data.sales, programme.currency)) if data.sales.months else None,
+        "map_json": figure_json(charts.village_map_figure(data.villages, geojson_url("states")))
+        if data.villages
+        else None,
+        "equity": equity,
+        "lorenz_json": figure_json(charts.lorenz_figure(data.equity.figures.get("lorenz", [])))
+        if equity and not equity["empty"]
+        else None,
+        "can_manage": manages(request.user, programme.id),
+    }
+    return render(request, "workspace/overview.html", context)
+
+
+@login_required
+@require_POST
+def compute_equity(request):
+    """Compute the programme's equity report now (managers), then show the overview again."""
+    programme = changeable_or_404(
+        programmes_visible_to(request.user), programmes_managed_by(request.user),
+        slug=request.POST.get("programme", ""),
+    )
+    report = store_equity_report(programme)
+    messages.success(
+        request, _("Equity figures computed for %(count)s participants.") % {"count": report.participants}
+    )
+    return redirect(f"{reverse('workspace:overview')}?programme={programme.slug}")
+
+

@@ -1,0 +1,211 @@
+"""The villages list and a village's page: its MSMEs, cohorts, cascade, sales and history."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aldea.accounts.queries import manages, sees_whole
+from aldea.core.access import require_writable, visible_or_404
+from aldea.core.charts import figure_json
+from aldea.core.exceptions import DomainError
+from aldea.enterprises.models import Enterprise
+from aldea.enterprises.queries import enterprises_visible_to
+from aldea.outcomes.queries import outcome_records_visible_to
+from aldea.partners.queries import village_partner_roles_visible_to
+from aldea.programmes.forms import VillageStatusForm
+from aldea.programmes.models import VillageStatus
+from aldea.programmes.queries import (
+    village_status_changes_visible_to,
+    villages_visible_to,
+    villages_writable_by,
+)
+from aldea.programmes.services import change_village_status
+from aldea.training.queries import cohorts_visible_to
+from aldea.workspace.charts import programme as charts
+from aldea.workspace.figures import overview as figures
+
+MSMES_PER_PAGE = 50
+
+
+def _link(url_name: str, **kwargs) -> str | None:
+    """The URL of another app's page, or None while that page does not exist."""
+    try:
+        return reverse(url_name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def villages(request):
+    queryset = (
+        villages_visible_to(request.user)
+        .select_related("programme", "municipality__parent")
+        .annotate(
+            msmes=Count("enterprises", filter=Q(enterprises__group=Enterprise.Group.PARTICIPANT))
+        )
+        .order_by("programme__name", "name")
+    )
+    status = request.GET.get("status", "")
+    if status in VillageStatus.values:
+        queryset = queryset.filter(status=status)
+    rows = list(queryset)
+    for village in rows:
+        village.progress = (
+            min(100, round(100 * village.msmes / village.target_msmes))
+            if village.target_msmes
+            else None
+        )
+    return render(
+        request,
+        "workspace/villages.html",
+        {
+            "villages": rows,
+            "statuses": VillageStatus.choices,
+            "status": status,
+            "show_programme": len({v.programme_id for v in rows}) > 1,
+        },
+    )
+
+
+def _village_context(request, village, status_form=None):
+    user = request.user
+    enterprises = enterprises_visible_to(user).filter(village=village)
+    progress = figures.msme_progress(enterprises)
+    cascade = figures.village_cascade(
+        village, enterprises=None if sees_whole(user, village.programme_id) else enterprises
+    )
+    sales = figures.monthly_sales(
+        outcome_records_visible_to(user).filter(enterprise__village=village)
+    )
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    pages = max(1, -(-progress["participants"] // MSMES_PER_PAGE))
+    page = min(page, pages)
+    start = (page - 1) * MSMES_PER_PAGE
+    msmes = list(
+        enterprises.filter(group=Enterprise.Group.PARTICIPANT).order_by("name", "code")[
+            start : start + MSMES_PER_PAGE
+        ]
+    )
+    for msme in msmes:
+        msme.url = reverse("workspace:msme", kwargs={"code": msme.code})
+    cohorts = list(
+        cohorts_visible_to(user)
+        .filter(village=village)
+        .select_related("course")
+        .annotate(enrolled=Count("enrolments"))
+        .order_by("-starts_on", "code")
+    )
+    cohort_page = _link("training:cohort", code="x") is not None
+    for cohort in cohorts:
+        cohort.url = _link("training:cohort", code=cohort.code) if cohort_page else None
+    stages = [
+        (_("Trainers"), cascade.trainer_count),
+        (_("Consultants"), cascade.consultant_count),
+        (_("MSMEs served"), cascade.msme_count),
+        (_("MSMEs listed"), progress["listed"]),
+        (_("MSMEs selling online"), progress["first_sale"]),
+    ]
+    can_manage = manages(user, village.programme_id)
+    if can_manage and status_form is None:
+        status_form = VillageStatusForm(village=village)
+    target = village.target_msmes
+    return {
+        "village": village,
+        "history": list(
+            village_status_changes_visible_to(user)
+            .filter(village=village)
+            .select_related("changed_by")
+            .order_by("changed_at")
+        ),
+        "partner_roles": list(
+            village_partner_roles_visible_to(user)
+            .filter(village=village)
+            .select_related("organisation")
+            .order_by("role", "organisation__name")
+        ),
+        "cohorts": cohorts,
+        "cascade": cascade,
+        "cascade_json": figure_json(charts.cascade_figure(stages)),
+        "progress": progress,
+        "target_percent": min(100, round(100 * progress["participants"] / target))
+        if target
+        else None,
+        "sales": sales,
+        "sales_total": sum(sales.totals.get(Enterprise.Group.PARTICIPANT, []), 0),
+        "sales_json": figure_json(charts.village_sales_figure(sales, village.programme.currency))
+        if sales.months
+        else None,
+        "msmes": msmes,
+        "page": page,
+        "pages": pages,
+        "can_manage": can_manage,
+        "status_form": status_form if can_manage else None,
+    }
+
+
+def _visible_village(request, slug):
+    return visible_or_404(
+        villages_visible_to(request.user).select_related("programme", "municipality__parent", "locality"),
+        slug=slug,
+    )
+
+
+@login_required
+def village(request, slug):
+    village = _visible_village(request, slug)
+    return render(request, "workspace/village.html", _village_context(request, village))
+
+
+@login_required
+@require_POST
+def village_status(request, slug):
+    """Managers move the village along its lifecycle through ``change_village_status``."""
+    village = _visible_village(request, slug)
+    require_writable(villages_writable_by(request.user), village)
+    form = VillageStatusForm(request.POST, village=village)
+    if form.is_valid():
+        try:
+            change_village_status(
+                village=village,
+                to_status=form.cleaned_data["to_status"],
+                user=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            form.add_error("to_status", str(error))
+        else:
+            messages.success(
+                request,
+                _("The village is now %(status)s.")
+                % {"status": VillageStatus(form.cleaned_data["to_status"]).label},
+            )
+            url = reverse("workspace:village", args=[village.slug])
+            if request.htmx:
+                response = render(
+                    request,
+                    "workspace/partials/status_form.html",
+                    {"village": village, "status_form": None},
+                )
+                response["HX-Redirect"] = url
+                return response
+            return redirect(url)
+    if request.htmx:
+        return render(
+            request,
+            "workspace/partials/status_form.html",
+            {"village": village, "status_form": form},
+            status=400,
+        )
+    return render(
+        request,
+        "workspace/village.html",
+        _village_context(request, village, status_form=form),
+        status=400,
+    )
