@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from aldea.enterprises.models import Enterprise, Product
-from aldea.interop.feeds import write_feed
+from aldea.interop.feeds import CHANNELS, write_feed
 from aldea.interop.feeds.category_attributes import attribute_table, description_attributes
 from aldea.interop.feeds.channels import check_products
 
@@ -20,7 +20,7 @@ BASE = "https://aldea.example.mx"
 def catalogue(programme):
     village = programme.villages.get(slug="teotitlan")
     ruiz = Enterprise.objects.create(programme=programme, village=village, code="tapetes-ruiz", name="Tapetes Ruiz",
-                                     municipality=village.municipality, sector="textiles")
+                                     municipality=village.municipality, sector="textiles", has_showcase_consent=True)
     handmade = Product.objects.create(
         enterprise=ruiz, sku="TAP-001", title="Tapete zapoteco grecas 1.20 x 0.80 m", category="MLM1631",
         description="Lana teñida con grana cochinilla.\nTejido en telar de pedal.", price=Decimal("2450.50"), stock=3,
@@ -44,6 +44,22 @@ def test_google_tsv_uses_identifier_exists_no_for_handmade_goods(tmp_path, catal
     assert rows["tapetes-ruiz-TAP-001"]["availability"] == "in_stock"
     assert rows["tapetes-ruiz-COJ-01"]["identifier_exists"] == "yes" and rows["tapetes-ruiz-COJ-01"]["gtin"] == "7501234567897"
     assert "\n" not in rows["tapetes-ruiz-TAP-001"]["description"]
+
+
+@pytest.mark.parametrize("channel", sorted(CHANNELS))
+def test_feeds_publish_only_producers_who_consented_to_be_shown(tmp_path, catalogue, channel):
+    village = catalogue["handmade"].enterprise.village
+    private = Enterprise.objects.create(
+        programme=village.programme, village=village, code="taller-privado", name="Taller privado",
+        municipality=village.municipality, sector="textiles",
+    )
+    Product.objects.create(enterprise=private, sku="PRIV-1", title="Tapete privado", category="MLM1631",
+                           description="No autorizado.", price=Decimal(100), stock=1, is_handmade=True,
+                           image_urls=["https://img.example.mx/priv.jpg"])
+    report = write_feed(channel, tmp_path / f"feed.{channel}", base_url=BASE)
+    written = "".join(path.read_bytes().decode("utf-8", "replace") for path in report.files if path.suffix != ".xlsx")
+    assert "tapetes-ruiz" in written.lower() or "TAP-001" in written
+    assert "PRIV-1" not in written and "taller-privado" not in written
 
 
 def test_google_xml_feed_is_well_formed(tmp_path, catalogue):

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
@@ -24,8 +23,9 @@ from aldea.consulting.forms import (
     MoveForm,
 )
 from aldea.consulting.models import ActionItem, Stage
-from aldea.consulting.queries import engagements_visible_to
+from aldea.consulting.queries import engagements_visible_to, engagements_writable_by
 from aldea.consulting.services import move_engagement
+from aldea.core.access import changeable_or_404
 from aldea.core.exceptions import DomainError
 from aldea.diagnostics.queries import assessments_visible_to
 from aldea.enterprises.queries import enterprises_served_by
@@ -92,13 +92,11 @@ def board(request):
 
 def _writable_engagement(user, pk):
     """The engagement if the user may change it; 404 when out of sight, 403 when read-only."""
-    engagement = get_object_or_404(
+    return changeable_or_404(
         engagements_visible_to(user).select_related("enterprise__village", "enterprise__programme", "consultant", "supervisor"),
+        engagements_writable_by(user),
         pk=pk,
     )
-    if not enterprises_served_by(user).filter(pk=engagement.enterprise_id).exists():
-        raise PermissionDenied
-    return engagement
 
 
 @login_required

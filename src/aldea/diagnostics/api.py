@@ -30,11 +30,11 @@ from aldea.diagnostics.models import (
     Instrument,
     Question,
 )
-from aldea.diagnostics.queries import assessments_visible_to
+from aldea.diagnostics.queries import assessments_visible_to, enterprises_diagnosable_by
 from aldea.diagnostics.scoring import ScoringError
 from aldea.diagnostics.services import record_assessment
 from aldea.enterprises.models import Enterprise
-from aldea.enterprises.queries import enterprises_served_by, enterprises_visible_to
+from aldea.enterprises.queries import enterprises_visible_to
 
 # --- the instrument (reference data: staff write) ---------------------------------------------
 
@@ -228,7 +228,7 @@ class AssessmentFilter(filters.FilterSet):
 class AssessmentViewSet(ScopedViewSet):
     """Assessments in scope; consultants and managers record them for MSMEs they serve."""
 
-    scope = Scope(visible=assessments_visible_to, writable=enterprises_served_by, anchor="enterprise")
+    scope = Scope(visible=assessments_visible_to, writable=enterprises_diagnosable_by, anchor="enterprise")
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
     ordering_fields = ["assessed_on", "score"]

@@ -1,30 +1,21 @@
 """The maturity diagnostic: a form that scores on save, and the page of one assessment."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
-from aldea.accounts.queries import reach_of
+from aldea.core.access import changeable_or_404
 from aldea.core.charts import figure_json
 from aldea.diagnostics.figures import dimension_comparison, maturity_radar
 from aldea.diagnostics.forms import DiagnosticForm, dimension_labels
 from aldea.diagnostics.instrument import ensure_default_instrument, load_instrument_file
 from aldea.diagnostics.models import Instrument
-from aldea.diagnostics.queries import assessments_visible_to
+from aldea.diagnostics.queries import assessments_visible_to, enterprises_diagnosable_by
 from aldea.diagnostics.scoring import ScoringError
 from aldea.diagnostics.services import record_assessment
-from aldea.enterprises.queries import enterprises_served_by, enterprises_visible_to
-
-
-def may_diagnose(user, enterprise) -> bool:
-    """Consultants (for the MSMEs they serve), managers and the programme's trainers may fill a
-    diagnostic; owners, partners and analysts only read them."""
-    if enterprises_served_by(user).filter(pk=enterprise.pk).exists():
-        return True
-    return enterprise.programme_id in reach_of(user).trainer_programme_ids
+from aldea.enterprises.queries import enterprises_visible_to
 
 
 def _default_instrument() -> Instrument:
@@ -35,9 +26,10 @@ def _default_instrument() -> Instrument:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request, code):
-    enterprise = get_object_or_404(enterprises_visible_to(request.user).select_related("village"), code=code)
-    if not may_diagnose(request.user, enterprise):
-        raise PermissionDenied
+    enterprise = changeable_or_404(
+        enterprises_visible_to(request.user).select_related("village"), enterprises_diagnosable_by(request.user),
+        code=code,
+    )
     spec = load_instrument_file()
     form = DiagnosticForm(request.POST if request.method == "POST" else None, spec=spec)
     status = 200
@@ -85,5 +77,5 @@ def assessment(request, code, pk):
         "rows": dimension_comparison(labels, current.dimension_scores, previous_scores),
         "score_change": round(float(current.score) - float(previous.score), 2) if previous else None,
         "radar_json": figure_json(figure),
-        "can_diagnose": may_diagnose(request.user, enterprise),
+        "can_diagnose": enterprises_diagnosable_by(request.user).filter(pk=enterprise.pk).exists(),
     })

@@ -6,6 +6,11 @@ nothing changed. Text that a spreadsheet would run as a formula (starting with =
 carriage return) is prefixed with an apostrophe in CSV and XLSX; the importer strips exactly that
 apostrophe. Numbers, dates and booleans are never prefixed: they are not text, so not formulas.
 Rows are streamed from the database in chunks, so memory stays flat.
+
+People's email and phone follow the one rule of ``aldea.people.queries.disclosure``: they are
+exported only for people who consented to be contacted (and for the viewer themselves). A people
+import leaves a stored email or phone alone when its cell is empty on a row without consent, so
+an export still imports back unchanged.
 """
 
 import csv
@@ -15,6 +20,7 @@ from aldea.accounts.models import Person
 from aldea.enterprises.models import Enterprise, Product
 from aldea.interop.readers import neutralise
 from aldea.outcomes.models import OutcomeRecord
+from aldea.people.queries import CONTACT_FIELDS, hidden_person_fields
 from aldea.territories.models import Locality
 
 FORMATS = ("csv", "xlsx", "parquet")
@@ -64,16 +70,48 @@ SPECS = {
 REGISTRIES = tuple(SPECS)
 
 
-def export_rows(kind: str, queryset=None):
-    """(headers, iterator of typed rows) for a registry; ``queryset`` narrows it (e.g. visible_to)."""
+def export_rows(kind: str, queryset=None, *, viewer=None):
+    """(headers, iterator of typed rows) for a registry; ``queryset`` narrows it (e.g. visible_to).
+
+    ``viewer``: the user the export is for (a command's operator is None, and sees what staff
+    see); people's contact details are withheld as ``hidden_person_fields`` says."""
     model, order, columns = SPECS[kind]
     queryset = model.objects.all() if queryset is None else queryset
     lookups = [lookup for _, lookup, _ in columns]
     rows = queryset.order_by(order).values_list(*lookups).iterator(chunk_size=CHUNK)
-    return [name for name, _, _ in columns], [kind for _, _, kind in columns], rows
+    headers = [name for name, _, _ in columns]
+    if kind == "people":
+        rows = _withhold_contact(rows, headers, viewer)
+    return headers, [kind for _, _, kind in columns], rows
 
 
-def export_registry(kind: str, path, *, format: str | None = None, queryset=None) -> int:
+class _PersonRow:
+    """What ``hidden_person_fields`` reads of a person, from an export row."""
+
+    def __init__(self, pk, has_contact_consent):
+        self.pk, self.has_contact_consent = pk, has_contact_consent
+
+
+class _Operator:
+    """Whoever runs ``aldea export`` on the server: they see what staff see."""
+
+    is_authenticated = is_superuser = is_staff = True
+
+
+def _withhold_contact(rows, headers, viewer):
+    viewer = viewer or _Operator()
+    at = {name: headers.index(name) for name in ("id", "has_contact_consent", *CONTACT_FIELDS)}
+    for row in rows:
+        hidden = hidden_person_fields(viewer, _PersonRow(row[at["id"]], row[at["has_contact_consent"]]))
+        if hidden:
+            row = list(row)
+            for name in hidden:
+                row[at[name]] = ""
+            row = tuple(row)
+        yield row
+
+
+def export_registry(kind: str, path, *, format: str | None = None, queryset=None, viewer=None) -> int:
     """Write a registry to ``path`` as csv, xlsx or parquet (from the suffix if not given); returns rows."""
     if kind not in SPECS:
         raise ValueError(f"unknown registry {kind!r}; choose one of {', '.join(REGISTRIES)}")
@@ -81,7 +119,7 @@ def export_registry(kind: str, path, *, format: str | None = None, queryset=None
     format = format or path.suffix.lstrip(".").lower()
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-    headers, kinds, rows = export_rows(kind, queryset)
+    headers, kinds, rows = export_rows(kind, queryset, viewer=viewer)
     return {"csv": _write_csv, "xlsx": _write_xlsx, "parquet": _write_parquet}[format](path, headers, kinds, rows)
 
 

@@ -93,7 +93,9 @@ def download(request, kind, format):
         raise Http404
     with tempfile.NamedTemporaryFile(suffix=f".{format}", delete=False) as handle:
         path = Path(handle.name)
-    exporters.export_registry(kind, path, format=format, queryset=_visible(kind, request.user))
+    exporters.export_registry(
+        kind, path, format=format, queryset=_visible(kind, request.user), viewer=request.user
+    )
     stream = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
     response = FileResponse(stream, as_attachment=True, filename=f"aldea-{kind}.{format}",
                             content_type=CONTENT_TYPES[format])

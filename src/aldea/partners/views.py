@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from aldea.partners.forms import AgreementForm, ExpiryForm
 from aldea.partners.models import Agreement, Organisation
 from aldea.partners.queries import (
     agreements_visible_to,
+    organisations_of_programmes,
     organisations_visible_to,
     village_partner_roles_visible_to,
 )
@@ -38,15 +39,9 @@ def _roles(user):
 
 
 def _programme_organisations(user):
-    """Organisations tied to a programme the user sees: party to an agreement, holding a role in
-    a village, or employing a member (the whole directory is public, but this is the one that
-    matters to the user)."""
-    programmes = programmes_visible_to(user)
-    return organisations_visible_to(user).filter(
-        Q(id__in=Agreement.parties.through.objects.filter(agreement__programme__in=programmes).values("organisation_id"))
-        | Q(id__in=village_partner_roles_visible_to(user).values("organisation_id"))
-        | Q(id__in=Membership.objects.filter(programme__in=programmes, organisation__isnull=False).values("organisation_id"))
-    )
+    """The organisations tied to a programme the user sees (the whole directory is public, but
+    this is the part that matters to the user)."""
+    return organisations_of_programmes(programmes_visible_to(user).values("id"))
 
 
 @login_required

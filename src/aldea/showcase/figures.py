@@ -18,14 +18,6 @@ from aldea.outcomes.models import OutcomeRecord
 # k of k-anonymity for published aggregates.
 MINIMUM_CONTRIBUTORS = 5
 
-# Villages on public show; candidates are only being considered and have not agreed to be shown.
-PUBLIC_VILLAGE_STATUSES = ("selected", "active", "graduated")
-
-
-def is_on_show(village) -> bool:
-    return village is not None and village.status in PUBLIC_VILLAGE_STATUSES
-
-
 def aggregate_if_enough(value, contributors: int, *, minimum: int = MINIMUM_CONTRIBUTORS):
     """``value`` when at least ``minimum`` MSMEs stand behind it, else ``None`` (do not show).
 

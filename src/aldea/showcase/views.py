@@ -8,23 +8,12 @@ from django.utils import timezone
 
 from aldea.enterprises.models import Enterprise, Product
 from aldea.outcomes.models import Listing
-from aldea.programmes.models import Village
-from aldea.showcase.figures import PUBLIC_VILLAGE_STATUSES, village_figures
+from aldea.showcase.figures import village_figures
+from aldea.showcase.queries import public_villages, showcased_producers
 
 PRODUCERS_PER_PAGE = 24
 PRODUCTS_PER_PRODUCER = 6
 VILLAGES_PER_PAGE = 48
-
-
-def public_villages():
-    return Village.objects.filter(status__in=PUBLIC_VILLAGE_STATUSES)
-
-
-def showcased_producers(village):
-    """The village's participant MSMEs whose owners consented to the showcase."""
-    return Enterprise.objects.filter(
-        village=village, group=Enterprise.Group.PARTICIPANT, has_showcase_consent=True
-    )
 
 
 def village_list(request):

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aldea.accounts.queries import reach_of
+from aldea.core.access import changeable_or_404
 from aldea.core.exceptions import DomainError
 from aldea.training import services
 from aldea.training.figures import attendance_sheet, cohort_roster, course_catalogue
@@ -51,10 +51,11 @@ def _visible_cohort(user, code) -> Cohort:
 
 def _writable_cohort(user, code) -> Cohort:
     """The cohort if the user may write its records; 404 when out of sight, 403 when read-only."""
-    cohort = _visible_cohort(user, code)
-    if not cohorts_writable_by(user).filter(pk=cohort.pk).exists():
-        raise PermissionDenied
-    return cohort
+    return changeable_or_404(
+        cohorts_visible_to(user).select_related("course__programme", "village", "institution"),
+        cohorts_writable_by(user),
+        code=code,
+    )
 
 
 @login_required

@@ -206,20 +206,38 @@ def test_equity_panel_shows_the_reports_figures(world):
     assert panel["participants"] == 2
     # No sales in the baseline quarter (2024-01..03), so the gains are the sales: a (woman) 600,
     # b (man) 100; women hold 6/7 of the gains.
+    # One MSME per sex: a group mean of one MSME is that MSME's own figure, so it is not shown.
     female, male = panel["by_sex"]
-    assert (female.n, female.mean, female.share_of_gain) == (
-        1,
-        pytest.approx(600.0),
-        pytest.approx(6 / 7),
-    )
-    assert (male.n, male.mean, male.share_of_gain) == (
-        1,
-        pytest.approx(100.0),
-        pytest.approx(1 / 7),
-    )
+    assert (female.n, female.mean, female.share_of_gain) == (1, None, None)
+    assert (male.n, male.mean, male.share_of_gain) == (1, None, None)
     assert panel["gini"] == report.figures["gini"]
     # Gini of (100, 600): mean absolute difference 250 / (2 × mean 350) = 0.357…
     assert panel["gini"] == pytest.approx(250 / 700)
+
+
+def test_equity_group_rows_show_means_and_shares_from_five_msmes():
+    # Five women gained 600 each, five men 100 each: women hold 3,000 of 3,500.
+    figures_of_report = {
+        "participants": 10,
+        "mean_gain_by_sex": {
+            "female": {"n": 5, "mean": 600.0, "total": 3000.0},
+            "male": {"n": 5, "mean": 100.0, "total": 500.0},
+            "undisclosed": {"n": 4, "mean": 50.0, "total": 200.0},
+        },
+    }
+    female, male, undisclosed = figures.equity_panel(figures_of_report)["by_sex"]
+    assert (female.n, female.mean, female.share_of_gain) == (5, 600.0, pytest.approx(3000 / 3700))
+    assert (male.mean, male.share_of_gain) == (100.0, pytest.approx(500 / 3700))
+    assert (undisclosed.n, undisclosed.mean, undisclosed.share_of_gain) == (4, None, None)
+
+
+def test_a_village_partner_sees_no_equity_panel(world, login):
+    small_programme(world)
+    store_equity_report(world.programme)
+    page = login(world.partner).get(URL)
+    assert page.status_code == 200
+    assert page.context["equity"] is None
+    assert page.context["lorenz_json"] is None
 
 
 def _queries(client):

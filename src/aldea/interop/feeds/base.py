@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from aldea.enterprises.models import Product
+from aldea.showcase.queries import products_on_show
 
 # Mercado Libre site and Amazon marketplace by currency (the programme's country).
 MERCADOLIBRE_SITES = {"MXN": "MLM", "BRL": "MLB", "COP": "MCO", "ARS": "MLA", "CLP": "MLC", "PEN": "MPE", "UYU": "MLU"}
@@ -43,7 +43,8 @@ class FeedReport:
 
 
 def products_for(village: str | None = None):
-    products = Product.objects.select_related("enterprise__village", "enterprise__programme").order_by("enterprise__code", "sku")
+    """The products a feed publishes: only those the public may see (``showcase.queries``)."""
+    products = products_on_show().select_related("enterprise__village", "enterprise__programme").order_by("enterprise__code", "sku")
     if village:
         products = products.filter(enterprise__village__slug=village)
     return products

@@ -568,6 +568,12 @@ class PersonImporter(Importer):
                                   ("phone", ""), ("has_contact_consent", False), ("contact_consent_on", None)):
                 if name in v:
                     values[name] = default if v[name] is None else v[name]
+            if person is not None and not values.get("has_contact_consent", person.has_contact_consent):
+                # Exports withhold the contact details of people without consent: an empty cell
+                # there is withheld, not erased.
+                for name in ("email", "phone"):
+                    if name in values and not values[name]:
+                        del values[name]
             if "locality" in v:
                 if v["locality"]:
                     found = localities.get(v["locality"])

@@ -348,26 +348,32 @@ def cascade_stages(values: dict) -> list[tuple[str, int]]:
     ]
 
 
+# A group mean over fewer MSMEs than this is not shown: with one or two MSMEs it is their own
+# figure (the showcase's rule of five, aldea.showcase.figures).
+MINIMUM_GROUP = 5
+
+
 @dataclass
 class GroupRow:
     label: str
     n: int
-    mean: float
+    mean: float | None  # None: too few MSMEs to show
     share_of_gain: float | None
 
 
 def _group_rows(means: dict, labels: dict, order: list[str]) -> list[GroupRow]:
     total = sum(group["total"] for group in means.values())
     keys = sorted(means, key=lambda k: (order.index(k) if k in order else len(order), k))
-    return [
-        GroupRow(
+    rows = []
+    for k in keys:
+        shown = means[k]["n"] >= MINIMUM_GROUP
+        rows.append(GroupRow(
             label=str(labels.get(k, _("unknown"))),
             n=means[k]["n"],
-            mean=means[k]["mean"],
-            share_of_gain=(means[k]["total"] / total) if total else None,
-        )
-        for k in keys
-    ]
+            mean=means[k]["mean"] if shown else None,
+            share_of_gain=(means[k]["total"] / total) if total and shown else None,
+        ))
+    return rows
 
 
 def equity_panel(figures: dict) -> dict:

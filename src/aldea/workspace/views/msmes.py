@@ -16,7 +16,7 @@ from aldea.enterprises.queries import enterprises_visible_to, enterprises_with_e
 from aldea.outcomes.models import Listing
 from aldea.people.queries import disclosure
 from aldea.programmes.queries import villages_visible_to
-from aldea.showcase.figures import is_on_show
+from aldea.showcase.queries import is_on_show
 from aldea.workspace.charts import msme as charts
 from aldea.workspace.figures import msme as figures
 from aldea.workspace.forms import MsmeFilterForm
