@@ -23,12 +23,11 @@ from aldea.outcomes.api import ListingViewSet, OutcomeRecordViewSet, SalesChanne
 from aldea.partners.api import AgreementViewSet, OrganisationViewSet, VillagePartnerRoleViewSet
 from aldea.people.api import MembershipViewSet, PersonViewSet
 from aldea.programmes.api import (
-    IndicatorTargetViewSet,
-    IndicatorViewSet,
     ProgrammeViewSet,
     VillageStatusChangeViewSet,
     VillageViewSet,
 )
+from aldea.reporting.api import IndicatorTargetViewSet, IndicatorViewSet
 from aldea.territories.api import AdministrativeAreaViewSet, CountryViewSet, LocalityViewSet
 from aldea.training.api import (
     AssessmentResultViewSet,

@@ -5,8 +5,8 @@ reference data every signed-in user reads). ``PAGE_DOORS`` lists the pages that 
 with the rule that decides who may open them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from aldea.consulting.queries import engagements_visible_to
 from aldea.diagnostics.queries import assessments_visible_to, enterprises_diagnosable_by

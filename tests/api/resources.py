@@ -99,7 +99,7 @@ RESOURCES = [
         "indicator-targets", make=lambda w: f.IndicatorTargetFactory(indicator=f.IndicatorFactory(programme=w.programme)),
         payload=lambda w: {"indicator": f.IndicatorFactory(programme=w.programme).pk, "village": "teotitlan",
                            "period_start": "2025-01-01", "period_end": "2025-12-31", "target": "40"},
-        change={"actual": "12.00"},
+        change={"baseline": "12.00"},
     ),
     # partners
     Resource(

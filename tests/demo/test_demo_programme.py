@@ -17,6 +17,7 @@ from aldea.enterprises.models import Enterprise, Product
 from aldea.outcomes.models import Listing, OutcomeRecord
 from aldea.partners.models import Agreement, Organisation, VillagePartnerRole
 from aldea.programmes.models import IndicatorTarget, Programme, Village
+from aldea.reporting.indicators.values import indicator_values
 from aldea.training.models import AssessmentResult, Attendance, Certificate, Cohort, Course
 
 pytestmark = pytest.mark.django_db
@@ -196,16 +197,18 @@ def test_women_led_msmes_drop_out_less_often(demo):
     assert rate(enterprise__is_women_led=True) < rate(enterprise__is_women_led=False)
 
 
-def test_indicators_have_programme_and_village_targets_with_actuals(demo):
+def test_indicators_have_programme_and_village_targets_and_values_from_the_records(demo):
     programme = Programme.objects.get(slug="aldeas-digitales-demo")
     assert programme.indicators.count() >= 10
     targets = IndicatorTarget.objects.filter(indicator__programme=programme)
     assert targets.filter(village__isnull=True).count() == 2 * programme.indicators.count()
     assert targets.filter(village__isnull=False).values("village").distinct().count() == 8
-    assert not targets.filter(actual__isnull=True).exists()
-    diagnosed = targets.get(indicator__code="mipymes-diagnosticadas", village__isnull=True,
-                            period_end=dt.date(2025, 12, 31))
-    assert diagnosed.actual == 400
+    diagnosed = programme.indicators.get(code="mipymes-diagnosticadas")
+    [value] = indicator_values(diagnosed, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+    # Every participant is diagnosed by the end of 2025: 8 villages × 50.
+    assert value.value == 400 == Engagement.objects.filter(
+        enterprise__programme=programme, enterprise__group="participant", started_on__lte=dt.date(2025, 12, 31)
+    ).values("enterprise").distinct().count()
 
 
 def test_one_demo_login_per_role_with_a_person_and_scoped_membership(demo):

@@ -33,7 +33,7 @@ FIELDS = (
     (Enrolment, ("cohort__code", "person__given_name", "person__family_name", "person__birth_year", "status")),
     (Attendance, ("session__cohort__code", "session__number", "enrolment__person__given_name", "status")),
     (Certificate, ("code", "enrolment__cohort__code", "issued_on")),
-    (IndicatorTarget, ("indicator__code", "village__slug", "period_start", "target", "actual")),
+    (IndicatorTarget, ("indicator__code", "village__slug", "period_start", "target")),
 )
 
 

@@ -4,8 +4,10 @@ One ``iati-activity`` per programme: identifier, reporting organisation, title, 
 participating organisations (the programme's agreement parties and village partners), status,
 dates, recipient country, and one result per indicator with its baseline and, per period, its
 target and actual. Programme-wide targets are used as they are; an indicator with only village
-targets reports, per period, the sum of the villages' targets and (when every village reported
-one) actuals. Codes follow the IATI codelists (ActivityStatus, ActivityDateType,
+targets reports, per period, the sum of the villages' targets. The actual of a period that has
+begun is the indicator's value from live data (``aldea.reporting.indicators``) over the period
+(to today while it runs), for the whole programme or for the villages whose targets were summed.
+Codes follow the IATI codelists (ActivityStatus, ActivityDateType,
 OrganisationRole, OrganisationType, IndicatorMeasure, ResultType).
 """
 
@@ -16,6 +18,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from aldea.programmes.models import IndicatorTarget, Programme
+from aldea.reporting.indicators.values import indicator_values
 
 IATI_VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -52,16 +55,18 @@ def _number(value: Decimal) -> str:
     return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
 
 
-def indicator_periods(indicator):
+def indicator_periods(indicator, *, today=None):
     """(baseline, periods) of an indicator; periods are (start, end, target, actual) tuples.
 
     Programme-wide targets when there are any; otherwise the villages' summed per period.
     """
+    today = today or timezone.localdate()
     targets = list(IndicatorTarget.objects.filter(indicator=indicator).order_by("period_start", "village_id"))
     programme_wide = [t for t in targets if t.village_id is None]
     baseline = None
     if programme_wide:
-        periods = [(t.period_start, t.period_end, t.target, t.actual) for t in programme_wide]
+        periods = [(t.period_start, t.period_end, t.target, _actual(indicator, t.period_start, t.period_end, today))
+                   for t in programme_wide]
         with_baseline = [t for t in programme_wide if t.baseline is not None]
         if with_baseline:
             baseline = (with_baseline[0].period_start, with_baseline[0].baseline)
@@ -71,12 +76,19 @@ def indicator_periods(indicator):
         grouped[(t.period_start, t.period_end)].append(t)
     periods = []
     for (start, end), rows in sorted(grouped.items()):
-        actual = sum((t.actual for t in rows), Decimal(0)) if all(t.actual is not None for t in rows) else None
+        actual = _actual(indicator, start, end, today, village_ids=[t.village_id for t in rows])
         periods.append((start, end, sum((t.target for t in rows), Decimal(0)), actual))
     first = grouped[min(grouped)] if grouped else []
     if first and all(t.baseline is not None for t in first):
         baseline = (min(grouped)[0], sum((t.baseline for t in first), Decimal(0)))
     return baseline, periods
+
+
+def _actual(indicator, start, end, today, village_ids=None):
+    """The indicator's value over a period that has begun (to today while it runs); None before."""
+    if start > today or not indicator.definition:
+        return None
+    return indicator_values(indicator, start=start, end=min(end, today), village_ids=village_ids)[0].value
 
 
 def _participants(programme):

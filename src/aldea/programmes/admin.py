@@ -51,7 +51,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(IndicatorTarget)
 class IndicatorTargetAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "village", "period_start", "period_end", "baseline", "target", "actual"]
+    list_display = ["indicator", "village", "period_start", "period_end", "baseline", "target"]
     list_filter = ["indicator__programme", "indicator"]
     search_fields = ["indicator__name", "village__name"]
     list_select_related = ["indicator", "village"]

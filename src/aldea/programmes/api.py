@@ -5,25 +5,19 @@ from rest_framework import serializers
 
 from aldea.core.api import (
     CodeRelatedField,
-    IdRelatedField,
     ModelSerializer,
     Scope,
     ScopedViewSet,
     current,
     require_order,
-    require_village_of,
 )
 from aldea.programmes.models import (
-    Indicator,
-    IndicatorTarget,
     Programme,
     Village,
     VillageStatus,
     VillageStatusChange,
 )
 from aldea.programmes.queries import (
-    indicator_targets_visible_to,
-    indicators_visible_to,
     programmes_managed_by,
     programmes_visible_to,
     village_status_changes_visible_to,
@@ -163,70 +157,3 @@ class VillageStatusChangeViewSet(ScopedViewSet):
     filterset_class = VillageStatusChangeFilter
     ordering_fields = ["changed_at"]
     list_select_related = ("village", "changed_by")
-
-
-class IndicatorSerializer(ModelSerializer):
-    programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=programmes_visible_to)
-
-    class Meta:
-        model = Indicator
-        fields = ["id", "programme", "code", "name", "unit", "description", "is_ascending"]
-
-
-class IndicatorFilter(filters.FilterSet):
-    programme = filters.CharFilter(field_name="programme__slug")
-
-    class Meta:
-        model = Indicator
-        fields = ["code", "unit", "is_ascending"]
-
-
-class IndicatorViewSet(ScopedViewSet):
-    scope = Scope(visible=indicators_visible_to, writable=programmes_managed_by, anchor="programme")
-    serializer_class = IndicatorSerializer
-    filterset_class = IndicatorFilter
-    search_fields = ["code", "name"]
-    ordering_fields = ["code", "name"]
-    list_select_related = ("programme",)
-
-
-class IndicatorTargetSerializer(ModelSerializer):
-    """A target of an indicator (by id) for the programme or a village (by slug) in a period."""
-
-    indicator = IdRelatedField(queryset=Indicator.objects.all(), visible=indicators_visible_to)
-    village = CodeRelatedField(
-        slug_field="slug", queryset=Village.objects.all(), visible=villages_visible_to,
-        allow_null=True, required=False,
-    )
-
-    class Meta:
-        model = IndicatorTarget
-        fields = ["id", "indicator", "village", "period_start", "period_end", "baseline", "target", "actual"]
-
-    def validate(self, attrs):
-        require_order(attrs, self.instance, "period_start", "period_end")
-        indicator = current(attrs, self.instance, "indicator")
-        village = current(attrs, self.instance, "village")
-        require_village_of(indicator and indicator.programme_id, village, other="indicator")
-        return super().validate(attrs)
-
-
-class IndicatorTargetFilter(filters.FilterSet):
-    programme = filters.CharFilter(field_name="indicator__programme__slug")
-    indicator_code = filters.CharFilter(field_name="indicator__code")
-    village = filters.CharFilter(field_name="village__slug")
-
-    class Meta:
-        model = IndicatorTarget
-        fields = {"indicator": ["exact"], "period_start": ["gte", "lte"]}
-
-
-class IndicatorTargetViewSet(ScopedViewSet):
-    scope = Scope(
-        visible=indicator_targets_visible_to, writable=programmes_managed_by,
-        anchor="indicator.programme",
-    )
-    serializer_class = IndicatorTargetSerializer
-    filterset_class = IndicatorTargetFilter
-    ordering_fields = ["period_start", "target"]
-    list_select_related = ("indicator", "village")

@@ -97,6 +97,20 @@ class VillageStatusChange(models.Model):
 
 
 class Indicator(models.Model):
+    """What a programme measures, as data: a numerator and an optional denominator over the
+    platform's facts (``aldea.reporting.indicators``), a period type and an aggregation."""
+
+    class PeriodType(models.TextChoices):
+        CUMULATIVE = "cumulative", _("So far (up to the end of the period)")
+        FLOW = "flow", _("Within the period")
+        LATEST = "latest", _("In the period's last month")
+        IN_FORCE = "in_force", _("In force at the end of the period")
+        UNDATED = "undated", _("Current records, whatever their date")
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", _("Pooled over villages")
+        MEAN = "mean", _("Mean of the villages")
+
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="indicators")
     code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=200)
@@ -104,9 +118,18 @@ class Indicator(models.Model):
     description = models.TextField(_("description"), blank=True)
     # A higher value is better for nearly all programme indicators; funders' reports need to know.
     is_ascending = models.BooleanField(_("higher is better"), default=True)
+    definition = models.JSONField(_("definition"), default=dict, blank=True)
+    period_type = models.CharField(_("period"), max_length=10, choices=PeriodType.choices, default=PeriodType.CUMULATIVE)
+    aggregation = models.CharField(_("aggregation"), max_length=4, choices=Aggregation.choices, default=Aggregation.SUM)
+    # value = scale × numerator / denominator: 100 for a percentage.
+    scale = models.DecimalField(_("scale"), max_digits=8, decimal_places=2, default=1)
+    is_money = models.BooleanField(_("in the programme's currency"), default=False)
+    # Tiles on the overview, in this order; the others appear in reports only.
+    is_headline = models.BooleanField(_("shown on the overview"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
-        ordering = ["programme", "code"]
+        ordering = ["programme", "position", "code"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         constraints = [models.UniqueConstraint(fields=["programme", "code"], name="indicator_unique_code")]
@@ -116,7 +139,8 @@ class Indicator(models.Model):
 
 
 class IndicatorTarget(models.Model):
-    """Baseline, target and actual of an indicator for the programme or one village, in a period."""
+    """Baseline and target of an indicator for the programme or one village, in a period. The
+    actual is never stored: it is the indicator's value from live data (aldea.reporting.indicators)."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     village = models.ForeignKey(Village, on_delete=models.CASCADE, null=True, blank=True, related_name="targets")
@@ -124,7 +148,6 @@ class IndicatorTarget(models.Model):
     period_end = models.DateField(_("period end"))
     baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=2, null=True, blank=True)
     target = models.DecimalField(_("target"), max_digits=16, decimal_places=2)
-    actual = models.DecimalField(_("actual"), max_digits=16, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["indicator", "period_start"]

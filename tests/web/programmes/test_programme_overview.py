@@ -7,8 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aldea.enterprises.models import Enterprise
+from aldea.outcomes.models import OutcomeRecord
 from aldea.programmes.models import EquityReport
 from aldea.reporting.equity import store_equity_report
+from aldea.reporting.indicators.templates import apply_template
 from aldea.workspace.figures import overview as figures
 from tests import factories as f
 from tests.web.programmes.builders import MONTHS, grow, small_programme
@@ -102,67 +104,67 @@ def test_current_targets_take_the_latest_started_period_or_sum_the_villages(worl
         period_end=datetime.date(2025, 12, 31),
         target=5,
     )
-    rows = list(indicator.targets.select_related("indicator"))
+    rows = list(indicator.targets.all())
     today = datetime.date(2026, 6, 1)
-    assert figures.current_targets(rows, whole_programme=True, village_ids=set(), today=today) == {
-        "mipymes-diagnosticadas": Decimal(40)
-    }
-    assert figures.current_targets(
-        rows, whole_programme=False, village_ids={world.village.id}, today=today
-    ) == {"mipymes-diagnosticadas": Decimal(7)}
-    assert figures.current_targets(
-        rows,
-        whole_programme=False,
-        village_ids={world.village.id, world.second_village.id},
-        today=today,
-    ) == {"mipymes-diagnosticadas": Decimal(12)}
+    year_2025 = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    assert figures.current_target(rows, village_ids=None, today=today) == (Decimal(40), *year_2025)
+    both_years = (datetime.date(2024, 1, 1), datetime.date(2025, 12, 31))
+    assert figures.current_target(rows, village_ids={world.village.id}, today=today) == (Decimal(7), *both_years)
+    assert figures.current_target(
+        rows, village_ids={world.village.id, world.second_village.id}, today=today
+    ) == (Decimal(12), *both_years)
 
 
-def test_overview_tiles_show_the_figures_and_targets(world, login):
-    small_programme(world)
-    indicator = f.IndicatorFactory(programme=world.programme, code="mipymes-publicadas")
+def test_overview_tiles_are_the_programmes_indicators_counted_by_hand(world, login):
+    msmes = small_programme(world)
+    # Jobs are the employees reported in the latest month: 2 at a, 3 at b, 10 in the comparison.
+    for key, employees in (("a", 2), ("b", 3), ("d", 10)):
+        OutcomeRecord.objects.filter(enterprise=msmes[key], month=MONTHS[-1]).update(employees=employees)
+    apply_template(world.programme, "digital-villages", language="en")
+    listed = world.programme.indicators.get(code="mipymes-publicadas")
     f.IndicatorTargetFactory(
-        indicator=indicator,
-        period_start=datetime.date(2024, 1, 1),
-        period_end=datetime.date(2024, 12, 31),
-        target=4,
+        indicator=listed, period_start=datetime.date(2024, 1, 1), period_end=datetime.date(2024, 12, 31), target=4,
     )
     response = login(world.manager).get(URL)
     tiles = {tile.key: tile for tile in response.context["tiles"]}
     assert {key: tile.value for key, tile in tiles.items()} == {
-        "active_villages": 2,
-        "partners": 2,
-        "agreements": 1,
-        "certified_trainers": 1,
-        "certified_consultants": 1,
-        "msmes_diagnosed": 2,
-        "msmes_listed": 1,
-        "msmes_first_sale": 1,
-        "online_sales_12m": Decimal(700),
-        "jobs": 12,
+        "aldeas-activas": 2,
+        "aliados": 1,  # the host university holds a role in a village
+        "convenios": 1,  # the draft is not in force
+        "formadores-certificados": 1,
+        "consultores-certificados": 1,  # the revoked certificate does not count
+        "mipymes-diagnosticadas": 2,  # the comparison MSME's engagement does not count
+        "mipymes-publicadas": 1,
+        "mipymes-primera-venta": 1,
+        "ventas-en-linea": Decimal(700),  # 100+200+300 + 50+0+50, participants only
+        "empleos": 5,
     }
-    assert tiles["msmes_listed"].target == Decimal(4)
-    assert tiles["msmes_listed"].percent == 25.0
-    assert tiles["jobs"].target is None
-    expected = figures.programme_overview(
-        world.manager, world.programme, today=datetime.date.today()
-    )
-    assert [(t.key, t.value, t.target) for t in response.context["tiles"]] == [
-        (t.key, t.value, t.target) for t in expected.tiles
-    ]
+    assert tiles["mipymes-publicadas"].target == Decimal(4)
+    assert tiles["mipymes-publicadas"].percent == 25.0
+    assert tiles["mipymes-publicadas"].period == (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
+    assert tiles["empleos"].target is None
+    assert tiles["ventas-en-linea"].is_money and tiles["ventas-en-linea"].shows_period
+    assert "publicaciones-activas" not in tiles  # not a headline indicator
     content = response.content.decode()
-    assert 'data-indicator="msmes_listed"' in content
+    assert 'data-indicator="mipymes-publicadas"' in content
     assert "cascade-chart" in content and "sales-chart" in content and "village-map" in content
+
+
+def test_a_programme_without_indicators_shows_no_tiles_and_says_so(world, login):
+    response = login(world.manager).get(URL)
+    assert response.context["tiles"] == []
+    assert "no indicators yet" in response.content.decode()
 
 
 def test_partner_sees_only_the_figures_of_their_villages(world, login):
     small_programme(world)
     add = f.EnterpriseFactory(village=world.second_village)
     f.EngagementFactory(enterprise=add, consultant=world.consultant.person)
+    apply_template(world.programme, "digital-villages")
     response = login(world.partner).get(URL)
     tiles = {tile.key: tile.value for tile in response.context["tiles"]}
-    assert tiles["msmes_diagnosed"] == 2  # the second village's MSME is not the partner's
-    assert tiles["active_villages"] == 1
+    assert tiles["mipymes-diagnosticadas"] == 2  # the second village's MSME is not the partner's
+    assert tiles["aldeas-activas"] == 1
     assert response.context["data"].whole_programme is False
 
 

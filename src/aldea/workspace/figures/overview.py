@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from aldea.accounts.models import Sex
 from aldea.accounts.queries import sees_whole
@@ -24,13 +23,11 @@ from aldea.enterprises.models import Enterprise
 from aldea.enterprises.queries import enterprises_visible_to
 from aldea.outcomes.models import Listing, OutcomeRecord
 from aldea.outcomes.queries import outcome_records_visible_to
-from aldea.partners.models import Agreement, Organisation, VillagePartnerRole
-from aldea.partners.queries import agreements_visible_to
-from aldea.programmes.models import EquityReport, IndicatorTarget, Programme, Village, VillageStatus
+from aldea.programmes.models import EquityReport, Indicator, IndicatorTarget, Programme, Village
 from aldea.programmes.queries import (
-    indicator_targets_visible_to,
     villages_visible_to,
 )
+from aldea.reporting.indicators.values import values_of
 from aldea.territories.models import MarginalisationDegree
 from aldea.training.models import Certificate, CourseLevel
 from aldea.training.queries import cascade_for_village, certificates_visible_to
@@ -93,22 +90,6 @@ def certified_people(certificates) -> dict:
     )
 
 
-def partner_count(programme: Programme, village_ids) -> int:
-    """Organisations with a role in the villages or party to an agreement of the programme. One query."""
-    return Organisation.objects.filter(
-        Q(
-            id__in=VillagePartnerRole.objects.filter(village_id__in=village_ids).values(
-                "organisation_id"
-            )
-        )
-        | Q(
-            id__in=Agreement.parties.through.objects.filter(agreement__programme=programme).values(
-                "organisation_id"
-            )
-        )
-    ).count()
-
-
 @dataclass
 class MonthlySales:
     """Online sales per month and group (participant, comparison): total, and MSMEs reporting."""
@@ -162,105 +143,80 @@ def monthly_sales(outcomes) -> MonthlySales:
     return result
 
 
-# Tile → indicator code. The codes are the demo programme's (src/aldea/demo/indicators.py);
-# a programme that defines no indicator for a tile shows the tile without a target.
-INDICATOR_CODES = {
-    "active_villages": "aldeas-activas",
-    "partners": "aliados",
-    "agreements": "convenios",
-    "certified_trainers": "formadores-certificados",
-    "certified_consultants": "consultores-certificados",
-    "msmes_diagnosed": "mipymes-diagnosticadas",
-    "msmes_listed": "mipymes-publicadas",
-    "msmes_first_sale": "mipymes-primera-venta",
-    "online_sales_12m": "ventas-en-linea",
-    "jobs": "empleos",
-}
-
-
-# Targets of a flow over a period; village targets cover another period, so they are not summed.
-FLOW_INDICATORS = {"ventas-en-linea"}
-
-
-TILE_LABELS = {
-    "active_villages": gettext_lazy("Active villages"),
-    "partners": gettext_lazy("Partner organisations"),
-    "agreements": gettext_lazy("Agreements in force"),
-    "certified_trainers": gettext_lazy("Certified trainers"),
-    "certified_consultants": gettext_lazy("Certified consultants"),
-    "msmes_diagnosed": gettext_lazy("MSMEs diagnosed"),
-    "msmes_listed": gettext_lazy("MSMEs with a live listing"),
-    "msmes_first_sale": gettext_lazy("MSMEs with a first online sale"),
-    "online_sales_12m": gettext_lazy("Online sales, last 12 months"),
-    "jobs": gettext_lazy("Jobs in participating MSMEs"),
-}
-
-
 @dataclass
 class Tile:
+    """One headline indicator of the programme, against its current target."""
+
     key: str
     label: str
-    value: Decimal | int
+    value: Decimal | None
+    unit: str = ""
     target: Decimal | None = None
     is_money: bool = False
-    # The period a flow covers, e.g. the last 12 months: (first month, last month).
+    is_ascending: bool = True
+    # The period the value covers: (first day, last day).
     period: tuple[datetime.date, datetime.date] | None = None
+    shows_period: bool = False
 
     @property
     def percent(self) -> float | None:
         """Progress towards the target, 0–100 (capped for the bar)."""
-        if not self.target:
+        if not self.target or self.value is None:
             return None
         return min(100.0, float(self.value) * 100 / float(self.target))
 
 
-def current_targets(
-    targets, *, whole_programme: bool, village_ids, today: datetime.date
-) -> dict[str, Decimal]:
-    """Indicator code → the target to show. ``targets``: IndicatorTarget rows with ``indicator``.
+def current_target(targets: list[IndicatorTarget], *, village_ids, today: datetime.date):
+    """(target, period start, period end) of one indicator to show, or None.
 
-    Whole programme: the programme-level target of the latest period that has started (the
-    first one if none has). Otherwise the sum of the latest targets of the user's villages.
+    Whole programme (``village_ids`` None): the programme-level target of the latest period that
+    has started (the first one if none has). Otherwise the latest targets of the user's
+    villages, summed when they cover the same period.
     """
-    programme_level: dict[str, list[IndicatorTarget]] = defaultdict(list)
-    per_village: dict[tuple[str, int], IndicatorTarget] = {}
+    if village_ids is None:
+        rows = sorted((t for t in targets if t.village_id is None), key=lambda t: t.period_start)
+        if not rows:
+            return None
+        started = [t for t in rows if t.period_start <= today]
+        chosen = started[-1] if started else rows[0]
+        return chosen.target, chosen.period_start, chosen.period_end
+    latest: dict[int, IndicatorTarget] = {}
     for row in targets:
-        code = row.indicator.code
-        if row.village_id is None:
-            programme_level[code].append(row)
-        elif row.village_id in village_ids:
-            key = (code, row.village_id)
-            if key not in per_village or row.period_start > per_village[key].period_start:
-                per_village[key] = row
-    result = {}
-    if whole_programme:
-        for code, rows in programme_level.items():
-            rows.sort(key=lambda r: r.period_start)
-            started = [r for r in rows if r.period_start <= today]
-            result[code] = (started[-1] if started else rows[0]).target
-    else:
-        for (code, _village), row in per_village.items():
-            if code not in FLOW_INDICATORS:
-                result[code] = result.get(code, Decimal(0)) + row.target
-    return result
+        if row.village_id in village_ids and (
+            row.village_id not in latest or row.period_start > latest[row.village_id].period_start
+        ):
+            latest[row.village_id] = row
+    periods = {(t.period_start, t.period_end) for t in latest.values()}
+    if len(periods) != 1:
+        return None
+    start, end = periods.pop()
+    return sum((t.target for t in latest.values()), Decimal(0)), start, end
 
 
-def indicator_tiles(
-    values: dict, targets: dict[str, Decimal], sales: MonthlySales | None = None
-) -> list[Tile]:
-    sales_period = (
-        (sales.last_12_months_start, sales.months[-1]) if sales and sales.months else None
-    )
+def indicator_tiles(programme: Programme, *, village_ids, today: datetime.date) -> list[Tile]:
+    """The programme's headline indicators, valued from live data over each one's current target
+    period (or from the programme's start to today), as the user sees them (``village_ids``:
+    None for the whole programme). Two queries plus one per fact the indicators count."""
+    indicators = list(programme.indicators.filter(is_headline=True).prefetch_related("targets"))
+    chosen, periods = {}, {}
+    for indicator in indicators:
+        target = chosen[indicator.pk] = current_target(list(indicator.targets.all()), village_ids=village_ids, today=today)
+        start, end = (target[1], target[2]) if target else (programme.starts_on, today)
+        periods[indicator.pk] = (start, min(end, today))
+    values = values_of(indicators, periods, village_ids=village_ids)
     return [
         Tile(
-            key=key,
-            label=str(TILE_LABELS[key]),
-            value=values[key],
-            target=targets.get(code),
-            is_money=key == "online_sales_12m",
-            period=sales_period if key == "online_sales_12m" else None,
+            key=indicator.code,
+            label=indicator.name,
+            value=values[indicator.pk][0].value,
+            unit=indicator.unit,
+            target=chosen[indicator.pk][0] if chosen[indicator.pk] else None,
+            is_money=indicator.is_money,
+            is_ascending=indicator.is_ascending,
+            period=periods[indicator.pk],
+            shows_period=indicator.period_type in (Indicator.PeriodType.FLOW, Indicator.PeriodType.LATEST),
         )
-        for key, code in INDICATOR_CODES.items()
+        for indicator in indicators
     ]
 
 
@@ -276,7 +232,8 @@ class Overview:
 
 
 def programme_overview(user, programme: Programme, *, today: datetime.date) -> Overview:
-    """Everything the overview shows for ``programme`` as the user sees it. Eight queries."""
+    """Everything the overview shows for ``programme`` as the user sees it. Seven queries, and
+    those of ``indicator_tiles``."""
     villages = list(
         villages_visible_to(user)
         .filter(programme=programme)
@@ -303,35 +260,22 @@ def programme_overview(user, programme: Programme, *, today: datetime.date) -> O
     progress = msme_progress(enterprises.filter(programme=programme))
     certified = certified_people(certificates.filter(enrolment__cohort__course__programme=programme))
     sales = monthly_sales(outcomes.filter(enterprise__programme=programme))
+    # The cascade funnel's stages (the tiles are the programme's own indicators).
     values = {
-        "active_villages": sum(1 for v in villages if v.status == VillageStatus.ACTIVE),
-        "partners": partner_count(programme, village_ids),
-        "agreements": agreements_visible_to(user)
-        .filter(programme=programme, status=Agreement.Status.ACTIVE)
-        .count(),
         "certified_trainers": certified["trainers"],
         "certified_consultants": certified["consultants"],
         "participants": progress["participants"],
         "msmes_diagnosed": progress["diagnosed"],
         "msmes_listed": progress["listed"],
         "msmes_first_sale": progress["first_sale"],
-        "online_sales_12m": sales.last_12_months(),
         "jobs": progress["jobs"],
     }
-    targets = current_targets(
-        indicator_targets_visible_to(user)
-        .filter(indicator__programme=programme, indicator__code__in=INDICATOR_CODES.values())
-        .select_related("indicator"),
-        whole_programme=whole,
-        village_ids=village_ids,
-        today=today,
-    )
     equity = EquityReport.objects.filter(programme=programme).order_by("-computed_at").first()
     return Overview(
         programme=programme,
         villages=villages,
         values=values,
-        tiles=indicator_tiles(values, targets, sales),
+        tiles=indicator_tiles(programme, village_ids=None if whole else village_ids, today=today),
         sales=sales,
         equity=equity,
         whole_programme=whole,
