@@ -356,13 +356,11 @@ def _build(p: ir.Table, *, kind, unit, time, cohort, outcome, cluster, covariate
     if len(periods) < 2:
         raise ImpactInputError(time, "the panel needs at least two periods with outcomes")
     n_periods = len(periods)
-    dup = _one(p.filter(complete).group_by(["_unit", "_period"]).aggregate(n=p.count())
-               .filter(ibis._.n > 1).order_by(["_unit", "_period"]).limit(1))
-    if dup:
-        raise ImpactInputError(
-            time, f"unit {dup['_unit']!r} has {dup['n']} rows for period "
-            f"{_fmt_period(dup['_period'], kind)}; the panel needs one row per unit and period"
-        )
+    # A unit with more rows than periods repeats one; one with exactly as many but a repeat
+    # also misses a period, which the check of the fetched periods below finds.
+    over = _one(per_unit.filter(per_unit.n > n_periods).order_by("_unit").limit(1))
+    if over:
+        _duplicate(p.filter(complete & (p._unit == over["_unit"])), time, kind)
     counts = _one(per_unit.aggregate(
         units=per_unit.count(), balanced=per_unit.count(where=per_unit.n == n_periods),
     ))
@@ -372,12 +370,17 @@ def _build(p: ir.Table, *, kind, unit, time, cohort, outcome, cluster, covariate
     rows = p.filter(complete).join(kept_units.select("_unit", _c=kept_units._cohort), "_unit")
     x_cols = [f"_x{i}" for i in range(k)]
     arrow = _arrow(rows.order_by(["_c", "_unit", "_period"]).select("_period", "_y", *x_cols))
+    got = arrow.column("_period").to_numpy()
     units_arrow = _arrow(kept_units.order_by(["_cohort", "_unit"]))
     n = units_arrow.num_rows
     if n == 0:
         raise ImpactInputError(
             time, f"no unit is observed with an outcome in all {n_periods} periods"
         )
+    mismatch = got.reshape(n, n_periods) != periods
+    if mismatch.any():
+        bad_unit = units_arrow.column("_unit")[int(np.flatnonzero(mismatch.any(axis=1))[0])]
+        _duplicate(p.filter(complete & (p._unit == bad_unit.as_py())), time, kind)
     y = arrow.column("_y").to_numpy().reshape(n, n_periods)
     cov = None
     if k:
@@ -418,6 +421,15 @@ def _build(p: ir.Table, *, kind, unit, time, cohort, outcome, cluster, covariate
             "periods were left out (balanced panel)"
         )
     return panel
+
+
+def _duplicate(rows: ir.Table, time: str, kind: str) -> None:
+    dup = _one(rows.group_by(["_unit", "_period"]).aggregate(n=rows.count())
+               .filter(ibis._.n > 1).order_by("_period").limit(1))
+    raise ImpactInputError(
+        time, f"unit {dup['_unit']!r} has {dup['n']} rows for period "
+        f"{_fmt_period(dup['_period'], kind)}; the panel needs one row per unit and period"
+    )
 
 
 def msme_month_panel(
