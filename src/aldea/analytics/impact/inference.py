@@ -35,28 +35,42 @@ class LinearInfluence:
     """Variances of estimates whose psi is linear in each unit's outcomes (see module doc)."""
 
     def __init__(self, y, block_start, block_stop, theta, cluster=None, n_clusters=None):
-        self.y = y
+        # Each cohort's outcomes are centred on their period means (the means move into the
+        # constant term), so the quadratic forms do not lose digits to the outcome's level.
+        means = np.vstack([y[a:b].mean(axis=0) for a, b in zip(block_start, block_stop,
+                                                                strict=True)])
+        sizes = np.repeat(np.arange(len(block_start)), block_stop - block_start)
+        self.y = y - means[sizes]
         self.block_start, self.block_stop = block_start, block_stop
-        self.theta = theta.tocsr()
         n_t = y.shape[1]
         self.width = n_t + 1
         self.n_blocks = len(block_start)
+        self.shift = self._shift(means)
+        self.theta = theta.tocsr()
         self.cluster = cluster
         self.n_clusters = n_clusters if cluster is not None else y.shape[0]
         if cluster is None:
             blocks = []
             for a, b in zip(block_start, block_stop, strict=True):
-                yb = y[a:b]
-                m = np.empty((self.width, self.width))
+                yb = self.y[a:b]
+                m = np.zeros((self.width, self.width))
                 m[:n_t, :n_t] = yb.T @ yb
-                s = yb.sum(axis=0)
-                m[:n_t, n_t] = m[n_t, :n_t] = s
                 m[n_t, n_t] = b - a
                 blocks.append(m)
             self.gram = sp.block_diag(blocks, format="csr")
         else:
             self.z = self._cluster_sums()
             self.gram = (self.z.T @ self.z).tocsr()
+
+    def _shift(self, means) -> sp.csr_matrix:
+        """P with r @ P the coefficients on centred outcomes: const += sum_t r_t mean_t."""
+        n_t = self.width - 1
+        dim = self.n_blocks * self.width
+        h, t = np.meshgrid(np.arange(self.n_blocks), np.arange(n_t), indexing="ij")
+        rows = (h * self.width + t).ravel()
+        cols = (h * self.width + n_t).ravel()
+        extra = sp.csr_matrix((means.ravel(), (rows, cols)), shape=(dim, dim))
+        return (sp.identity(dim, format="csr") + extra).tocsr()
 
     def _cluster_sums(self) -> sp.csr_matrix:
         """Z: clusters x (blocks x (periods + 1)), sums of outcomes and counts per cluster."""
@@ -82,7 +96,7 @@ class LinearInfluence:
             add = sp.csr_matrix((const[ii, hh], (ii, hh * self.width + self.width - 1)),
                                 shape=(k, self.n_blocks * self.width))
             lin = lin + add
-        return lin.tocsr()
+        return (lin @ self.shift).tocsr()
 
     def variance(self, cells, const=None) -> np.ndarray:
         rows = self._rows(cells, const)

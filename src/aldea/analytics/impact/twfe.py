@@ -5,8 +5,8 @@ treated period on. Under staggered timing with effects that change over time or 
 cohorts, ``b`` weights cell effects with weights that can be negative (already-treated
 units serve as controls), so it is not an average treatment effect (Goodman-Bacon 2021; de
 Chaisemartin & D'Haultfoeuille 2020). On a balanced panel the two-way within
-transformation is exact; standard errors are cluster-robust (CR1: ``G/(G-1)``) on the
-same clusters as the main estimate.
+transformation is exact; standard errors are cluster-robust on the same clusters as the
+main estimate, with the small-sample factor of Stata's ``xtreg, fe vce(cluster)``.
 """
 
 from __future__ import annotations
@@ -52,6 +52,10 @@ def twfe(y: np.ndarray, cohort: np.ndarray, periods: np.ndarray, *, cluster=None
     np.add.at(g, groups, scores)
     n_groups = len(np.unique(groups))
     bread = np.linalg.inv(xtx)
-    meat = g.T @ g * (n_groups / (n_groups - 1) if n_groups > 1 else 1.0)
+    # Stata's xtreg, fe vce(cluster): G/(G-1) (N-1)/(N-K), the effects (nested in the
+    # clusters or absorbed by the within transformation) not counted in K.
+    obs = n * t
+    scale = (n_groups / (n_groups - 1) if n_groups > 1 else 1.0) * (obs - 1) / (obs - k)
+    meat = g.T @ g * scale
     v = bread @ meat @ bread
     return {"att": float(beta[0]), "se": float(np.sqrt(v[0, 0]))}
