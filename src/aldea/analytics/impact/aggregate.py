@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from scipy.stats import chi2
+from threadpoolctl import threadpool_limits
 
 from .cells import Design
 
@@ -127,10 +128,13 @@ def pretrend_test(d: Design, att: np.ndarray, backend) -> dict:
     if len(theta) == 0:
         return {"statistic": None, "p_value": None, "df": 0,
                 "note": "the pre-treatment cells have no variance"}
-    # did tests rcond <= machine epsilon; a matrix singular in exact arithmetic comes out
-    # anywhere from 1e-17 to 1e-13 in floating point, so numerically singular means < 1e-10.
-    if 1.0 / np.linalg.cond(v, 1) < 1e-10:
-        return {"statistic": None, "p_value": None, "df": int(len(theta)),
-                "note": "the covariance of the pre-treatment cells is singular"}
-    w = float(theta @ np.linalg.solve(v, theta))
+    # One BLAS thread: on a busy machine OpenBLAS's threads make these small factorisations
+    # take a quarter of a second instead of a millisecond.
+    with threadpool_limits(1, user_api="blas"):
+        # did tests rcond <= machine epsilon; a matrix singular in exact arithmetic comes
+        # out anywhere from 1e-17 to 1e-13 in floating point: numerically singular is < 1e-10.
+        if 1.0 / np.linalg.cond(v, 1) < 1e-10:
+            return {"statistic": None, "p_value": None, "df": int(len(theta)),
+                    "note": "the covariance of the pre-treatment cells is singular"}
+        w = float(theta @ np.linalg.solve(v, theta))
     return {"statistic": w, "p_value": float(chi2.sf(w, len(theta))), "df": int(len(theta))}

@@ -333,7 +333,18 @@ def _build(p: ir.Table, *, kind, unit, time, cohort, outcome, cluster, covariate
         cmin=p._cohort.min(), cmax=p._cohort.max(),
         kmin=p._cluster.min(), kmax=p._cluster.max(),
         kmissing=p.count(where=p._cluster.isnull()),
-    )
+    ).cache()  # one row per unit, read by every check below
+    try:
+        return _from_units(p, per_unit, complete, kind=kind, unit=unit, time=time,
+                           cohort=cohort, outcome=outcome, cluster=cluster,
+                           covariates=covariates, incomplete=int(checks["incomplete"]))
+    finally:
+        per_unit.release()
+
+
+def _from_units(p, per_unit, complete, *, kind, unit, time, cohort, outcome, cluster,
+                covariates, incomplete) -> Panel:
+    k = len(covariates)
     two = _one(per_unit.filter(per_unit.cmin != per_unit.cmax).order_by("_unit").limit(1))
     if two:
         raise ImpactInputError(
@@ -357,35 +368,41 @@ def _build(p: ir.Table, *, kind, unit, time, cohort, outcome, cluster, covariate
         raise ImpactInputError(time, "the panel needs at least two periods with outcomes")
     n_periods = len(periods)
     # A unit with more rows than periods repeats one; one with exactly as many but a repeat
-    # also misses a period, which the check of the fetched periods below finds.
+    # also misses a period, which the count of positions below finds.
     over = _one(per_unit.filter(per_unit.n > n_periods).order_by("_unit").limit(1))
     if over:
         _duplicate(p.filter(complete & (p._unit == over["_unit"])), time, kind)
-    counts = _one(per_unit.aggregate(
-        units=per_unit.count(), balanced=per_unit.count(where=per_unit.n == n_periods),
-    ))
-    kept_units = per_unit.filter(per_unit.n == n_periods).select(
-        "_unit", _cohort=per_unit.cmin, _cluster=per_unit.kmin
-    )
-    rows = p.filter(complete).join(kept_units.select("_unit", _c=kept_units._cohort), "_unit")
-    x_cols = [f"_x{i}" for i in range(k)]
-    arrow = _arrow(rows.order_by(["_c", "_unit", "_period"]).select("_period", "_y", *x_cols))
-    got = arrow.column("_period").to_numpy()
-    units_arrow = _arrow(kept_units.order_by(["_cohort", "_unit"]))
+    kept = per_unit.filter(per_unit.n == n_periods)
+    # Units are numbered in cohort order, and each row goes to its place in the
+    # units x periods matrix in Python: no sort of the rows in the engine.
+    kept = kept.select("_unit", _cohort=kept.cmin, _cluster=kept.kmin,
+                       _code=ibis.row_number().over(order_by=[kept.cmin, kept._unit]))
+    units_arrow = _arrow(kept.order_by("_code"))
     n = units_arrow.num_rows
+    n_units = _one(per_unit.aggregate(units=per_unit.count()))["units"]
     if n == 0:
         raise ImpactInputError(
             time, f"no unit is observed with an outcome in all {n_periods} periods"
         )
-    mismatch = got.reshape(n, n_periods) != periods
-    if mismatch.any():
-        bad_unit = units_arrow.column("_unit")[int(np.flatnonzero(mismatch.any(axis=1))[0])]
+    x_cols = [f"_x{i}" for i in range(k)]
+    rows = p.filter(complete).join(kept.select("_unit", "_code"), "_unit")
+    arrow = _arrow(rows.select("_code", "_period", "_y", *x_cols))
+    pos = (arrow.column("_code").to_numpy().astype(np.int64) * n_periods
+           + np.searchsorted(periods, arrow.column("_period").to_numpy()))
+    filled = np.bincount(pos, minlength=n * n_periods)
+    if (filled != 1).any():
+        bad_unit = units_arrow.column("_unit")[int(np.flatnonzero(filled != 1)[0]) // n_periods]
         _duplicate(p.filter(complete & (p._unit == bad_unit.as_py())), time, kind)
-    y = arrow.column("_y").to_numpy().reshape(n, n_periods)
+    y = np.empty(n * n_periods)
+    y[pos] = arrow.column("_y").to_numpy()
+    y = y.reshape(n, n_periods)
+    counts = {"units": n_units, "balanced": n}
     cov = None
     if k:
-        cov = np.stack([arrow.column(c).to_numpy() for c in x_cols], axis=-1)
-        cov = cov.reshape(n, n_periods, k).astype(np.float64)
+        cov = np.empty((n * n_periods, k))
+        for i, c in enumerate(x_cols):
+            cov[pos, i] = arrow.column(c).to_numpy()
+        cov = cov.reshape(n, n_periods, k)
     cluster_codes = cluster_labels = None
     if cluster:
         cluster_labels, cluster_codes = np.unique(
@@ -394,7 +411,7 @@ def _build(p: ir.Table, *, kind, unit, time, cohort, outcome, cluster, covariate
         )
         cluster_labels = cluster_labels.tolist()
     panel = Panel(
-        y=np.ascontiguousarray(y, dtype=np.float64),
+        y=y,
         cohort=units_arrow.column("_cohort").to_numpy().astype(np.int64),
         periods=periods,
         units=units_arrow.column("_unit").to_pylist(),
@@ -406,7 +423,7 @@ def _build(p: ir.Table, *, kind, unit, time, cohort, outcome, cluster, covariate
         columns={"unit": unit, "time": time, "cohort": cohort, "outcome": outcome,
                  "cluster": cluster},
         dropped={
-            "rows_missing_values": int(checks["incomplete"]),
+            "rows_missing_values": incomplete,
             "units_unbalanced": int(counts["units"] - counts["balanced"]),
         },
     )
