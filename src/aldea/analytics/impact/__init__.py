@@ -7,8 +7,10 @@ effects beside them for comparison. The panel is built and checked in the engine
 See docs/data-contracts.md for the command and its JSON, docs/decisions.md for choices.
 """
 
+from .equity import gain_concentration, inequality_change, subgroup_effects
 from .estimate import DEFAULT_SEED, METHOD, ImpactResult, estimate_impact, estimate_panel
 from .panel import ImpactInputError, Panel, load_panel, msme_month_panel, panel_from_arrays
+from .sentence import equity_sentence, first_lasting_month, impact_sentence, pretrend_sentence
 
 __all__ = [
     "DEFAULT_SEED",
@@ -16,9 +18,16 @@ __all__ = [
     "ImpactInputError",
     "ImpactResult",
     "Panel",
+    "equity_sentence",
     "estimate_impact",
     "estimate_panel",
+    "first_lasting_month",
+    "gain_concentration",
+    "impact_sentence",
+    "inequality_change",
     "load_panel",
     "msme_month_panel",
     "panel_from_arrays",
+    "pretrend_sentence",
+    "subgroup_effects",
 ]

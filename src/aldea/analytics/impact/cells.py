@@ -124,8 +124,8 @@ def design(panel: Panel, *, control: str = "never", anticipation: int = 0) -> De
             units=panel.units, time_kind=panel.time_kind, cluster=panel.cluster,
             cluster_labels=panel.cluster_labels,
             covariates=None if panel.covariates is None else panel.covariates[:, keep_periods],
-            covariate_names=panel.covariate_names, columns=panel.columns,
-            dropped=dict(panel.dropped), notes=list(panel.notes),
+            covariate_names=panel.covariate_names, unit_columns=panel.unit_columns,
+            columns=panel.columns, dropped=dict(panel.dropped), notes=list(panel.notes),
         )
     elif late.any():
         panel = Panel(**{**panel.__dict__, "cohort": cohort})

@@ -198,6 +198,7 @@ def estimate_impact(
     bootstrap: int = 0,
     seed: int = DEFAULT_SEED,
     min_clusters: int = MIN_CLUSTERS,
+    unit_columns: Sequence[str] = (),
     con=None,
 ) -> ImpactResult:
     """Read ``source`` (CSV, Parquet, URL#table or an Ibis table) and estimate the impact.
@@ -208,7 +209,8 @@ def estimate_impact(
     naming the column and the reason on bad input.
     """
     panel = load_panel(source, unit=unit, time=time, cohort=cohort, outcome=outcome,
-                       cluster=cluster, covariates=covariates, con=con)
+                       cluster=cluster, covariates=covariates, unit_columns=unit_columns,
+                       con=con)
     return estimate_panel(panel, control=control, anticipation=anticipation, level=level,
                           bootstrap=bootstrap, seed=seed, min_clusters=min_clusters)
 

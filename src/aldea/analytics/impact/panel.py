@@ -55,6 +55,7 @@ class Panel:
     cluster_labels: list | None = None
     covariates: np.ndarray | None = None  # (units, periods, k) float64
     covariate_names: tuple[str, ...] = ()
+    unit_columns: dict = field(default_factory=dict)  # name -> one value per unit (row order)
     columns: dict = field(default_factory=dict)  # role -> input column name
     dropped: dict = field(default_factory=dict)  # what was left out, with counts
     notes: list[str] = field(default_factory=list)
@@ -80,7 +81,9 @@ class Panel:
             cluster=None if self.cluster is None else self.cluster[idx],
             cluster_labels=self.cluster_labels,
             covariates=None if self.covariates is None else self.covariates[idx],
-            covariate_names=self.covariate_names, columns=dict(self.columns),
+            covariate_names=self.covariate_names,
+            unit_columns={k: [v[i] for i in idx] for k, v in self.unit_columns.items()},
+            columns=dict(self.columns),
             dropped=dict(self.dropped), notes=list(self.notes),
         )
 
@@ -94,6 +97,7 @@ def panel_from_arrays(
     covariates: np.ndarray | None = None,
     covariate_names: Sequence[str] = (),
     units: Sequence | None = None,
+    unit_columns: dict | None = None,
     time_kind: str = "integer",
 ) -> Panel:
     """A :class:`Panel` from arrays already in memory (simulations, tests, benchmarks).
@@ -118,6 +122,7 @@ def panel_from_arrays(
         cluster_labels=cluster_labels,
         covariates=None if covariates is None else np.asarray(covariates, np.float64)[order],
         covariate_names=tuple(covariate_names),
+        unit_columns={k: [list(v)[i] for i in order] for k, v in (unit_columns or {}).items()},
     )
 
 
@@ -232,9 +237,14 @@ def load_panel(
     outcome: str,
     cluster: str | None = None,
     covariates: Sequence[str] = (),
+    unit_columns: Sequence[str] = (),
     con=None,
 ) -> Panel:
     """Read, check and balance a panel; see the module docstring for the columns.
+
+    ``unit_columns`` are characteristics of the unit (sex of the owner, age band, ...) kept
+    as one value per unit in ``Panel.unit_columns``; each must be the same on all of a
+    unit's rows.
 
     Raises :class:`ImpactInputError` naming the column and the reason for: a missing
     column, a period, cohort or outcome that does not parse, a unit with two cohorts or
@@ -247,8 +257,8 @@ def load_panel(
 
         con = connect("duckdb") if not isinstance(source, ir.Table) else ibis.get_backend(source)
     t = read_table(con, source, with_line=False)
-    covariates = tuple(covariates)
-    wanted = [c for c in (unit, time, cohort, outcome, cluster, *covariates) if c]
+    covariates, unit_columns = tuple(covariates), tuple(unit_columns)
+    wanted = [c for c in (unit, time, cohort, outcome, cluster, *covariates, *unit_columns) if c]
     missing = [c for c in dict.fromkeys(wanted) if c not in t.columns]
     if missing:
         raise ImpactInputError(
@@ -285,16 +295,18 @@ def load_panel(
         _cluster=t[cluster].cast("string") if cluster else ibis.literal(None, "string"),
         **{f"_xbad{i}": bad for i, bad in enumerate(cov_bad.values())},
         **cov_cols,
+        **{f"_u{i}": t[name].cast("string") for i, name in enumerate(unit_columns)},
     )
     parsed = parsed.cache()
     try:
         return _build(parsed, kind=kind, unit=unit, time=time, cohort=cohort, outcome=outcome,
-                      cluster=cluster, covariates=covariates)
+                      cluster=cluster, covariates=covariates, unit_columns=unit_columns)
     finally:
         parsed.release()
 
 
-def _build(p: ir.Table, *, kind, unit, time, cohort, outcome, cluster, covariates) -> Panel:
+def _build(p: ir.Table, *, kind, unit, time, cohort, outcome, cluster, covariates,
+           unit_columns=()) -> Panel:
     k = len(covariates)
     complete = p._y.notnull() & ~p._y.isnan()
     for i in range(k):
@@ -333,17 +345,29 @@ def _build(p: ir.Table, *, kind, unit, time, cohort, outcome, cluster, covariate
         cmin=p._cohort.min(), cmax=p._cohort.max(),
         kmin=p._cluster.min(), kmax=p._cluster.max(),
         kmissing=p.count(where=p._cluster.isnull()),
+        **{f"_u{i}min": p[f"_u{i}"].min() for i in range(len(unit_columns))},
+        **{f"_u{i}max": p[f"_u{i}"].max() for i in range(len(unit_columns))},
     ).cache()  # one row per unit, read by every check below
     try:
-        return _from_units(p, per_unit, complete, kind=kind, unit=unit, time=time,
-                           cohort=cohort, outcome=outcome, cluster=cluster,
-                           covariates=covariates, incomplete=int(checks["incomplete"]))
+        for i, name in enumerate(unit_columns):
+            bad = _one(per_unit.filter(per_unit[f"_u{i}min"] != per_unit[f"_u{i}max"])
+                       .order_by("_unit").limit(1))
+            if bad:
+                raise ImpactInputError(
+                    name, f"unit {bad['_unit']!r} has two values ({bad[f'_u{i}min']!r} and "
+                    f"{bad[f'_u{i}max']!r}); a characteristic of the unit must not change"
+                )
+        panel = _from_units(p, per_unit, complete, kind=kind, unit=unit, time=time,
+                            cohort=cohort, outcome=outcome, cluster=cluster,
+                            covariates=covariates, incomplete=int(checks["incomplete"]),
+                            unit_columns=unit_columns)
+        return panel
     finally:
         per_unit.release()
 
 
 def _from_units(p, per_unit, complete, *, kind, unit, time, cohort, outcome, cluster,
-                covariates, incomplete) -> Panel:
+                covariates, incomplete, unit_columns=()) -> Panel:
     k = len(covariates)
     two = _one(per_unit.filter(per_unit.cmin != per_unit.cmax).order_by("_unit").limit(1))
     if two:
@@ -376,7 +400,8 @@ def _from_units(p, per_unit, complete, *, kind, unit, time, cohort, outcome, clu
     # Units are numbered in cohort order, and each row goes to its place in the
     # units x periods matrix in Python: no sort of the rows in the engine.
     kept = kept.select("_unit", _cohort=kept.cmin, _cluster=kept.kmin,
-                       _code=ibis.row_number().over(order_by=[kept.cmin, kept._unit]))
+                       _code=ibis.row_number().over(order_by=[kept.cmin, kept._unit]),
+                       **{f"_u{i}": kept[f"_u{i}min"] for i in range(len(unit_columns))})
     units_arrow = _arrow(kept.order_by("_code"))
     n = units_arrow.num_rows
     n_units = _one(per_unit.aggregate(units=per_unit.count()))["units"]
@@ -420,6 +445,8 @@ def _from_units(p, per_unit, complete, *, kind, unit, time, cohort, outcome, clu
         cluster_labels=cluster_labels,
         covariates=cov,
         covariate_names=covariates,
+        unit_columns={name: units_arrow.column(f"_u{i}").to_pylist()
+                      for i, name in enumerate(unit_columns)},
         columns={"unit": unit, "time": time, "cohort": cohort, "outcome": outcome,
                  "cluster": cluster},
         dropped={
