@@ -59,7 +59,7 @@ def generate(path: Path, rows: int) -> None:
         ) TO '{path}' (FORMAT parquet)""")
 
 
-COLUMNS = dict(unit="msme", time="month", cohort="first_month", outcome="online_sales")
+COLUMNS = {"unit": "msme", "time": "month", "cohort": "first_month", "outcome": "online_sales"}
 
 
 def child(method: str, path: Path, out: Path) -> None:

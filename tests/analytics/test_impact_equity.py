@@ -78,7 +78,7 @@ def test_a_subgroup_that_cannot_be_estimated_says_why():
     labels[np.flatnonzero(panel.cohort > 0)[:3]] = "undisclosed"  # three treated units only
     panel.unit_columns["sex"] = labels.tolist()
     r = subgroup_effects(panel, "sex")
-    odd = [s for s in r["subgroups"] if s["value"] == "undisclosed"][0]
+    odd = next(s for s in r["subgroups"] if s["value"] == "undisclosed")
     assert odd["att"] is None and "never-treated" in odd["reason"]
     assert r["equal_effects_test"]["df"] == 1  # the other two are still compared
 

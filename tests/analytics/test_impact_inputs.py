@@ -18,7 +18,7 @@ from aldea.analytics.impact import (
     msme_month_panel,
 )
 
-COLUMNS = dict(unit="msme", time="period", cohort="first_treated", outcome="sales")
+COLUMNS = {"unit": "msme", "time": "period", "cohort": "first_treated", "outcome": "sales"}
 
 
 def good_frame(**kw) -> pd.DataFrame:

@@ -23,14 +23,14 @@ csdid_att_gt = pytest.importorskip("csdid.att_gt", reason="csdid is a dev depend
 
 TOL = 1e-6
 CASES = {
-    "never-treated controls": dict(control="never", cohorts=(0, 3, 4, 6)),
-    "not-yet controls": dict(control="not-yet", cohorts=(0, 3, 4, 6)),
-    "not-yet, no never-treated units": dict(control="not-yet", cohorts=(3, 4, 6, 7)),
-    "clustered on the village": dict(control="never", cohorts=(0, 3, 5), cluster=True),
-    "not-yet, clustered": dict(control="not-yet", cohorts=(0, 2, 4, 6), cluster=True),
-    "anticipation of one period": dict(control="never", cohorts=(0, 4, 6), anticipation=1),
-    "covariates (doubly robust)": dict(control="never", cohorts=(0, 3, 5), covariates=True),
-    "covariates, not-yet": dict(control="not-yet", cohorts=(0, 3, 5), covariates=True),
+    "never-treated controls": {"control": "never", "cohorts": (0, 3, 4, 6)},
+    "not-yet controls": {"control": "not-yet", "cohorts": (0, 3, 4, 6)},
+    "not-yet, no never-treated units": {"control": "not-yet", "cohorts": (3, 4, 6, 7)},
+    "clustered on the village": {"control": "never", "cohorts": (0, 3, 5), "cluster": True},
+    "not-yet, clustered": {"control": "not-yet", "cohorts": (0, 2, 4, 6), "cluster": True},
+    "anticipation of one period": {"control": "never", "cohorts": (0, 4, 6), "anticipation": 1},
+    "covariates (doubly robust)": {"control": "never", "cohorts": (0, 3, 5), "covariates": True},
+    "covariates, not-yet": {"control": "not-yet", "cohorts": (0, 3, 5), "covariates": True},
 }
 
 
@@ -93,7 +93,7 @@ def test_estimator_equals_the_reference_implementation(case):
 
 def test_reading_the_panel_from_a_file_gives_the_reference_figures(tmp_path, duck):
     """The whole path: a CSV with months read, checked and balanced in DuckDB."""
-    y, cohort, village, x = staggered(11, villages=25, per_village=6, periods=9,
+    y, cohort, village, _x = staggered(11, villages=25, per_village=6, periods=9,
                                       cohorts=(0, 3, 6, 8))
     frame = long_frame(y, cohort, village)
     ref = reference(frame, control="never", cluster=True)

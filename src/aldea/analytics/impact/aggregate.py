@@ -134,7 +134,7 @@ def pretrend_test(d: Design, att: np.ndarray, backend) -> dict:
         # did tests rcond <= machine epsilon; a matrix singular in exact arithmetic comes
         # out anywhere from 1e-17 to 1e-13 in floating point: numerically singular is < 1e-10.
         if 1.0 / np.linalg.cond(v, 1) < 1e-10:
-            return {"statistic": None, "p_value": None, "df": int(len(theta)),
+            return {"statistic": None, "p_value": None, "df": len(theta),
                     "note": "the covariance of the pre-treatment cells is singular"}
         w = float(theta @ np.linalg.solve(v, theta))
-    return {"statistic": w, "p_value": float(chi2.sf(w, len(theta))), "df": int(len(theta))}
+    return {"statistic": w, "p_value": float(chi2.sf(w, len(theta))), "df": len(theta)}

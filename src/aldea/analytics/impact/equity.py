@@ -329,7 +329,7 @@ def gain_concentration(
     lo, hi, se = _interval(draws, level)
     return {
         "index": point, "se": se, "ci_low": lo, "ci_high": hi, "level": level, "reps": reps,
-        "seed": seed, "n_participants": int(len(keep)),
+        "seed": seed, "n_participants": len(keep),
         "mean_net_gain": float(gains[0].mean()),
         "has_negative_gains": bool((gains[0] < 0).any()),
         "baseline_window": [p.label(v) for v in p.periods[pre_w][[0, -1]]],

@@ -139,7 +139,7 @@ class ImpactResult:
             "cluster": cols.get("cluster") or cols.get("unit"),
             "covariates": list(p.covariate_names),
             "periods": {"first": label(p.periods[0]), "last": label(p.periods[-1]),
-                        "count": int(len(p.periods))},
+                        "count": len(p.periods)},
             "cohorts": [{"cohort": label(g) if g else None, "n_units": int(n)}
                         for g, n in zip(d.cohorts, sizes, strict=True)],
             "dropped": dict(p.dropped),
@@ -161,9 +161,9 @@ class ImpactResult:
         pct = f"{r['level']:.0%}"
         lines = [
             f"Callaway & Sant'Anna (2021) group-time ATT of {r['outcome']}: {r['estimator']}",
-            f"units {r['n_units']:,}, clusters {r['n_clusters']:,} ({r['cluster']}), control: "
+            (f"units {r['n_units']:,}, clusters {r['n_clusters']:,} ({r['cluster']}), control: "
             f"{r['control']}-treated, anticipation {r['anticipation']}, "
-            f"standard errors: {r['standard_errors']}",
+            f"standard errors: {r['standard_errors']}"),
             "",
             f"{'estimate':<28} {'ATT':>14} {'SE':>12} {pct} CI",
         ]
@@ -235,8 +235,8 @@ def estimate_panel(
     cluster = p.cluster
     if cluster is not None:
         _check_clusters(d, min_clusters)
-        n_clusters = int(len(p.cluster_labels)) if p.cluster_labels else int(cluster.max() + 1)
-        n_present = int(len(np.unique(cluster)))
+        n_clusters = len(p.cluster_labels) if p.cluster_labels else int(cluster.max() + 1)
+        n_present = len(np.unique(cluster))
     else:
         n_clusters = n_present = p.n_units
     if p.covariates is None:

@@ -74,7 +74,6 @@ class LinearInfluence:
 
     def _cluster_sums(self) -> sp.csr_matrix:
         """Z: clusters x (blocks x (periods + 1)), sums of outcomes and counts per cluster."""
-        n, n_t = self.y.shape
         parts = []
         for h, (a, b) in enumerate(zip(self.block_start, self.block_stop, strict=True)):
             ind = sp.csr_matrix(
