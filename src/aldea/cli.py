@@ -4,7 +4,7 @@ import os
 import sys
 
 # Analytics commands run without Django: they must work on a machine with only data files.
-ANALYTICS_COMMANDS = {"detect": "main_detect", "inequality": "main_inequality"}
+ANALYTICS_COMMANDS = {"detect": "main_detect", "inequality": "main_inequality", "impact": "main_impact"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["main_detect", "main_inequality"]
+__all__ = ["main_detect", "main_impact", "main_inequality"]
 
 
 class Progress:
@@ -218,6 +218,103 @@ def main_inequality(argv: list[str]) -> int:
     return 0
 
 
+def _impact_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="aldea impact",
+        description="Staggered-adoption impact estimates (Callaway & Sant'Anna 2021, with the "
+        "defaults of the R package did): group-time ATTs, their aggregations, a pre-trend test "
+        "and two-way fixed effects beside them. See docs/data-contracts.md.",
+    )
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--input", metavar="PANEL",
+                        help="panel, one row per unit and period: CSV, Parquet or URL#table")
+    source.add_argument("--programme", metavar="SLUG",
+                        help="a programme of the platform (needs the platform's database)")
+    p.add_argument("--unit", metavar="UNIT_COL", help="column identifying the unit (MSME)")
+    p.add_argument("--time", metavar="TIME_COL", help="column of the period: whole number or month")
+    p.add_argument("--cohort", metavar="COHORT_COL",
+                   help="column of the first treated period; 0 or empty = never treated")
+    p.add_argument("--outcome", metavar="Y_COL",
+                   help="outcome column (with --programme: online_sales, total_sales, orders, jobs)")
+    p.add_argument("--control", choices=("never", "not-yet"), default="never",
+                   help="comparison units: never treated (default) or also not yet treated")
+    p.add_argument("--cluster", metavar="COL", help="cluster standard errors on COL (default: the unit)")
+    p.add_argument("--covariates", metavar="C1,C2",
+                   help="covariates (base-period values) for the doubly robust estimator")
+    p.add_argument("--anticipation", metavar="K", type=int, default=0,
+                   help="periods of anticipation before treatment (default 0)")
+    p.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
+    p.add_argument("--format", choices=("json", "table"), default="json")
+    p.add_argument("--out", metavar="FILE", help="write the result to FILE instead of stdout")
+    p.add_argument("--bootstrap", metavar="B", type=int, default=0,
+                   help="multiplier-bootstrap draws for the standard errors (default 0: the "
+                   "analytical influence-function standard errors)")
+    p.add_argument("--seed", type=int, default=None, help="seed of the bootstrap")
+    p.add_argument("--min-clusters", type=int, default=None,
+                   help="fewest clusters accepted with --cluster (default 20)")
+    p.add_argument("--engine", default="duckdb", help="duckdb, spark or spark://HOST:PORT")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    return p
+
+
+def main_impact(argv: list[str]) -> int:
+    parser = _impact_parser()
+    args = parser.parse_args(argv)
+    if args.programme:
+        # The platform's form lives on the Django side; this entry point is Django-free.
+        print("aldea impact: error: --programme reads the platform's database, which this "
+              "Django-free command cannot open; export the programme's panel and pass it "
+              "with --input", file=sys.stderr)
+        return 2
+    needed = [f"--{n}" for n in ("unit", "time", "cohort", "outcome") if not getattr(args, n)]
+    if needed:
+        parser.error(f"--input needs {', '.join(needed)}")
+    if not 0 < args.level < 1:
+        parser.error(f"--level must be between 0 and 1 (got {args.level})")
+    if args.anticipation < 0 or args.bootstrap < 0:
+        parser.error("--anticipation and --bootstrap cannot be negative")
+    progress = Progress(not args.quiet)
+    from . import connect
+    from .engines import EngineError
+    from .impact import DEFAULT_SEED, ImpactInputError, estimate_impact
+    from .impact.estimate import MIN_CLUSTERS
+
+    covariates = [c.strip() for c in (args.covariates or "").split(",") if c.strip()]
+    con = None
+    try:
+        progress(f"connecting to {args.engine}")
+        con = connect(args.engine)
+        if args.quiet and con.name == "duckdb":
+            con.raw_sql("SET enable_progress_bar = false")
+        progress(f"reading and checking {args.input}; estimating")
+        result = estimate_impact(
+            args.input, unit=args.unit, time=args.time, cohort=args.cohort,
+            outcome=args.outcome, control=args.control, cluster=args.cluster,
+            covariates=covariates, anticipation=args.anticipation, level=args.level,
+            bootstrap=args.bootstrap,
+            seed=DEFAULT_SEED if args.seed is None else args.seed,
+            min_clusters=MIN_CLUSTERS if args.min_clusters is None else args.min_clusters,
+            con=con,
+        )
+        text = (json.dumps(result.to_dict(), indent=2) if args.format == "json"
+                else result.to_table())
+        progress("done")
+    except (ImpactInputError, EngineError, FileNotFoundError, ValueError) as exc:
+        print(f"aldea impact: error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        _close(con)
+    if args.out:
+        out = Path(args.out)
+        if out.parent and not out.parent.exists():
+            out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+        progress(f"wrote {out}")
+    else:
+        print(text)
+    return 0
+
+
 def _fmt(v) -> str:
     return "-" if v is None else (f"{v:.6f}" if isinstance(v, float) else str(v))
 
@@ -245,4 +342,5 @@ def _as_table(r: dict) -> str:
 
 if __name__ == "__main__":  # pragma: no cover
     cmd, *rest = sys.argv[1:] or ["--help"]
-    sys.exit(main_detect(rest) if cmd == "detect" else main_inequality(rest))
+    mains = {"detect": main_detect, "impact": main_impact}
+    sys.exit(mains.get(cmd, main_inequality)(rest))
