@@ -172,7 +172,7 @@ class AgreementFactory(DjangoModelFactory):
     code = factory.Sequence(lambda n: f"agreement-{n}")
     title = factory.Sequence(lambda n: f"Convenio {n}")
     starts_on = START
-    status = Agreement.Status.ACTIVE
+    status = Agreement.Status.SIGNED
 
     @factory.post_generation
     def parties(self, create, extracted, **kwargs):

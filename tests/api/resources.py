@@ -110,7 +110,7 @@ RESOURCES = [
     Resource(
         "agreements", make=lambda w: f.AgreementFactory(programme=w.programme, parties=[w.host]), key=lambda o: o.code,
         payload=lambda w: {"code": "conv-2025", "title": "Convenio", "programme": "main", "parties": ["host-university"],
-                           "starts_on": "2025-01-01", "ends_on": "2025-12-31", "status": "active"},
+                           "starts_on": "2025-01-01", "ends_on": "2025-12-31", "status": "signed"},
         change={"scope": "Formación de consultores"},
     ),
     Resource(

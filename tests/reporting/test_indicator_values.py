@@ -157,7 +157,7 @@ def test_cumulative_counts_up_to_the_end_and_in_force_needs_the_end_inside_the_v
     assert indicator_values(certified, start=START, end=END)[0].value == 2
     assert indicator_values(certified, start=START, end=datetime.date(2025, 12, 31))[0].value == 3
     agreements = indicator(programme, {"numerator": {"fact": "agreements", "measure": "count",
-                                                     "filters": {"status": ["active", "expired"]}}},
+                                                     "filters": {"status": "signed"}}},
                            period_type=Indicator.PeriodType.IN_FORCE)
     f.AgreementFactory(programme=programme, starts_on=datetime.date(2023, 1, 1), ends_on=datetime.date(2024, 6, 30))
     f.AgreementFactory(programme=programme, starts_on=datetime.date(2024, 1, 1), ends_on=None)

@@ -216,7 +216,7 @@ class DemoGenerator:
             specs.append((code, f"Convenio de colaboración estatal ({self.orgs[spec.state_government].name})",
                           (spec.state_government, spec.university, "fundacion-aldea"),
                           "Selección de aldeas, servicio social de estudiantes consultores y sedes de formación.",
-                          "2023-12-11", "2024-01-15", "2025-12-31", "active"))
+                          "2023-12-11", "2024-01-15", "2025-12-31", "signed"))
         for code, title, parties, scope, signed, starts, ends, status in specs:
             agreement = Agreement.objects.create(
                 programme=self.prog, code=code, title=title, scope=scope,

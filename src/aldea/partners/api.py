@@ -1,6 +1,9 @@
 """API of partner organisations, agreements and partner roles in villages."""
 
+from django.utils import timezone
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
 from aldea.accounts.queries import manages_any
 from aldea.core.api import (
@@ -10,7 +13,7 @@ from aldea.core.api import (
     ScopedViewSet,
     require_order,
 )
-from aldea.partners.models import Agreement, Organisation, VillagePartnerRole
+from aldea.partners.models import Agreement, AgreementState, Organisation, VillagePartnerRole
 from aldea.partners.queries import (
     agreements_visible_to,
     organisations_visible_to,
@@ -69,7 +72,15 @@ class OrganisationViewSet(ScopedViewSet):
 
 
 class AgreementSerializer(ModelSerializer):
-    """An agreement of a programme (slug) with its parties (organisation slugs)."""
+    """An agreement of a programme (slug) with its parties (organisation slugs). ``status`` is what
+    the parties decided (draft, signed, terminated); ``state`` follows from it and the dates: a
+    signed agreement past its end date is expired."""
+
+    state = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=AgreementState.choices))
+    def get_state(self, agreement) -> str:
+        return agreement.state_on(timezone.localdate())
 
     programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=programmes_visible_to)
     parties = CodeRelatedField(slug_field="slug", queryset=Organisation.objects.all(), many=True)
@@ -78,7 +89,7 @@ class AgreementSerializer(ModelSerializer):
         model = Agreement
         fields = [
             "code", "title", "programme", "parties", "scope", "signed_on", "starts_on", "ends_on",
-            "status", "document", "created_at", "updated_at",
+            "status", "state", "document", "created_at", "updated_at",
         ]
         read_only_fields = ["document", "created_at", "updated_at"]
 

@@ -47,11 +47,30 @@ class Organisation(TimeStamped):
         return self.name
 
 
+class AgreementState(models.TextChoices):
+    """Where an agreement stands on a day: its decision (draft, signed, terminated) and its dates."""
+
+    DRAFT = "draft", _("Borrador")
+    UPCOMING = "upcoming", _("Por iniciar")
+    IN_FORCE = "in_force", _("Vigente")
+    EXPIRED = "expired", _("Vencido")
+    TERMINATED = "terminated", _("Terminado")
+
+
+class AgreementQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        """Signed agreements whose dates cover ``day``."""
+        return self.filter(status=Agreement.Status.SIGNED, starts_on__lte=day).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+        )
+
+
 class Agreement(TimeStamped):
     class Status(models.TextChoices):
+        """What the parties decided; whether a signed agreement is in force follows from its dates."""
+
         DRAFT = "draft", _("Borrador")
-        ACTIVE = "active", _("Vigente")
-        EXPIRED = "expired", _("Vencido")
+        SIGNED = "signed", _("Firmado")
         TERMINATED = "terminated", _("Terminado")
 
     programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="agreements")
@@ -64,6 +83,8 @@ class Agreement(TimeStamped):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     document = models.FileField(_("document"), upload_to="agreements/", blank=True)
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on"]
@@ -78,6 +99,16 @@ class Agreement(TimeStamped):
 
     def __str__(self):
         return self.title
+
+    def state_on(self, day) -> str:
+        """The agreement's ``AgreementState`` on ``day``: an agreement past its end date is expired."""
+        if self.status != self.Status.SIGNED:
+            return AgreementState.DRAFT if self.status == self.Status.DRAFT else AgreementState.TERMINATED
+        if day < self.starts_on:
+            return AgreementState.UPCOMING
+        if self.ends_on is not None and day > self.ends_on:
+            return AgreementState.EXPIRED
+        return AgreementState.IN_FORCE
 
 
 class VillagePartnerRole(models.Model):

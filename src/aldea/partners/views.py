@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from aldea.accounts.models import Membership
 from aldea.partners import figures
 from aldea.partners.forms import AgreementForm, ExpiryForm
-from aldea.partners.models import Agreement, Organisation
+from aldea.partners.models import AgreementState, Organisation
 from aldea.partners.queries import (
     agreements_visible_to,
     organisations_of_programmes,
@@ -22,7 +22,7 @@ from aldea.partners.queries import (
 )
 from aldea.programmes.queries import programmes_managed_by, programmes_visible_to
 
-STATUS_LABELS = dict(Agreement.Status.choices)
+STATE_LABELS = dict(AgreementState.choices)
 
 
 def _agreements(user):
@@ -32,6 +32,15 @@ def _agreements(user):
         .prefetch_related(Prefetch("parties", queryset=Organisation.objects.order_by("name")))
         .order_by("-starts_on", "code")
     )
+
+
+def _with_states(agreements, today) -> list:
+    """The agreements, each with its state today (an agreement past its end date is expired)."""
+    rows = list(agreements)
+    for agreement in rows:
+        agreement.state = agreement.state_on(today)
+        agreement.state_label = STATE_LABELS[agreement.state]
+    return rows
 
 
 def _roles(user):
@@ -48,13 +57,14 @@ def _programme_organisations(user):
 def partner_list(request):
     expiry = ExpiryForm(request.GET or {"days": figures.DEFAULT_EXPIRY_DAYS})
     days = expiry.days_or_default()
-    agreements = list(_agreements(request.user))
+    today = timezone.localdate()
+    agreements = _with_states(_agreements(request.user), today)
     context = {
         "helices": figures.organisations_by_helix(_programme_organisations(request.user), _roles(request.user)),
         "agreements": agreements,
-        "status_rows": [(STATUS_LABELS[status], count) for status, count in
-                        figures.agreement_status_counts(agreements).items()],
-        "expiring": figures.expiring_agreements(agreements, today=timezone.localdate(), days=days),
+        "status_rows": [(STATE_LABELS[state], count) for state, count in
+                        figures.agreement_state_counts(agreements, today=today).items()],
+        "expiring": figures.expiring_agreements(agreements, today=today, days=days),
         "expiry_form": expiry,
         "days": days,
         "can_add_agreement": programmes_managed_by(request.user).exists(),
@@ -70,7 +80,7 @@ def organisation_detail(request, slug):
     context = {
         "organisation": organisation,
         "roles": list(_roles(request.user).filter(organisation=organisation)),
-        "agreements": list(_agreements(request.user).filter(parties=organisation)),
+        "agreements": _with_states(_agreements(request.user).filter(parties=organisation), timezone.localdate()),
         "members": Membership.objects.filter(
             organisation=organisation, is_active=True, programme__in=programmes_visible_to(request.user)
         ).count(),

@@ -107,7 +107,7 @@ def test_bad_days_shows_an_error_and_falls_back_to_90(days, world, deals, login)
 def test_expiring_agreements_by_hand():
     today = datetime.date(2025, 1, 1)
 
-    def agreement(code, ends_on, status="active"):
+    def agreement(code, ends_on, status="signed"):
         return Agreement(code=code, status=status, starts_on=datetime.date(2024, 1, 1), ends_on=ends_on)
 
     rows = [
@@ -123,9 +123,45 @@ def test_expiring_agreements_by_hand():
     assert [(r["agreement"].code, r["days_left"]) for r in result] == [("today", 0), ("early", 30), ("edge", 90)]
 
 
-def test_agreement_status_counts_by_hand():
-    rows = [Agreement(status="active"), Agreement(status="active"), Agreement(status="expired")]
-    assert figures.agreement_status_counts(rows) == {"draft": 0, "active": 2, "expired": 1, "terminated": 0}
+def test_agreement_states_follow_from_the_dates_across_the_end_date():
+    agreement = Agreement(status="signed", starts_on=datetime.date(2024, 1, 1), ends_on=datetime.date(2025, 12, 31))
+    assert agreement.state_on(datetime.date(2023, 12, 31)) == "upcoming"
+    assert agreement.state_on(datetime.date(2024, 1, 1)) == "in_force"
+    assert agreement.state_on(datetime.date(2025, 12, 31)) == "in_force"
+    assert agreement.state_on(datetime.date(2026, 1, 1)) == "expired"
+    assert Agreement(status="draft", starts_on=datetime.date(2024, 1, 1)).state_on(datetime.date(2024, 6, 1)) == "draft"
+    assert Agreement(status="terminated", starts_on=datetime.date(2024, 1, 1)).state_on(
+        datetime.date(2024, 6, 1)) == "terminated"
+
+
+def test_in_force_on_is_the_same_rule_in_the_database(world):
+    end = datetime.date(2025, 12, 31)
+    for code, ends_on, status in (("ends", end, "signed"), ("open", None, "signed"), ("draft", None, "draft")):
+        f.AgreementFactory(programme=world.programme, code=code, starts_on=datetime.date(2024, 1, 1),
+                           ends_on=ends_on, status=status)
+    for day in (end, end + datetime.timedelta(days=1)):
+        in_db = set(Agreement.objects.in_force_on(day).values_list("code", flat=True))
+        by_rule = {a.code for a in Agreement.objects.all() if a.state_on(day) == "in_force"}
+        assert in_db == by_rule
+    assert set(Agreement.objects.in_force_on(end + datetime.timedelta(days=1)).values_list("code", flat=True)) == {"open"}
+
+
+def test_agreement_state_counts_by_hand():
+    today = datetime.date(2026, 1, 1)
+    rows = [Agreement(status="signed", starts_on=datetime.date(2024, 1, 1)),
+            Agreement(status="signed", starts_on=datetime.date(2024, 1, 1), ends_on=datetime.date(2025, 12, 31)),
+            Agreement(status="draft", starts_on=datetime.date(2024, 1, 1))]
+    assert figures.agreement_state_counts(rows, today=today) == {
+        "draft": 1, "upcoming": 0, "in_force": 1, "expired": 1, "terminated": 0}
+
+
+def test_renewals_due_fall_in_the_first_horizon_they_reach():
+    today = datetime.date(2025, 1, 1)
+    rows = [Agreement(code=f"in-{days}", status="signed", starts_on=datetime.date(2024, 1, 1),
+                      ends_on=today + datetime.timedelta(days=days)) for days in (0, 30, 31, 60, 61, 90, 91)]
+    groups = figures.renewals_due(rows, today=today)
+    assert [(g["days"], [r["agreement"].code for r in g["agreements"]]) for g in groups] == [
+        (30, ["in-0", "in-30"]), (60, ["in-31", "in-60"]), (90, ["in-61", "in-90"])]
 
 
 def test_organisations_by_helix_keeps_empty_helices():
@@ -142,7 +178,7 @@ def test_organisations_by_helix_keeps_empty_helices():
 def valid(world, **change):
     data = {
         "programme": world.programme.pk, "code": "new-deal", "title": "Convenio nuevo", "parties": [world.host.pk],
-        "starts_on": "2025-01-01", "ends_on": "2026-01-01", "status": "active", "scope": "",
+        "starts_on": "2025-01-01", "ends_on": "2026-01-01", "status": "signed", "scope": "",
     }
     data.update(change)
     return data

@@ -270,3 +270,15 @@ def test_last_12_months_are_calendar_months_even_with_gaps():
     )
     assert sales.last_12_months_start == datetime.date(2024, 1, 1)
     assert sales.last_12_months() == Decimal(18)
+
+
+def test_the_overview_lists_agreements_to_renew_within_30_60_and_90_days(world, login):
+    today = datetime.date.today()
+    for code, days in (("in-10", 10), ("in-45", 45), ("in-80", 80), ("in-200", 200), ("past", -1)):
+        f.AgreementFactory(programme=world.programme, code=code, title=code,
+                           starts_on=today - datetime.timedelta(days=400), ends_on=today + datetime.timedelta(days=days))
+    f.AgreementFactory(programme=world.other, code="other-10", ends_on=today + datetime.timedelta(days=10))
+    response = login(world.manager).get(URL)
+    groups = {g["days"]: [r["agreement"].code for r in g["agreements"]] for g in response.context["renewals"]}
+    assert groups == {30: ["in-10"], 60: ["in-45"], 90: ["in-80"]}
+    assert 'data-renewals="60"' in response.content.decode()

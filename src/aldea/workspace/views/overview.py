@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from aldea.accounts.queries import manages
 from aldea.core.access import changeable_or_404
 from aldea.core.charts import figure_json
+from aldea.partners.figures import renewals_due
+from aldea.partners.queries import agreements_visible_to
 from aldea.programmes.queries import (
     overview_programmes_of,
     programmes_managed_by,
@@ -51,6 +53,10 @@ def overview(request):
         if equity and not equity["empty"]
         else None,
         "can_manage": manages(request.user, programme.id),
+        "renewals": renewals_due(
+            agreements_visible_to(request.user).filter(programme=programme).prefetch_related("parties"),
+            today=timezone.localdate(),
+        ),
     }
     return render(request, "workspace/overview.html", context)
 
