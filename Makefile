@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test install lint bench clean messages screenshots
 
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# A venv left half-made (no pip) by an interrupted run is made again.
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,spark]' -c constraints.txt
 	touch $(STAMP)
