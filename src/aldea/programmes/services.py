@@ -4,10 +4,18 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from aldea.accounts.models import Membership, Person, Role
 from aldea.core.exceptions import DomainError
-from aldea.programmes.models import Village, VillageStatus, VillageStatusChange
+from aldea.programmes.models import (
+    IndicatorTarget,
+    Programme,
+    Village,
+    VillageStatus,
+    VillageStatusChange,
+)
 
 ALLOWED_MOVES = {
     VillageStatus.CANDIDATE: {VillageStatus.SELECTED},
@@ -41,3 +49,55 @@ def change_village_status(
         village.launched_on = on or timezone.localdate()
     village.save(update_fields=["status", "launched_on", "updated_at"])
     return village
+
+
+def _free_programme_slug(base: str) -> str:
+    base = (slugify(base) or "programme")[:50]
+    taken = set(Programme.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+@transaction.atomic
+def create_programme(*, user, name: str, country, currency: str, starts_on, ends_on=None, slug: str = "",
+                     description: str = "") -> Programme:
+    """A new programme, its creator its first manager (a person is made for a user who has none).
+
+    Raises DomainError when the code is taken or the dates are out of order.
+    """
+    if ends_on is not None and ends_on < starts_on:
+        raise DomainError(_("The programme cannot end before it starts."))
+    if slug and Programme.objects.filter(slug=slug).exists():
+        raise DomainError(_("The code %(slug)s is taken; choose another.") % {"slug": slug})
+    programme = Programme.objects.create(
+        name=name.strip(), slug=slug or _free_programme_slug(name), country=country, currency=currency.upper(),
+        starts_on=starts_on, ends_on=ends_on, description=description,
+        status=Programme.Status.ACTIVE if starts_on <= timezone.localdate() else Programme.Status.PLANNED,
+    )
+    if user is not None and user.is_authenticated:
+        person = Person.objects.filter(user=user).first() or Person.objects.create(
+            user=user, given_name=user.first_name or user.username, family_name=user.last_name, email=user.email,
+        )
+        Membership.objects.create(person=person, role=Role.MANAGER, programme=programme, starts_on=starts_on)
+    return programme
+
+
+@transaction.atomic
+def set_targets(*, indicator, rows) -> int:
+    """Set an indicator's targets: ``rows`` of (village or None, period start, period end, target,
+    baseline). A row whose target is None removes that period's target. Returns the rows kept."""
+    kept = 0
+    for village, start, end, target, baseline in rows:
+        if end < start:
+            raise DomainError(_("A target's period cannot end before it starts."))
+        lookup = {"indicator": indicator, "village": village, "period_start": start}
+        if target is None:
+            IndicatorTarget.objects.filter(**lookup).delete()
+            continue
+        IndicatorTarget.objects.update_or_create(
+            **lookup, defaults={"period_end": end, "target": target, "baseline": baseline}
+        )
+        kept += 1
+    return kept

@@ -46,3 +46,54 @@ class MsmeFilterForm(forms.Form):
         if data["women_led"]:
             queryset = queryset.filter(is_women_led=data["women_led"] == "yes")
         return queryset
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProgrammeForm(forms.Form):
+    """The programme wizard: who, where, when, and the indicators it starts from."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    slug = forms.SlugField(label=_("Code"), max_length=60, required=False,
+                           help_text=_("Letters, digits and hyphens; made from the name when left empty."))
+    country = forms.ModelChoiceField(label=_("Country"), queryset=None, to_field_name="code")
+    currency = forms.RegexField(label=_("Currency"), regex=r"^[A-Za-z]{3}$", required=False,
+                                help_text=_("Three letters (ISO 4217); the country's currency when left empty."),
+                                error_messages={"invalid": _("Three letters, such as MXN or BRL.")})
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput(), required=False)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    template = forms.ChoiceField(label=_("Indicators"), required=False)
+
+    def __init__(self, *args, countries, templates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = countries
+        self.fields["template"].choices = [*templates, ("", _("None: I will add indicators myself"))]
+        if templates:
+            self.fields["template"].initial = templates[0][0]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_on") and cleaned.get("ends_on") and cleaned["ends_on"] < cleaned["starts_on"]:
+            self.add_error("ends_on", _("The programme cannot end before it starts."))
+        if cleaned.get("country") and not cleaned.get("currency"):
+            cleaned["currency"] = cleaned["country"].currency
+        return cleaned
+
+
+class VillageForm(forms.Form):
+    """A new village, found by its municipality's name."""
+
+    name = forms.CharField(label=_("Village name"), max_length=150)
+    municipality = forms.CharField(label=_("Municipality"), max_length=20, widget=forms.HiddenInput,
+                                   error_messages={"required": _("Choose a municipality from the list.")})
+    speciality = forms.CharField(label=_("Speciality"), max_length=150,
+                                 help_text=_("What the community is known for: a craft, a textile, a food."))
+    target_msmes = forms.IntegerField(label=_("Target MSMEs"), min_value=1, max_value=100000, initial=50)
+    note = forms.CharField(label=_("Why this community"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))

@@ -2,12 +2,16 @@
 
 from django.urls import path
 
-from aldea.workspace.views import msmes, overview, territory, villages
+from aldea.workspace.views import msmes, overview, setup, territory, villages
 
 app_name = "workspace"
 
 urlpatterns = [
     path("programme/", overview.overview, name="overview"),
+    path("programme/new/", setup.programme_new, name="programme_new"),
+    path("programme/<slug:slug>/targets/", setup.targets, name="targets"),
+    path("programme/<slug:slug>/villages/new/", setup.village_new, name="village_new"),
+    path("programme/<slug:slug>/municipalities/", setup.municipality_search, name="municipality_search"),
     path("programme/equity/compute/", overview.compute_equity, name="compute_equity"),
     path("programme/villages/", villages.villages, name="villages"),
     path("programme/village/<slug:slug>/", villages.village, name="village"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aldea.accounts.queries import manages
-from aldea.core.access import changeable_or_404
+from aldea.core.access import changeable_or_404, is_global
 from aldea.core.charts import figure_json
 from aldea.partners.figures import renewals_due
 from aldea.partners.queries import agreements_visible_to
@@ -34,7 +34,7 @@ def overview(request):
     if programme is None:
         if slug:
             raise Http404
-        return render(request, "workspace/overview.html", {"programme": None})
+        return render(request, "workspace/overview.html", {"programme": None, "can_create": is_global(request.user)})
     data = figures.programme_overview(request.user, programme, today=timezone.localdate())
     # Equity figures are the whole programme's: shown only to those who see it whole.
     equity = figures.equity_panel(data.equity.figures) if data.equity and data.whole_programme else None
@@ -53,6 +53,7 @@ def overview(request):
         if equity and not equity["empty"]
         else None,
         "can_manage": manages(request.user, programme.id),
+        "can_create": is_global(request.user),
         "renewals": renewals_due(
             agreements_visible_to(request.user).filter(programme=programme).prefetch_related("parties"),
             today=timezone.localdate(),
