@@ -37,6 +37,12 @@ class Organisation(TimeStamped):
         related_name="organisations",
     )
     website = models.URLField(_("website"), blank=True)
+    # The programme that added it to the directory: its managers keep it up to date until another
+    # programme ties itself to the organisation (aldea.partners.queries).
+    registered_in = models.ForeignKey(
+        "programmes.Programme", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("registered in"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -78,6 +84,7 @@ class Agreement(TimeStamped):
     title = models.CharField(_("title"), max_length=250)
     parties = models.ManyToManyField(Organisation, related_name="agreements", verbose_name=_("parties"))
     scope = models.TextField(_("scope"), blank=True)
+    obligations = models.TextField(_("obligations"), blank=True, help_text=_("What each party commits to, one a line."))
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)

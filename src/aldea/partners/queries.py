@@ -1,8 +1,8 @@
 """Who may see and change partner organisations, agreements and partner roles in villages.
 
 * Organisations are public knowledge: every signed-in user sees the whole directory.
-* An organisation is shared by every programme tied to it (by an agreement, a role in a village
-  or a member's membership). It may be changed only by someone who answers for all of them: a
+* An organisation is shared by every programme tied to it (the programme that registered it, an
+  agreement, a role in a village or a member's membership). It may be changed only by someone who answers for all of them: a
   manager of every programme tied to it (staff always). So a manager of one programme can tie
   another programme's partner to a village, but can no longer rename it or change its website.
 * Agreements and partner roles belong to a programme: seen with it, changed by its managers.
@@ -27,7 +27,8 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
 def _ties_outside(programme_ids) -> Q:
     """Organisations tied to a programme other than ``programme_ids``."""
     return (
-        Q(Exists(Agreement.parties.through.objects.filter(organisation_id=OuterRef("pk")).exclude(
+        (Q(registered_in__isnull=False) & ~Q(registered_in_id__in=programme_ids))
+        | Q(Exists(Agreement.parties.through.objects.filter(organisation_id=OuterRef("pk")).exclude(
             agreement__programme_id__in=programme_ids)))
         | Q(Exists(VillagePartnerRole.objects.filter(organisation_id=OuterRef("pk")).exclude(
             village__programme_id__in=programme_ids)))
@@ -40,7 +41,8 @@ def organisations_of_programmes(programme_ids) -> QuerySet[Organisation]:
     """Organisations tied to one of the programmes: a party to an agreement, a role in a village,
     or a member's organisation."""
     return Organisation.objects.filter(
-        Q(id__in=Agreement.parties.through.objects.filter(agreement__programme_id__in=programme_ids).values("organisation_id"))
+        Q(registered_in_id__in=programme_ids)
+        | Q(id__in=Agreement.parties.through.objects.filter(agreement__programme_id__in=programme_ids).values("organisation_id"))
         | Q(id__in=VillagePartnerRole.objects.filter(village__programme_id__in=programme_ids).values("organisation_id"))
         | Q(id__in=Membership.objects.filter(programme_id__in=programme_ids).values("organisation_id"))
     )

@@ -6,10 +6,11 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from aldea.partners import figures
-from aldea.partners.models import Agreement, Organisation
+from aldea.partners.models import Agreement, Organisation, VillagePartnerRole
 from tests import factories as f
 
 LIST = "/partners/"
@@ -276,3 +277,55 @@ def test_query_count_does_not_grow_with_the_data(name, url, world, personas, log
     _grow(world, 12)
     large = _queries(client, url)
     assert small == large <= 15
+
+
+def test_a_manager_adds_an_organisation_then_keeps_it_up_to_date_until_another_programme_ties_it(world, login):
+    client = login(world.manager)
+    response = client.post(reverse("partners:organisation_add"), {
+        "name": "Universidad de la Sierra", "slug": "unisierra", "kind": "university", "country": "MX", "website": "",
+    })
+    organisation = Organisation.objects.get(slug="unisierra")
+    assert response.status_code == 302
+    assert (organisation.helix, organisation.registered_in) == ("academia", world.programme)
+    edit = reverse("partners:organisation_edit", args=["unisierra"])
+    assert client.post(edit, {"name": "UniSierra", "slug": "unisierra", "kind": "university", "helix": "academia",
+                              "country": "MX", "website": "https://unisierra.example.org/"}).status_code == 302
+    # Another programme ties it to one of its villages: now it answers to both, and neither edits it alone.
+    f.VillagePartnerRoleFactory(village=world.other_village, organisation=organisation)
+    assert client.get(edit).status_code == 403
+    organisation.refresh_from_db()
+    assert organisation.name == "UniSierra"
+
+
+def test_agreements_carry_obligations_and_a_checked_document(world, login, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(world.manager)
+    data = valid(world) | {"obligations": "La universidad aporta aulas.\nEl programa, formadores."}
+    bad = client.post(ADD, data | {"document": SimpleUploadedFile("convenio.exe", b"MZ", "application/octet-stream")})
+    assert bad.status_code == 400 and "document" in bad.context["form"].errors
+    good = client.post(ADD, data | {"document": SimpleUploadedFile("convenio.pdf", b"%PDF-1.4", "application/pdf")})
+    assert good.status_code == 302
+    agreement = Agreement.objects.get(code=data["code"])
+    assert agreement.obligations.startswith("La universidad") and agreement.document.name.endswith(".pdf")
+
+
+def test_agreements_are_edited_by_their_programmes_managers_only(world, login):
+    mine = f.AgreementFactory(programme=world.programme, code="mine")
+    theirs = f.AgreementFactory(programme=world.other, code="theirs")
+    assert login(world.manager).get(reverse("partners:agreement_edit", args=["mine"])).status_code == 200
+    assert login(world.manager).get(reverse("partners:agreement_edit", args=["theirs"])).status_code == 404
+    assert login(world.analyst).get(reverse("partners:agreement_edit", args=["mine"])).status_code == 403
+    assert mine.pk and theirs.pk
+
+
+def test_a_manager_gives_an_organisation_a_role_in_one_of_their_villages_once(world, login):
+    shop = f.OrganisationFactory(slug="shop")
+    url = reverse("partners:village_role_add", args=["shop"])
+    data = {"village": world.village.pk, "role": "marketplace", "starts_on": "2025-01-01"}
+    assert login(world.manager).post(url, data).status_code == 302
+    again = login(world.manager).post(url, data)
+    assert again.status_code == 400 and "already has this role" in again.content.decode()
+    assert login(world.manager).post(url, data | {"village": world.other_village.pk}).status_code == 400
+    assert VillagePartnerRole.objects.filter(organisation=shop).count() == 1
