@@ -3,6 +3,7 @@ import pytest
 from aldea.core.exceptions import DomainError
 from aldea.training.models import Attendance, Enrolment
 from aldea.training.services import (
+    CERTIFICATE_CODE,
     certification_gaps,
     issue_certificate,
     record_attendance,
@@ -28,8 +29,9 @@ def enrolment_with(*, attended: int, sessions: int = 5, score=85):
 def test_a_participant_with_enough_attendance_and_score_is_certified_with_a_readable_code():
     enrolment = enrolment_with(attended=4)  # 80 % meets the default 0.8
     certificate = issue_certificate(enrolment=enrolment)
-    assert certificate.code.startswith("ALD-") and len(certificate.code) == 13
-    assert not set(certificate.code) & set("01OI")
+    assert CERTIFICATE_CODE.match(certificate.code), certificate.code
+    assert certificate.code.startswith("ALD-") and len(certificate.code) == 15
+    assert not set(certificate.code.removeprefix("ALD-")) & set("01OI")
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.COMPLETED
 

@@ -11,11 +11,11 @@ pytestmark = pytest.mark.django_db
 def test_moving_an_engagement_records_who_when_and_from_where():
     engagement = f.EngagementFactory()
     user = f.UserFactory()
-    move_engagement(engagement=engagement, to_stage=Stage.LISTING, user=user)
+    move_engagement(engagement=engagement, to_stage=Stage.ACTION_PLAN, user=user)
     engagement.refresh_from_db()
-    assert engagement.stage == Stage.LISTING
+    assert engagement.stage == Stage.ACTION_PLAN
     change = StageChange.objects.get(engagement=engagement)
-    assert (change.from_stage, change.to_stage, change.changed_by) == (Stage.DIAGNOSED, Stage.LISTING, user)
+    assert (change.from_stage, change.to_stage, change.changed_by) == (Stage.DIAGNOSED, Stage.ACTION_PLAN, user)
     assert change.changed_at is not None
 
 
@@ -30,7 +30,7 @@ def test_dropping_needs_a_reason_and_keeps_it():
 
 
 def test_a_closed_engagement_reopens_only_at_diagnosed():
-    engagement = f.EngagementFactory()
+    engagement = f.EngagementFactory(stage=Stage.FIRST_SALE)
     move_engagement(engagement=engagement, to_stage=Stage.GRADUATED)
     with pytest.raises(DomainError):
         move_engagement(engagement=engagement, to_stage=Stage.LISTING)
