@@ -18,6 +18,7 @@ from aldea.outcomes.models import Listing, OutcomeRecord
 from aldea.partners.models import Agreement, Organisation, VillagePartnerRole
 from aldea.programmes.models import IndicatorTarget, Programme, Village
 from aldea.training.models import AssessmentResult, Attendance, Certificate, Cohort, Course
+from aldea.training.services import CERTIFICATE_CODE
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,11 @@ def test_training_cascade_has_three_levels_and_about_40_trainers_and_800_consult
     )
     assert served.count() == Engagement.objects.count()
     assert Certificate.objects.filter(revoked_at__isnull=False).exclude(revocation_reason="").count() >= 1
+
+
+def test_demo_certificates_use_the_platforms_one_code_format(demo):
+    codes = list(Certificate.objects.values_list("code", flat=True))
+    assert codes and all(CERTIFICATE_CODE.match(code) for code in codes)
 
 
 def test_about_50_msmes_per_village_and_a_comparison_group_in_similar_municipalities(demo):

@@ -70,3 +70,33 @@ def test_verification_finds_codes_typed_loosely_and_shows_revocation():
         revoke_certificate(certificate=certificate, reason="")
     revoke_certificate(certificate=certificate, reason="Plagio en la evaluación")
     assert verify_certificate(certificate.code).is_revoked
+
+
+@pytest.mark.parametrize("earlier_code", ["ALD-7K3M-Q9XH", "K7M3Q9XHAB2C", "AAAAAA"])
+def test_certificates_with_codes_of_earlier_formats_still_verify(earlier_code):
+    # ALD-XXXX-XXXX came from the first service, twelve letters from the first API, and a
+    # client could choose its own code there; all stay findable as they were stored.
+    certificate = f.CertificateFactory(code=earlier_code)
+    assert verify_certificate(earlier_code.lower()) == certificate
+
+
+def test_the_current_format_verifies_without_its_dashes():
+    certificate = issue_certificate(enrolment=enrolment_with(attended=5))
+    assert verify_certificate(certificate.code.replace("-", "").lower()) == certificate
+
+
+def test_a_certificate_cannot_be_issued_on_a_future_date():
+    import datetime
+
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    with pytest.raises(DomainError, match="future date"):
+        issue_certificate(enrolment=enrolment_with(attended=5), issued_on=tomorrow)
+
+
+def test_a_revoked_certificate_stays_revoked():
+    certificate = issue_certificate(enrolment=enrolment_with(attended=5))
+    revoke_certificate(certificate=certificate, reason="Plagio")
+    with pytest.raises(DomainError, match="already revoked"):
+        revoke_certificate(certificate=certificate, reason="Otra razón")
+    certificate.refresh_from_db()
+    assert certificate.revocation_reason == "Plagio"
