@@ -305,3 +305,15 @@ def test_an_enrolment_status_goes_through_the_service(world, cohort, api_client_
     assert created_withdrawn.status_code == 400 and "status" in created_withdrawn.json()
     enrolment.refresh_from_db()
     assert enrolment.status == "withdrawn" and enrolment.cohort == cohort
+
+
+def test_a_put_of_what_a_get_returned_passes_the_fixed_and_service_owned_fields(world, cohort, api_client_for):
+    enrolment = f.EnrolmentFactory(cohort=cohort, person=world.consultant.person)
+    attendance = f.AttendanceFactory(enrolment=enrolment, session=cohort.sessions.get(number=1), recorded_by=world.trainer)
+    client = api_client_for(world.trainer)
+
+    for url in (f"/api/enrolments/{enrolment.pk}/", f"/api/attendance/{attendance.pk}/"):
+        body = client.get(url).json()
+        response = client.put(url, body, format="json")
+        assert response.status_code == 200, response.content
+        assert response.json() | {"recorded_at": None, "updated_at": None} == body | {"recorded_at": None, "updated_at": None}

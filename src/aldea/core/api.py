@@ -176,12 +176,12 @@ class ServiceFieldsMixin:
             errors = self._service_field_errors(data)
             if errors:
                 raise serializers.ValidationError(errors)
-            fixed = set(getattr(self.Meta, "create_only_fields", ())) if self.instance is not None else set()
-            if fixed & set(data.keys()):
-                data = data.copy()  # a QueryDict's copy is mutable and keeps repeated keys
-                for name in fixed:
-                    data.pop(name, None)
-        return super().to_internal_value(data)
+        attrs = super().to_internal_value(data)
+        if self.instance is not None:
+            # The stored value sent back (a PUT) is not written again.
+            for name in getattr(self.Meta, "create_only_fields", ()):
+                attrs.pop(self.fields[name].source, None)
+        return attrs
 
     def _service_field_errors(self, data) -> dict:
         errors = {}
