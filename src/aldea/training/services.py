@@ -49,12 +49,15 @@ def enrolment_refusal(*, cohort: Cohort, person) -> str | None:
     or MSME-level student they are), is not enrolled there already, and the cohort has a free
     place (withdrawn participants free theirs).
     """
-    programme_id = cohort.course.programme_id
-    if not members_of([programme_id]).filter(pk=person.pk).exists():
-        return _("%(person)s holds no active role in the cohort's programme.") % {"person": person}
     if Enrolment.objects.filter(cohort=cohort, person=person).exists():
         return _("%(person)s is already enrolled in this cohort.") % {"person": person}
-    return _capacity_refusal(cohort)
+    return _membership_refusal(cohort, person) or _capacity_refusal(cohort)
+
+
+def _membership_refusal(cohort: Cohort, person) -> str | None:
+    if not members_of([cohort.course.programme_id]).filter(pk=person.pk).exists():
+        return _("%(person)s holds no active role in the cohort's programme.") % {"person": person}
+    return None
 
 
 def _capacity_refusal(cohort: Cohort) -> str | None:
@@ -69,7 +72,7 @@ def _capacity_refusal(cohort: Cohort) -> str | None:
 @transaction.atomic
 def enrol(*, cohort: Cohort, person, user=None, enrolled_on: datetime.date | None = None) -> Enrolment:
     """Enrol a member of the cohort's programme. Raises DomainError naming the reason."""
-    cohort = Cohort.objects.select_for_update().select_related("course").get(pk=cohort.pk)
+    cohort = Cohort.objects.select_for_update(of=("self",)).select_related("course").get(pk=cohort.pk)
     refusal = enrolment_refusal(cohort=cohort, person=person)
     if refusal:
         raise DomainError(refusal)
@@ -95,15 +98,11 @@ def withdraw(*, enrolment: Enrolment, user=None) -> Enrolment:
 @transaction.atomic
 def reinstate(*, enrolment: Enrolment, user=None) -> Enrolment:
     """A withdrawn participant comes back, if they still hold a role and a place is free."""
-    enrolment = Enrolment.objects.select_for_update().select_related("cohort__course", "person").get(pk=enrolment.pk)
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("person").get(pk=enrolment.pk)
     if enrolment.status != Enrolment.Status.WITHDRAWN:
         return enrolment
-    cohort = Cohort.objects.select_for_update().get(pk=enrolment.cohort_id)
-    if not members_of([enrolment.cohort.course.programme_id]).filter(pk=enrolment.person_id).exists():
-        raise DomainError(
-            _("%(person)s holds no active role in the cohort's programme.") % {"person": enrolment.person}
-        )
-    refusal = _capacity_refusal(cohort)
+    cohort = Cohort.objects.select_for_update(of=("self",)).select_related("course").get(pk=enrolment.cohort_id)
+    refusal = _membership_refusal(cohort, enrolment.person) or _capacity_refusal(cohort)
     if refusal:
         raise DomainError(refusal)
     enrolment.status = Enrolment.Status.ENROLLED
@@ -189,7 +188,7 @@ def issue_certificate(*, enrolment: Enrolment, user=None, issued_on: datetime.da
     """Certify a participant who met the attendance and score rules, with a code drawn here
     (never chosen by the caller). ``issued_on`` defaults to today and cannot be in the future.
     Raises DomainError naming what is missing."""
-    enrolment = Enrolment.objects.select_for_update().select_related("person", "cohort__course").get(pk=enrolment.pk)
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("person", "cohort__course").get(pk=enrolment.pk)
     if Certificate.objects.filter(enrolment=enrolment).exists():
         raise DomainError(_("%(person)s already holds a certificate for this cohort.") % {"person": enrolment.person})
     today = timezone.localdate()
