@@ -25,6 +25,8 @@ class Resource:
     writer: str = "manager"
     deletable: bool = True
     read_only: bool = False
+    # Certificates are issued and revoked, never changed: PATCH and PUT answer 405.
+    changeable: bool = True
 
     def __str__(self):
         return self.endpoint
@@ -152,7 +154,7 @@ RESOURCES = [
     Resource(
         "enrolments", make=lambda w: f.EnrolmentFactory(cohort=_trained_cohort(w)),
         payload=lambda w: {"cohort": _trained_cohort(w).code, "person": w.consultant.person.pk, "enrolled_on": "2025-01-20"},
-        change={"status": "completed"}, writer="trainer",
+        change={"enrolled_on": "2025-01-21"}, writer="trainer",
     ),
     Resource(
         "attendance", make=lambda w: f.AttendanceFactory(enrolment=f.EnrolmentFactory(cohort=_trained_cohort(w))),
@@ -167,10 +169,8 @@ RESOURCES = [
     Resource(
         "certificates", make=lambda w: f.CertificateFactory(enrolment=f.EnrolmentFactory(cohort=_trained_cohort(w))),
         key=lambda o: o.code,
-        payload=lambda w: {"enrolment": f.EnrolmentFactory(cohort=_trained_cohort(w), status="completed").pk,
-                           "issued_on": "2025-04-02"},
-        change={"revoked_at": "2025-05-01T10:00:00Z", "revocation_reason": "Issued in error"},
-        writer="trainer", deletable=False,
+        payload=lambda w: {"enrolment": _certifiable_enrolment(w).pk, "issued_on": "2025-04-02"},
+        writer="trainer", deletable=False, changeable=False,
     ),
     # enterprises
     Resource(
@@ -274,6 +274,15 @@ def _trained_cohort(w):
             course=f.CourseFactory(programme=w.programme), village=w.village, trainers=[w.trainer.person]
         )
     return w.trained_cohort
+
+
+def _certifiable_enrolment(w):
+    """An enrolment that meets the certification rules: every session attended, a passing score."""
+    enrolment = f.EnrolmentFactory(cohort=_trained_cohort(w), person=f.MembershipFactory(programme=w.programme).person)
+    session = f.TrainingSessionFactory(cohort=enrolment.cohort)
+    f.AttendanceFactory(session=session, enrolment=enrolment, status="present")
+    f.AssessmentResultFactory(enrolment=enrolment, score=90)
+    return enrolment
 
 
 def _attendance_payload(w):

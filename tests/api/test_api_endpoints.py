@@ -62,7 +62,7 @@ def test_the_writer_creates_a_row(resource, world, api_client_for):
             assert _echoes(body[name], value), name
 
 
-@pytest.mark.parametrize("resource", WRITABLE, ids=str)
+@pytest.mark.parametrize("resource", [r for r in WRITABLE if r.changeable], ids=str)
 def test_the_writer_updates_a_row_and_the_change_is_stored(resource, world, api_client_for):
     row = resource.make(world)
     client = api_client_for(getattr(world, resource.writer))

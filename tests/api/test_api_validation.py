@@ -184,11 +184,14 @@ def test_revoking_a_certificate_needs_a_reason(world, api_client_for):
     certificate = f.CertificateFactory(enrolment=f.EnrolmentFactory(cohort=cohort, status="completed"))
     client = api_client_for(world.manager)
 
-    refused = client.patch(f"/api/certificates/{certificate.code}/", {"revoked_at": "2025-01-01T00:00:00Z"}, format="json")
+    # Revocation goes through the revoke action only: certificates are never PATCHed.
+    patched = client.patch(f"/api/certificates/{certificate.code}/", {"revoked_at": "2025-01-01T00:00:00Z"}, format="json")
+    refused = client.post(f"/api/certificates/{certificate.code}/revoke/", {"reason": ""}, format="json")
     revoked = client.post(f"/api/certificates/{certificate.code}/revoke/", {"reason": "Plagiarism"}, format="json")
 
+    assert patched.status_code == 405
     assert refused.status_code == 400
-    assert "revocation_reason" in refused.json()
+    assert "reason" in refused.json()
     assert revoked.status_code == 200, revoked.content
     certificate.refresh_from_db()
     assert certificate.is_revoked and certificate.revocation_reason == "Plagiarism"

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models import Count, F, Sum
 
 from aldea.accounts.models import Membership
-from aldea.consulting.models import Engagement
+from aldea.consulting.models import Engagement, StageChange
+from aldea.consulting.services import ALLOWED_MOVES
 from aldea.demo.catalogue import DEMO_PASSWORD, DEMO_USERS
 from aldea.demo.generator import generate_demo
 from aldea.diagnostics.models import Assessment
@@ -19,6 +20,7 @@ from aldea.partners.models import Agreement, Organisation, VillagePartnerRole
 from aldea.programmes.models import IndicatorTarget, Programme, Village
 from aldea.reporting.indicators.values import indicator_values
 from aldea.training.models import AssessmentResult, Attendance, Certificate, Cohort, Course
+from aldea.training.services import CERTIFICATE_CODE
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +98,16 @@ def test_training_cascade_has_three_levels_and_about_40_trainers_and_800_consult
     )
     assert served.count() == Engagement.objects.count()
     assert Certificate.objects.filter(revoked_at__isnull=False).exclude(revocation_reason="").count() >= 1
+
+
+def test_demo_stage_histories_follow_the_allowed_moves(demo):
+    moves = set(StageChange.objects.exclude(from_stage="").values_list("from_stage", "to_stage").distinct())
+    assert moves and all(to in ALLOWED_MOVES[origin] for origin, to in moves), moves
+
+
+def test_demo_certificates_use_the_platforms_one_code_format(demo):
+    codes = list(Certificate.objects.values_list("code", flat=True))
+    assert codes and all(CERTIFICATE_CODE.match(code) for code in codes)
 
 
 def test_about_50_msmes_per_village_and_a_comparison_group_in_similar_municipalities(demo):

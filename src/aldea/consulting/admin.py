@@ -1,13 +1,22 @@
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from aldea.consulting.models import ActionItem, Engagement, Meeting, StageChange
+from aldea.consulting.models import ActionItem, Engagement, Meeting, Stage, StageChange
+from aldea.consulting.services import (
+    consultant_refusal,
+    move_engagement,
+    next_stage,
+    start_engagement,
+)
+from aldea.core.admin_actions import HistoryAdminMixin, ServiceCreateMixin, service_action
+from aldea.core.exceptions import DomainError
 
 
-class StageChangeInline(admin.TabularInline):
+class StageChangeInline(HistoryAdminMixin, admin.TabularInline):
     model = StageChange
     extra = 0
     readonly_fields = ["from_stage", "to_stage", "changed_at", "changed_by", "reason"]
-    can_delete = False
 
 
 class MeetingInline(admin.TabularInline):
@@ -20,14 +29,47 @@ class ActionItemInline(admin.TabularInline):
     extra = 0
 
 
+def _advance(engagement, *, user):
+    stage = next_stage(engagement.stage)
+    if stage is None:
+        raise DomainError(_("A closed engagement can only be reopened at the diagnosed stage."))
+    move_engagement(engagement=engagement, to_stage=stage, user=user)
+
+
+def _drop(engagement, *, user, reason):
+    move_engagement(engagement=engagement, to_stage=Stage.DROPPED, user=user, reason=reason)
+
+
+def _reopen(engagement, *, user):
+    move_engagement(engagement=engagement, to_stage=Stage.DIAGNOSED, user=user)
+
+
 @admin.register(Engagement)
-class EngagementAdmin(admin.ModelAdmin):
+class EngagementAdmin(ServiceCreateMixin, admin.ModelAdmin):
+    """The stage moves only through ``move_engagement`` (these actions, the board, the API), which
+    checks the allowed moves and records each one; an engagement added here starts at diagnosed."""
+
     list_display = ["enterprise", "consultant", "supervisor", "stage", "started_on", "closed_on"]
     list_filter = ["stage", "enterprise__village"]
     search_fields = ["enterprise__name", "consultant__given_name", "consultant__family_name", "drop_reason"]
     list_select_related = ["enterprise", "consultant", "supervisor"]
     raw_id_fields = ["enterprise", "consultant", "supervisor"]
+    readonly_fields = ["stage", "drop_reason", "closed_on"]
     inlines = [StageChangeInline, MeetingInline, ActionItemInline]
+    create_service = staticmethod(start_engagement)
+    create_refusal = staticmethod(
+        lambda data: consultant_refusal(enterprise=data["enterprise"], consultant=data["consultant"])
+    )
+    actions = [
+        service_action("advance_engagements", gettext_lazy("Move to the next stage"), _advance),
+        service_action("drop_engagements", gettext_lazy("Drop the engagements…"), _drop, asks_reason=True),
+        service_action("reopen_engagements", gettext_lazy("Reopen at the diagnosed stage"), _reopen),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Reassigning a consultant checks their role; the API and (later) the board do that.
+        fixed = ["enterprise", "consultant"] if obj is not None else []
+        return [*super().get_readonly_fields(request, obj), *fixed]
 
 
 @admin.register(Meeting)
@@ -49,7 +91,7 @@ class ActionItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["engagement", "from_stage", "to_stage", "changed_at", "changed_by"]
     list_filter = ["to_stage"]
     search_fields = ["engagement__enterprise__name", "reason"]

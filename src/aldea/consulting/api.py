@@ -4,7 +4,7 @@ meetings and action items. Consultants and managers write them for the MSMEs the
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
-from aldea.accounts.models import Membership, Person, Role
+from aldea.accounts.models import Person
 from aldea.accounts.queries import persons_nameable_by
 from aldea.consulting.models import ActionItem, Engagement, Meeting, Stage, StageChange
 from aldea.consulting.queries import (
@@ -13,13 +13,14 @@ from aldea.consulting.queries import (
     meetings_visible_to,
     stage_changes_visible_to,
 )
-from aldea.consulting.services import move_engagement, record_stage_change
+from aldea.consulting.services import consultant_refusal, move_engagement, start_engagement
 from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
     ModelSerializer,
     Scope,
     ScopedViewSet,
+    ServiceFieldsMixin,
     current,
     require_order,
 )
@@ -27,9 +28,12 @@ from aldea.enterprises.models import Enterprise
 from aldea.enterprises.queries import enterprises_served_by, enterprises_visible_to
 
 
-class EngagementSerializer(ModelSerializer):
+class EngagementSerializer(ServiceFieldsMixin, ModelSerializer):
     """An engagement of a consultant (person id) with an MSME (code), supervised by a trainer
-    (person id). Changing ``stage`` records a stage change; ``dropped`` needs a ``drop_reason``."""
+    (person id). It starts at ``diagnosed``; changing ``stage`` moves it through the consulting
+    service, which allows one stage forward at a time, any earlier open stage, ``dropped`` (with
+    a ``drop_reason``) from an open stage, and ``diagnosed`` from a closed one, and records each
+    move in the stage history. ``closed_on`` is set when it graduates or drops."""
 
     enterprise = CodeRelatedField(slug_field="code", queryset=Enterprise.objects.all(), visible=enterprises_visible_to)
     consultant = IdRelatedField(queryset=Person.objects.all(), visible=persons_nameable_by)
@@ -43,20 +47,26 @@ class EngagementSerializer(ModelSerializer):
             "id", "enterprise", "consultant", "supervisor", "stage", "drop_reason", "started_on", "closed_on",
             "created_at", "updated_at",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["closed_on", "created_at", "updated_at"]
+        service_fields = {"closed_on": "is set when the engagement graduates or is dropped."}
 
     def validate(self, attrs):
         require_order(attrs, self.instance, "started_on", "closed_on")
-        if current(attrs, self.instance, "stage") == Stage.DROPPED and not current(attrs, self.instance, "drop_reason"):
+        stage = current(attrs, self.instance, "stage", Stage.DIAGNOSED)
+        if self.instance is None and stage != Stage.DIAGNOSED:
+            raise serializers.ValidationError({"stage": "a new engagement starts at diagnosed; move it afterwards."})
+        dropping = stage == Stage.DROPPED and self.instance is not None and self.instance.stage != stage
+        if dropping and not (attrs.get("drop_reason") or "").strip():
             raise serializers.ValidationError({"drop_reason": "is required when an engagement is dropped."})
+        kept_reason = self.instance.drop_reason if self.instance is not None else ""
+        if "drop_reason" in attrs and not dropping and attrs["drop_reason"] != kept_reason:
+            raise serializers.ValidationError({"drop_reason": "is given with the move to dropped."})
         enterprise = current(attrs, self.instance, "enterprise")
         consultant = current(attrs, self.instance, "consultant")
         if ({"enterprise", "consultant"} & attrs.keys()) and enterprise is not None and consultant is not None:
-            is_consultant = Membership.objects.filter(
-                person=consultant, role=Role.CONSULTANT, programme_id=enterprise.programme_id, is_active=True
-            ).exists()
-            if not is_consultant:
-                raise serializers.ValidationError({"consultant": "is not an active consultant of the MSME's programme."})
+            refusal = consultant_refusal(enterprise=enterprise, consultant=consultant)
+            if refusal:
+                raise serializers.ValidationError({"consultant": refusal})
         return super().validate(attrs)
 
 
@@ -82,16 +92,16 @@ class EngagementViewSet(ScopedViewSet):
     list_select_related = ("enterprise", "consultant", "supervisor")
 
     def save_new(self, serializer):
-        engagement = serializer.save()
-        record_stage_change(
-            engagement=engagement, from_stage="", to_stage=engagement.stage, user=self.request.user,
-            reason=engagement.drop_reason if engagement.stage == Stage.DROPPED else "",
+        data = serializer.validated_data
+        serializer.instance = start_engagement(
+            enterprise=data["enterprise"], consultant=data["consultant"], supervisor=data.get("supervisor"),
+            started_on=data["started_on"], user=self.request.user,
         )
 
     def save_changes(self, serializer):
-        # A stage move goes through the service, which records who, when and why.
+        # A stage move goes through the service, which checks it and records who, when and why.
         to_stage = serializer.validated_data.pop("stage", serializer.instance.stage)
-        reason = serializer.validated_data.pop("drop_reason", serializer.instance.drop_reason)
+        reason = serializer.validated_data.pop("drop_reason", "")
         engagement = serializer.save()
         if to_stage != engagement.stage:
             move_engagement(engagement=engagement, to_stage=to_stage, user=self.request.user, reason=reason)
@@ -99,7 +109,7 @@ class EngagementViewSet(ScopedViewSet):
 
 
 class StageChangeSerializer(ModelSerializer):
-    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     # Plain strings: the engagement's ``stage`` enum documents the values once, under one name.
     from_stage = serializers.CharField(read_only=True)
     to_stage = serializers.CharField(read_only=True)

@@ -15,7 +15,7 @@ class Stage(models.TextChoices):
     DROPPED = "dropped", _("Baja")
 
 
-# The forward path of an engagement; any stage may also move to DROPPED.
+# The forward path of an engagement; the moves allowed along it are consulting.services.ALLOWED_MOVES.
 STAGE_ORDER = [Stage.DIAGNOSED, Stage.ACTION_PLAN, Stage.LISTING, Stage.FIRST_SALE, Stage.GRADUATED]
 
 

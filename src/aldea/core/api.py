@@ -156,6 +156,52 @@ def require_village_of(programme_id, village, *, other: str = ""):
         detail = f"belongs to another programme than the {other}." if other else "belongs to another programme."
         raise serializers.ValidationError({"village": detail})
 
+
+# --- fields that a service writes (the write-path rule, decision P7) --------------------------
+
+
+class ServiceFieldsMixin:
+    """For serializers whose model has fields that only a service sets, or that only the
+    creation sets (put it before ``ModelSerializer`` in the bases).
+
+    ``Meta.service_fields`` maps a read-only field to how its value does change ("is drawn when
+    the certificate is issued."); ``Meta.create_only_fields`` names fields written when the row
+    is created and fixed afterwards. A request that sends either with a value other than the
+    stored one answers 400 naming the field and the way to change it, rather than having the
+    value silently ignored. Sending the stored value back (a PUT of what a GET returned) passes.
+    """
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            errors = self._service_field_errors(data)
+            if errors:
+                raise serializers.ValidationError(errors)
+        attrs = super().to_internal_value(data)
+        if self.instance is not None:
+            # The stored value sent back (a PUT) is not written again.
+            for name in getattr(self.Meta, "create_only_fields", ()):
+                attrs.pop(self.fields[name].source, None)
+        return attrs
+
+    def _service_field_errors(self, data) -> dict:
+        errors = {}
+        meta = self.Meta
+        checked = dict(getattr(meta, "service_fields", {}))
+        if self.instance is not None:
+            for name in getattr(meta, "create_only_fields", ()):
+                checked[name] = "is set when the record is created and cannot change."
+        for name, how in checked.items():
+            if name in data and not self._is_stored_value(name, data[name]):
+                errors[name] = [how]
+        return errors
+
+    def _is_stored_value(self, name, sent) -> bool:
+        if self.instance is None:
+            return False
+        field = self.fields[name]
+        stored = field.to_representation(value) if (value := field.get_attribute(self.instance)) is not None else None
+        return stored == sent or (stored is not None and sent is not None and str(stored) == str(sent))
+
 # --- viewsets ---------------------------------------------------------------------------------
 
 

@@ -55,6 +55,7 @@ from aldea.training.models import (
     Enrolment,
     TrainingSession,
 )
+from aldea.training.services import new_certificate_code
 
 DEFAULT_SEED = 2026
 DEFAULT_PARTICIPANTS_PER_VILLAGE = 50
@@ -327,10 +328,9 @@ class DemoGenerator:
         return revoked_at is None
 
     def _certificate_code(self, rng: random.Random) -> str:
-        alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+        # The platform's one format, drawn from the demo's seeded generator.
         while True:
-            body = "".join(rng.choice(alphabet) for _ in range(10))
-            code = f"ALD-{body[:5]}-{body[5:]}"
+            code = new_certificate_code(choice=rng.choice)
             if code not in self.certificate_codes:
                 self.certificate_codes.add(code)
                 return code

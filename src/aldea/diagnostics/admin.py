@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from aldea.core.admin_actions import HistoryAdminMixin
 from aldea.diagnostics.models import (
     Answer,
     AnswerOption,
@@ -49,16 +50,16 @@ class AnswerScaleAdmin(admin.ModelAdmin):
     inlines = [AnswerOptionInline]
 
 
-class AnswerInline(admin.TabularInline):
+class AnswerInline(HistoryAdminMixin, admin.TabularInline):
     model = Answer
     extra = 0
     readonly_fields = ["question", "value"]
-    can_delete = False
 
 
 @admin.register(Assessment)
 class AssessmentAdmin(admin.ModelAdmin):
-    # Scores come from the scoring function; edit answers through the diagnostic form, not here.
+    # Scores come from the scoring function over the answers: an assessment is recorded through
+    # the diagnostic form or the API (diagnostics.services.record_assessment), not added here.
     list_display = ["enterprise", "assessed_on", "score", "level", "assessor"]
     list_filter = ["level", "instrument"]
     search_fields = ["enterprise__name", "enterprise__code"]
@@ -66,6 +67,9 @@ class AssessmentAdmin(admin.ModelAdmin):
     readonly_fields = ["dimension_scores", "score", "level"]
     raw_id_fields = ["enterprise", "assessor"]
     inlines = [AnswerInline]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(AnswerOption)
@@ -75,7 +79,8 @@ class AnswerOptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    # An answer changed alone would leave its assessment's stored score stale.
     list_display = ["assessment", "question", "value"]
     list_filter = ["question__dimension"]
     search_fields = ["assessment__enterprise__name", "question__code"]

@@ -1,13 +1,24 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from aldea.core.admin_actions import HistoryAdminMixin, ServiceCreateMixin, service_action
 from aldea.programmes.models import (
     EquityReport,
     Indicator,
     IndicatorTarget,
     Programme,
     Village,
+    VillageStatus,
     VillageStatusChange,
 )
+from aldea.programmes.services import change_village_status, create_village
+
+
+def _move_villages_to(status):
+    def move(village, *, user):
+        change_village_status(village=village, to_status=status, user=user)
+
+    return move
 
 
 @admin.register(Programme)
@@ -18,21 +29,36 @@ class ProgrammeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class VillageStatusChangeInline(admin.TabularInline):
+class VillageStatusChangeInline(HistoryAdminMixin, admin.TabularInline):
     model = VillageStatusChange
     extra = 0
     readonly_fields = ["from_status", "to_status", "changed_at", "changed_by", "note"]
-    can_delete = False
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(ServiceCreateMixin, admin.ModelAdmin):
+    """The status and launch date move only through the lifecycle service: the actions below
+    (one allowed move each), the village page and the API. A village added here is a candidate."""
+
     list_display = ["name", "programme", "municipality", "speciality", "status", "launched_on", "target_msmes"]
     list_filter = ["status", "programme"]
     search_fields = ["name", "slug", "speciality", "municipality__name"]
     list_select_related = ["programme", "municipality"]
     raw_id_fields = ["municipality", "locality"]
+    readonly_fields = ["status", "launched_on"]
     inlines = [VillageStatusChangeInline]
+    create_service = staticmethod(create_village)
+    actions = [
+        service_action("select_villages", _("Select the villages"), _move_villages_to(VillageStatus.SELECTED)),
+        service_action(
+            "return_villages_to_candidates", _("Return the villages to candidates"),
+            _move_villages_to(VillageStatus.CANDIDATE),
+        ),
+        service_action(
+            "activate_villages", _("Activate the villages (launched today)"), _move_villages_to(VillageStatus.ACTIVE)
+        ),
+        service_action("graduate_villages", _("Graduate the villages"), _move_villages_to(VillageStatus.GRADUATED)),
+    ]
 
 
 class IndicatorTargetInline(admin.TabularInline):
@@ -58,7 +84,7 @@ class IndicatorTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(VillageStatusChange)
-class VillageStatusChangeAdmin(admin.ModelAdmin):
+class VillageStatusChangeAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["village", "from_status", "to_status", "changed_at", "changed_by"]
     list_filter = ["to_status", "village__programme"]
     search_fields = ["village__name", "note"]
@@ -66,7 +92,8 @@ class VillageStatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(EquityReport)
-class EquityReportAdmin(admin.ModelAdmin):
+class EquityReportAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    # Computed by ``aldea compute_analytics``; the admin shows the stored figures.
     list_display = ["programme", "computed_at", "participants"]
     list_filter = ["programme"]
     readonly_fields = ["programme", "computed_at", "participants", "figures"]

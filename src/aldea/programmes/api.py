@@ -23,7 +23,7 @@ from aldea.programmes.queries import (
     village_status_changes_visible_to,
     villages_visible_to,
 )
-from aldea.programmes.services import change_village_status, record_status_change
+from aldea.programmes.services import change_village_status, create_village
 from aldea.territories.api import AreaKeyField
 from aldea.territories.models import AdministrativeArea, Country, Locality
 
@@ -70,6 +70,11 @@ class ProgrammeViewSet(ScopedViewSet):
 
 
 class VillageSerializer(ModelSerializer):
+    """A village of a programme. A new village may start at any status (an active or graduated
+    one with its ``launched_on``); afterwards ``status`` moves through the village lifecycle
+    service (candidate ⇄ selected → active → graduated), which records each move, and
+    ``launched_on`` may be given with the move to active (it defaults to today)."""
+
     programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=programmes_visible_to)
     municipality = AreaKeyField(level=AdministrativeArea.Level.MUNICIPALITY)
     locality = CodeRelatedField(slug_field="code", queryset=Locality.objects.all(), allow_null=True, required=False)
@@ -83,16 +88,30 @@ class VillageSerializer(ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
     def validate(self, attrs):
-        status = current(attrs, self.instance, "status", VillageStatus.CANDIDATE)
-        if status not in (VillageStatus.CANDIDATE, VillageStatus.SELECTED) and not current(
-            attrs, self.instance, "launched_on"
-        ):
-            raise serializers.ValidationError({"launched_on": f"is required for a village that is {status}."})
+        if self.instance is None:
+            status = attrs.get("status", VillageStatus.CANDIDATE)
+            if status not in (VillageStatus.CANDIDATE, VillageStatus.SELECTED) and not attrs.get("launched_on"):
+                raise serializers.ValidationError({"launched_on": f"is required for a village that is {status}."})
+        else:
+            # The lifecycle service makes the move after the plain fields are saved; it is kept
+            # out of the attributes so that the constraint check sees the village as it is now.
+            self.status_move = self._status_move(attrs)
         locality = current(attrs, self.instance, "locality")
         municipality = current(attrs, self.instance, "municipality")
         if locality is not None and municipality is not None and locality.municipality_id != municipality.id:
             raise serializers.ValidationError({"locality": "is not in the village's municipality."})
         return super().validate(attrs)
+
+    def _status_move(self, attrs):
+        """(to_status, launch date) of the requested move, or None; takes both out of ``attrs``."""
+        to_status = attrs.pop("status", self.instance.status)
+        launched_on = attrs.pop("launched_on", self.instance.launched_on)
+        activating = to_status == VillageStatus.ACTIVE and self.instance.status != VillageStatus.ACTIVE
+        if launched_on != self.instance.launched_on and not activating:
+            raise serializers.ValidationError({"launched_on": "is set when the village becomes active."})
+        if to_status == self.instance.status:
+            return None
+        return to_status, (launched_on if activating else None)
 
 
 class VillageFilter(filters.FilterSet):
@@ -116,21 +135,20 @@ class VillageViewSet(ScopedViewSet):
     list_select_related = ("programme", "municipality__country", "locality")
 
     def save_new(self, serializer):
-        village = serializer.save()
-        record_status_change(village=village, from_status="", to_status=village.status, user=self.request.user)
+        serializer.instance = create_village(**serializer.validated_data, user=self.request.user)
 
     def save_changes(self, serializer):
         # A status move goes through the lifecycle service, which records it in the history.
-        to_status = serializer.validated_data.pop("status", serializer.instance.status)
         village = serializer.save()
-        if to_status != village.status:
-            change_village_status(village=village, to_status=to_status, user=self.request.user)
-            serializer.instance.refresh_from_db()
+        if serializer.status_move is not None:
+            to_status, launched_on = serializer.status_move
+            change_village_status(village=village, to_status=to_status, user=self.request.user, on=launched_on)
+            village.refresh_from_db()
 
 
 class VillageStatusChangeSerializer(ModelSerializer):
     village = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     # Plain strings: the village's ``status`` enum documents the values once, under one name.
     from_status = serializers.CharField(read_only=True)
     to_status = serializers.CharField(read_only=True)

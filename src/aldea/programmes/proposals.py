@@ -1,12 +1,12 @@
 """Proposing a community as a new digital village, from the territory explorer."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from aldea.core.exceptions import DomainError
-from aldea.programmes.models import Programme, Village, VillageStatus, VillageStatusChange
+from aldea.programmes.models import Programme, Village, VillageStatus
+from aldea.programmes.services import create_village
 from aldea.territories.models import AdministrativeArea
 
 
@@ -50,20 +50,13 @@ def propose_village(
             _("The programme already has a village called %(name)s in %(municipality)s.")
             % {"name": name, "municipality": municipality.name}
         )
-    village = Village.objects.create(
+    return create_village(
         programme=programme,
         municipality=municipality,
         name=name,
         speciality=speciality,
         slug=_free_slug(f"{name}-{municipality.code}"),
         status=VillageStatus.CANDIDATE,
-    )
-    VillageStatusChange.objects.create(
-        village=village,
-        from_status="",
-        to_status=VillageStatus.CANDIDATE,
-        changed_at=timezone.now(),
-        changed_by=user,
+        user=user,
         note=note,
     )
-    return village

@@ -1,4 +1,9 @@
-"""Village lifecycle: candidate → selected → active → graduated, each move recorded."""
+"""Village lifecycle: candidate → selected → active → graduated, each move recorded.
+
+Every door (the village page, the API, the admin's actions) creates villages with
+``create_village`` and moves them with ``change_village_status``, so the status history has a
+line for every status a village ever had.
+"""
 
 import datetime
 
@@ -34,10 +39,28 @@ def record_status_change(*, village: Village, from_status: str, to_status: str, 
 
 
 @transaction.atomic
+def create_village(*, user=None, note: str = "", **fields) -> Village:
+    """Create a village (``fields`` are the model's) with the first line of its status history.
+
+    A village may join at any status, since a programme may register sites it already runs; an
+    active or graduated one needs its launch date. Raises DomainError.
+    """
+    status = fields.setdefault("status", VillageStatus.CANDIDATE)
+    if status not in VillageStatus.values:
+        raise DomainError(_("«%(status)s» is not a village status") % {"status": status})
+    if status in (VillageStatus.ACTIVE, VillageStatus.GRADUATED) and not fields.get("launched_on"):
+        raise DomainError(_("An active or graduated village needs its launch date."))
+    village = Village.objects.create(**fields)
+    record_status_change(village=village, from_status="", to_status=status, user=user, note=note)
+    return village
+
+
+@transaction.atomic
 def change_village_status(
     *, village: Village, to_status: str, user=None, note: str = "", on: datetime.date | None = None
 ) -> Village:
-    """Move a village along its lifecycle; activating it sets the launch date. Raises DomainError."""
+    """Move a village along ``ALLOWED_MOVES``; activating it sets the launch date (``on``, by
+    default today) unless it has one. Raises DomainError."""
     village = Village.objects.select_for_update().get(pk=village.pk)
     if to_status not in ALLOWED_MOVES.get(village.status, set()):
         raise DomainError(

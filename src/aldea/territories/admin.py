@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from aldea.core.admin_actions import HistoryAdminMixin
 from aldea.territories.models import AdministrativeArea, ClusterClassification, Country, Locality
 
 
@@ -28,7 +29,8 @@ class LocalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClusterClassification)
-class ClusterClassificationAdmin(admin.ModelAdmin):
+class ClusterClassificationAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    # Computed by ``aldea compute_analytics``, which replaces a profile's rows on every run.
     list_display = ["area", "profile", "active_shops", "turnover_cny", "qualifies", "rank", "rule"]
     list_filter = ["profile", "qualifies"]
     search_fields = ["area__name", "area__code"]

@@ -1,10 +1,9 @@
 """API of the training cascade: courses, cohorts, sessions, enrolments, attendance, results and
-certificates. Managers write all of it; trainers write the records of the cohorts they train."""
+certificates. Managers write all of it; trainers write the records of the cohorts they train.
+Enrolments, attendance and certificates are written through ``aldea.training.services``."""
 
-import secrets
 from dataclasses import asdict
 
-from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
@@ -20,6 +19,7 @@ from aldea.core.api import (
     ModelSerializer,
     Scope,
     ScopedViewSet,
+    ServiceFieldsMixin,
     current,
     require_order,
     require_village_of,
@@ -32,6 +32,7 @@ from aldea.programmes.queries import (
     programmes_visible_to,
     villages_visible_to,
 )
+from aldea.training import services
 from aldea.training.models import (
     AssessmentResult,
     Attendance,
@@ -174,8 +175,11 @@ class TrainingSessionViewSet(ScopedViewSet):
     list_select_related = ("cohort",)
 
 
-class EnrolmentSerializer(ModelSerializer):
-    """A person (id) enrolled in a cohort (code)."""
+class EnrolmentSerializer(ServiceFieldsMixin, ModelSerializer):
+    """A person (id) enrolled in a cohort (code). The person holds an active role in the cohort's
+    programme and the cohort has a free place; ``enrolled_on`` defaults to today. Changing
+    ``status`` to ``withdrawn`` withdraws the participant and back to ``enrolled`` reinstates them;
+    ``completed`` comes only with a certificate. Cohort and person are fixed once enrolled."""
 
     cohort = CodeRelatedField(slug_field="code", queryset=Cohort.objects.all(), visible=cohorts_visible_to)
     person = IdRelatedField(queryset=Person.objects.all(), visible=persons_nameable_by)
@@ -185,6 +189,13 @@ class EnrolmentSerializer(ModelSerializer):
         model = Enrolment
         fields = ["id", "cohort", "person", "person_name", "enrolled_on", "status", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"enrolled_on": {"required": False}}
+        create_only_fields = ["cohort", "person"]
+
+    def validate(self, attrs):
+        if self.instance is None and attrs.get("status", Enrolment.Status.ENROLLED) != Enrolment.Status.ENROLLED:
+            raise serializers.ValidationError({"status": "a new enrolment starts as enrolled."})
+        return super().validate(attrs)
 
 
 class EnrolmentFilter(filters.FilterSet):
@@ -204,25 +215,38 @@ class EnrolmentViewSet(ScopedViewSet):
     ordering_fields = ["enrolled_on", "status"]
     list_select_related = ("cohort", "person")
 
+    def save_new(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.enrol(
+            cohort=data["cohort"], person=data["person"], user=self.request.user, enrolled_on=data.get("enrolled_on"),
+        )
 
-class AttendanceSerializer(ModelSerializer):
-    """Attendance of an enrolment (id) at a session (id) of the same cohort."""
+    def save_changes(self, serializer):
+        # The status goes through the service that owns it; the other fields are plain data.
+        to_status = serializer.validated_data.pop("status", serializer.instance.status)
+        enrolment = serializer.save()
+        services.change_enrolment_status(enrolment=enrolment, to_status=to_status, user=self.request.user)
+        enrolment.refresh_from_db()
+
+
+class AttendanceSerializer(ServiceFieldsMixin, ModelSerializer):
+    """Attendance of an enrolment (id) at a session (id) of the same cohort, recorded through the
+    attendance service, which names the requesting user in ``recorded_by``. Session and
+    enrolment are fixed once recorded; a correction changes ``status``."""
 
     session = IdRelatedField(queryset=TrainingSession.objects.all(), visible=training_sessions_visible_to)
     enrolment = IdRelatedField(queryset=Enrolment.objects.all(), visible=enrolments_visible_to)
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Attendance
         fields = ["id", "session", "enrolment", "status", "recorded_by", "recorded_at"]
         read_only_fields = ["recorded_at"]
-
-    def validate(self, attrs):
-        session = current(attrs, self.instance, "session")
-        enrolment = current(attrs, self.instance, "enrolment")
-        if session is not None and enrolment is not None and session.cohort_id != enrolment.cohort_id:
-            raise serializers.ValidationError({"session": "belongs to another cohort than the enrolment."})
-        return super().validate(attrs)
+        create_only_fields = ["session", "enrolment"]
+        service_fields = {
+            "recorded_by": "is the user who records the attendance.",
+            "recorded_at": "is the time the attendance is recorded.",
+        }
 
 
 class AttendanceFilter(filters.FilterSet):
@@ -241,10 +265,17 @@ class AttendanceViewSet(ScopedViewSet):
     list_select_related = ("session", "enrolment", "recorded_by")
 
     def save_new(self, serializer):
-        serializer.save(recorded_by=self.request.user)
+        data = serializer.validated_data
+        serializer.instance = services.record_attendance(
+            session=data["session"], enrolment=data["enrolment"], status=data["status"], user=self.request.user,
+        )
 
     def save_changes(self, serializer):
-        serializer.save(recorded_by=self.request.user)
+        attendance = serializer.instance
+        serializer.instance = services.record_attendance(
+            session=attendance.session, enrolment=attendance.enrolment,
+            status=serializer.validated_data.get("status", attendance.status), user=self.request.user,
+        )
 
 
 class AssessmentResultSerializer(ModelSerializer):
@@ -281,35 +312,28 @@ class AssessmentResultViewSet(ScopedViewSet):
     list_select_related = ("enrolment",)
 
 
-class CertificateSerializer(ModelSerializer):
-    """A certificate of an enrolment (id). ``code`` is generated when left out; a certificate is
-    never deleted, it is revoked (``revoked_at`` with a ``revocation_reason``, or the ``revoke``
-    action)."""
+class CertificateSerializer(ServiceFieldsMixin, ModelSerializer):
+    """A certificate of an enrolment (id). ``POST`` issues it when the participant met the
+    course's attendance and score rules (otherwise 400 naming what is missing); the platform
+    draws the ``code`` (``ALD-XXXXX-XXXXX``); ``issued_on`` defaults to today. A certificate is
+    never changed or deleted: the ``revoke`` action revokes it, for good, with a reason."""
 
     enrolment = IdRelatedField(queryset=Enrolment.objects.all(), visible=enrolments_visible_to)
-    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     is_revoked = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Certificate
         fields = ["code", "enrolment", "issued_on", "issued_by", "revoked_at", "revocation_reason", "is_revoked"]
-        extra_kwargs = {"code": {"required": False, "min_length": 6}}
-
-    def validate(self, attrs):
-        if current(attrs, self.instance, "revoked_at") and not current(attrs, self.instance, "revocation_reason"):
-            raise serializers.ValidationError({"revocation_reason": "is required to revoke a certificate."})
-        enrolment = attrs.get("enrolment")
-        if enrolment is not None and enrolment.status == Enrolment.Status.WITHDRAWN:
-            raise serializers.ValidationError({"enrolment": "withdrew from the cohort and cannot be certified."})
-        if self.instance is None and "code" not in attrs:
-            attrs["code"] = new_certificate_code()
-        return super().validate(attrs)
-
-
-def new_certificate_code() -> str:
-    # 12 characters from a 32-letter alphabet without look-alikes: 60 bits, unguessable, easy to type.
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(12))
+        read_only_fields = ["code", "revoked_at", "revocation_reason"]
+        extra_kwargs = {"issued_on": {"required": False}}
+        service_fields = {
+            "code": "is drawn by the platform when the certificate is issued; leave it out.",
+            "issued_by": "is the user who issues the certificate.",
+            "revoked_at": "is set by the revoke action (POST /api/certificates/{code}/revoke/).",
+            "revocation_reason": "is given to the revoke action (POST /api/certificates/{code}/revoke/).",
+            "is_revoked": "is set by the revoke action (POST /api/certificates/{code}/revoke/).",
+        }
 
 
 class RevocationSerializer(serializers.Serializer):
@@ -326,10 +350,11 @@ class CertificateFilter(filters.FilterSet):
 
 
 class CertificateViewSet(ScopedViewSet):
-    """Certificates: issued and revoked, never deleted (they are printed and verified by code)."""
+    """Certificates: issued and revoked through the training services, never changed or deleted
+    (they are printed and verified by code)."""
 
     scope = Scope(visible=certificates_visible_to, writable=cohorts_writable_by, anchor="enrolment.cohort")
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = ["get", "post", "head", "options"]
     serializer_class = CertificateSerializer
     filterset_class = CertificateFilter
     lookup_field = "code"
@@ -338,18 +363,21 @@ class CertificateViewSet(ScopedViewSet):
     list_select_related = ("enrolment", "issued_by")
 
     def save_new(self, serializer):
-        serializer.save(issued_by=self.request.user)
+        data = serializer.validated_data
+        serializer.instance = services.issue_certificate(
+            enrolment=data["enrolment"], user=self.request.user, issued_on=data.get("issued_on"),
+        )
 
     @extend_schema(request=RevocationSerializer, responses=CertificateSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, code=None):
-        """Revoke the certificate with a reason; revoking twice keeps the first date."""
+        """Revoke the certificate, for good, with a reason (400 if it is revoked already)."""
         certificate = self.get_object()
         reason = RevocationSerializer(data=request.data)
         reason.is_valid(raise_exception=True)
-        certificate.revocation_reason = reason.validated_data["reason"]
-        certificate.revoked_at = certificate.revoked_at or timezone.now()
-        certificate.save(update_fields=["revoked_at", "revocation_reason"])
+        certificate = services.revoke_certificate(
+            certificate=certificate, reason=reason.validated_data["reason"], user=request.user
+        )
         return Response(CertificateSerializer(certificate, context=self.get_serializer_context()).data)
 
 

@@ -81,14 +81,24 @@ def test_filters_by_village_and_consultant(login, world, engagement):
 
 def test_a_consultant_moves_a_card_with_htmx(login, world, engagement):
     response = login(world.consultant).post(
-        f"{URL}engagement/{engagement.pk}/move/", {f"move-{engagement.pk}-to_stage": "listing"}, **HTMX
+        f"{URL}engagement/{engagement.pk}/move/", {f"move-{engagement.pk}-to_stage": "action_plan"}, **HTMX
     )
     assert response.status_code == 200
     assert 'id="board-region"' in response.content.decode() and "<html" not in response.content.decode()
     engagement.refresh_from_db()
-    assert engagement.stage == "listing"
+    assert engagement.stage == "action_plan"
     change = StageChange.objects.get(engagement=engagement)
-    assert (change.from_stage, change.to_stage, change.changed_by) == ("diagnosed", "listing", world.consultant)
+    assert (change.from_stage, change.to_stage, change.changed_by) == ("diagnosed", "action_plan", world.consultant)
+
+
+def test_a_card_cannot_skip_stages_and_the_allowed_moves_are_named(login, world, engagement):
+    response = login(world.consultant).post(
+        f"{URL}engagement/{engagement.pk}/move/", {f"move-{engagement.pk}-to_stage": "graduated"}, **HTMX
+    )
+    assert response.status_code == 400
+    assert "cannot move to «Graduated»; it may move to «Action plan», «Dropped»" in response.content.decode()
+    engagement.refresh_from_db()
+    assert engagement.stage == "diagnosed" and not StageChange.objects.exists()
 
 
 def test_without_javascript_a_move_redirects_to_the_filtered_board(login, world, engagement):

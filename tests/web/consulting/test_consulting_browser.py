@@ -1,4 +1,4 @@
-"""In a real browser: a consultant moves an engagement to "listing" and fills a diagnostic."""
+"""In a real browser: a consultant moves an engagement on to "action plan" and fills a diagnostic."""
 
 from aldea.consulting.models import StageChange
 from aldea.diagnostics.models import Assessment
@@ -11,12 +11,12 @@ def test_consultant_moves_a_card_and_fills_a_diagnostic(browser_page, world, eng
     url_before = page.url
     card = page.locator(f"#engagement-{engagement.pk}")
     card.locator("summary").click()
-    card.get_by_label("Move to").select_option("listing")
+    card.get_by_label("Move to").select_option("action_plan")
     card.get_by_role("button", name="Move").click()
-    page.locator(f"#column-listing ~ ul #engagement-{engagement.pk}").wait_for()
+    page.locator(f"#column-action_plan ~ ul #engagement-{engagement.pk}").wait_for()
     page.shot("consultancy-board")
     engagement.refresh_from_db()
-    assert engagement.stage == "listing"
+    assert engagement.stage == "action_plan"
     assert StageChange.objects.get(engagement=engagement).changed_by == world.consultant
     if htmx_is_served():
         assert page.url == url_before
