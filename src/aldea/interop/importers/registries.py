@@ -28,8 +28,8 @@ from aldea.interop.importers.base import (
     month,
     slug,
     text,
-    upsert,
 )
+from aldea.interop.importers.writing import upsert
 from aldea.interop.readers import clean_text, parse_int
 from aldea.interop.readers import parse_decimal as readers_parse_decimal
 from aldea.outcomes.models import OutcomeRecord
