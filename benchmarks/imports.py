@@ -182,14 +182,13 @@ class RssSampler:
 
 
 def manager_scope(programme):
-    """The arguments the Data page passes for a programme manager (services.preview_upload)."""
+    """The arguments the Data page passes for a programme manager (services.commit_upload)."""
     from aldea.accounts.models import Membership, Person, Role, User
-    from aldea.interop.services import _programme_scope
 
     user, _ = User.objects.get_or_create(username="bench-manager")
     person, _ = Person.objects.get_or_create(user=user, defaults={"given_name": "Bench"})
     Membership.objects.get_or_create(person=person, role=Role.MANAGER, programme=programme)
-    return {"user": user, "programme_ids": _programme_scope(user)}
+    return {"user": user}
 
 
 def empty_table():

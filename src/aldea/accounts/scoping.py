@@ -462,3 +462,26 @@ def assessment_results_visible_to(user) -> QuerySet[AssessmentResult]:
 
 def certificates_visible_to(user) -> QuerySet[Certificate]:
     return Certificate.objects.filter(enrolment__in=enrolments_visible_to(user))
+
+
+# --- the import door (interop): rules the imports needed that no other door had yet ----------
+# Added by the interop branch (issue 9); candidates for the enterprises and accounts policy modules.
+
+
+def enterprises_writable_by(user) -> QuerySet[Enterprise]:
+    """MSMEs whose own record (name, village, owner, group, ...) the user may change: those of the
+    programmes they manage, as the enterprises API writes them (anchored on the programme)."""
+    return Enterprise.objects.filter(programme__in=programmes_managed_by(user))
+
+
+def persons_writable_in(user, programme_ids) -> QuerySet[Person]:
+    """``persons_writable_by`` narrowed to the people of the given programmes (their members and
+    the owners of their MSMEs), e.g. who may be named owner of an MSME of those programmes.
+    Staff may name anyone."""
+    people = persons_writable_by(user)
+    if reach_of(user).is_global:
+        return people
+    return people.filter(
+        Q(id__in=Membership.objects.filter(programme_id__in=programme_ids).values("person_id"))
+        | Q(id__in=Enterprise.objects.filter(programme_id__in=programme_ids).values("owner_id"))
+    )

@@ -308,8 +308,11 @@ class Importer:
     columns: tuple = ()
 
     def __init__(self, *, defaults=None, user=None):
+        from aldea.interop.importers.scope import ImportScope
+
         self.defaults = defaults or {}
         self.user = user
+        self.scope = ImportScope(user)
         self._table_was_empty = None  # learnt at the first batch of each import
 
     # Hooks for subclasses -----------------------------------------------------------------
@@ -341,6 +344,24 @@ class Importer:
         if self._table_was_empty:
             return {}
         return {getattr(o, field): o for o in self.model._default_manager.filter(**{f"{field}__in": set(keys)})}
+
+    def existing_in_reach(self, keys, changeable, field="code") -> tuple[dict, set]:
+        """(key → instance among ``changeable``, the keys that records out of reach hold).
+
+        Only the instances the importer may change are loaded; of the others, only that their key
+        is taken (keys are unique across programmes) is read, so a row can be refused without
+        the import ever reading or touching the other record. Two queries per batch at most.
+        """
+        if self._table_was_empty is None:
+            self._table_was_empty = not self.model._default_manager.exists()
+        if self._table_was_empty:
+            return {}, set()
+        keys = set(keys)
+        mine = {getattr(o, field): o for o in changeable.filter(**{f"{field}__in": keys})}
+        if self.scope.is_unrestricted or len(mine) == len(keys):
+            return mine, set()
+        taken = set(self.model._default_manager.filter(**{f"{field}__in": keys - set(mine)}).values_list(field, flat=True))
+        return mine, taken
 
 
 def batched(iterable, size):

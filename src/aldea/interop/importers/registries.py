@@ -12,6 +12,7 @@ Natural keys (what makes a re-import update rather than duplicate):
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from aldea.accounts.models import Person, Sex
 from aldea.enterprises.models import ChannelKind, Enterprise, FormalStatus, Product, Sector
@@ -33,7 +34,6 @@ from aldea.interop.importers.writing import upsert
 from aldea.interop.readers import clean_text, parse_int
 from aldea.interop.readers import parse_decimal as readers_parse_decimal
 from aldea.outcomes.models import OutcomeRecord
-from aldea.programmes.models import Programme, Village
 from aldea.territories.models import AdministrativeArea, Locality, MarginalisationDegree
 
 
@@ -67,7 +67,7 @@ def territory_code(length):
         if result.isdigit() and len(result) == length - 1:
             result = "0" + result
         if len(result) > 20:
-            raise ValueError("longer than 20 characters")
+            raise ValueError(_("longer than %(count)s characters") % {"count": 20})
         return result
     return parse
 
@@ -80,7 +80,8 @@ def floating(minimum, maximum):
     def parse(value, ctx):
         number = float(readers_parse_decimal(value, ctx.decimal_mark))
         if not minimum <= number <= maximum:
-            raise RangeError(f"{number} is not between {minimum} and {maximum}")
+            raise RangeError(_("%(value)s is not between %(minimum)s and %(maximum)s") % {
+                "value": number, "minimum": minimum, "maximum": maximum})
         return number
     return parse
 
@@ -90,32 +91,16 @@ def url_list(value, ctx):
     urls = [u for u in (p.strip() for p in raw.replace(" ", "|").split("|")) if u]
     for url in urls:
         if not url.startswith(("http://", "https://")) or len(url) > 500:
-            raise ValueError(f"{url!r} is not an http(s) URL")
+            raise ValueError(_("%(value)r is not an http(s) URL") % {"value": url})
     return urls
 
 
 class _References:
-    """Small reference tables loaded once per import; big ones (localities) looked up per batch."""
+    """Territorial reference data (public, for every importer): municipalities read once per
+    import and country; localities are looked up per batch."""
 
     def __init__(self):
-        self._programmes = None
-        self._villages = None
         self._municipalities = {}
-
-    def programme(self, slug_value):
-        if self._programmes is None:
-            self._programmes = {p.slug: p for p in Programme.objects.all()}
-        return self._programmes.get(slug_value)
-
-    def only_programme(self):
-        if self._programmes is None:
-            self._programmes = {p.slug: p for p in Programme.objects.all()}
-        return next(iter(self._programmes.values())) if len(self._programmes) == 1 else None
-
-    def village(self, slug_value):
-        if self._villages is None:
-            self._villages = {v.slug: v for v in Village.objects.all()}
-        return self._villages.get(slug_value)
 
     def municipality_id(self, country_id, code):
         if country_id not in self._municipalities:
@@ -129,6 +114,10 @@ class _References:
         return list(AdministrativeArea.objects.filter(level="municipality", code=code).values_list("id", "country_id"))
 
 
+def unknown_locality(code):
+    return _("no locality with code %(code)r") % {"code": code}
+
+
 def localities_by_code(codes):
     return {
         code: (pk, municipality_id)
@@ -136,12 +125,20 @@ def localities_by_code(codes):
     }
 
 
-def enterprises_by_code(codes, programme_ids=None):
-    """code → id; with ``programme_ids``, enterprises of other programmes count as unknown."""
-    enterprises = Enterprise.objects.filter(code__in=set(codes))
-    if programme_ids is not None:
-        enterprises = enterprises.filter(programme_id__in=programme_ids)
-    return dict(enterprises.values_list("code", "id"))
+def enterprises_by_code(codes, changeable):
+    """code → id among ``changeable``: an MSME out of the importer's reach is as unknown as one
+    that does not exist (one query per batch)."""
+    return dict(changeable.filter(code__in=set(codes)).values_list("code", "id"))
+
+
+def unknown_enterprise(code):
+    """The same words for an MSME that does not exist and one the importer may not change."""
+    return _("no MSME with code %(code)r whose records you may change") % {"code": code}
+
+
+def code_not_available():
+    """The same words for every key that belongs to a record out of the importer's reach."""
+    return _("this code is already in use; choose another one")
 
 
 # --- enterprises -----------------------------------------------------------------------------
@@ -194,35 +191,48 @@ class EnterpriseImporter(Importer):
             row.reject(*problem)
 
     def _place(self, programme_slug, village_slug, municipality_code):
-        """(programme, village, municipality id, problems) for one combination of the three."""
+        """(programme, village, municipality id, problems) for one combination of the three.
+
+        Programmes and villages are those the importer may write in (ImportScope); one that does
+        not exist and one out of reach get the same words.
+        """
+        programmes, villages = self.scope.programmes, self.scope.villages
         programme_slug = programme_slug or self.defaults.get("programme")
-        programme = self.refs.programme(programme_slug) if programme_slug else self.refs.only_programme()
-        if programme is None and not programme_slug and village_slug and self.refs.village(village_slug):
-            # The village says which programme: field forms carry the village, not the programme.
-            programme = self.refs.village(village_slug).programme
+        if programme_slug:
+            programme = programmes.get(programme_slug)
+        else:
+            programme = next(iter(programmes.values())) if len(programmes) == 1 else None
+            if programme is None and village_slug in villages:
+                # The village says which programme: field forms carry the village, not the programme.
+                programme = villages[village_slug].programme
         if programme is None:
             if programme_slug:
-                return None, None, None, [("programme", Reason.UNKNOWN, programme_slug, f"no programme with code {programme_slug!r}")]
-            return None, None, None, [("programme", Reason.MISSING, "", "several programmes exist: give the programme column or --programme")]
-        allowed = self.defaults.get("programme_ids")
-        if allowed is not None and programme.id not in allowed:
-            return None, None, None, [("programme", Reason.UNKNOWN, programme.slug, "not a programme you manage")]
+                return None, None, None, [("programme", Reason.UNKNOWN, programme_slug,
+                                           _("no programme %(code)r that you may import into") % {"code": programme_slug})]
+            return None, None, None, [("programme", Reason.MISSING, "",
+                                       _("several programmes exist: give the programme column or --programme"))]
         problems, village, municipality_id = [], None, None
         if village_slug:
-            village = self.refs.village(village_slug)
-            if village is None:
-                problems.append(("village", Reason.UNKNOWN, village_slug, f"no village with code {village_slug!r}"))
-            elif village.programme_id != programme.id:
-                problems.append(("village", Reason.UNKNOWN, village_slug, f"village {village_slug!r} belongs to another programme"))
+            village = villages.get(village_slug)
+            if village is None or village.programme_id != programme.id:
+                village = None
+                problems.append(("village", Reason.UNKNOWN, village_slug,
+                                 _("no village %(code)r in programme %(programme)s that you may import into")
+                                 % {"code": village_slug, "programme": programme.slug}))
         if municipality_code:
             municipality_id = self.refs.municipality_id(programme.country_id, municipality_code)
             if municipality_id is None:
                 problems.append(("municipality", Reason.UNKNOWN, municipality_code,
-                                 f"no municipality with code {municipality_code!r} in {programme.country.code}"))
+                                 _("no municipality with code %(code)r in %(country)s")
+                                 % {"code": municipality_code, "country": programme.country.code}))
         return programme, village, municipality_id, problems
 
-    def resolve(self, rows):
-        localities = localities_by_code(r.values["locality"] for r in rows if r.values.get("locality"))
+    def _owners(self, rows):
+        """(external id → person id, programme id → person ids that may own its MSMEs) for a batch.
+
+        A person out of the importer's reach is left out, so that a row naming them reads as a
+        row naming nobody: one query per programme in the batch, whatever the number of rows.
+        """
         owner_refs = {}
         if any(r.values.get("owner_external_id") for r in rows):
             from aldea.interop.models import PersonReference
@@ -230,11 +240,34 @@ class EnterpriseImporter(Importer):
             owner_refs = dict(PersonReference.objects.filter(
                 external_id__in={r.values["owner_external_id"] for r in rows if r.values.get("owner_external_id")}
             ).values_list("external_id", "person_id"))
-        owner_ids = {r.values["owner_id"] for r in rows if r.values.get("owner_id")}
-        known_owners = set(Person.objects.filter(id__in=owner_ids).values_list("id", flat=True)) if owner_ids else set()
-        existing = self.existing(r.values["code"] for r in rows)
+        wanted = {}
         for row in rows:
             v = row.values
+            person_id = v.get("owner_id") or owner_refs.get(v.get("owner_external_id"))
+            if person_id:
+                wanted.setdefault(row.programme.id, set()).add(person_id)
+        allowed = {
+            programme_id: set(self.scope.owners_in(programme_id).filter(id__in=ids).values_list("id", flat=True))
+            for programme_id, ids in wanted.items()
+        }
+        return owner_refs, allowed
+
+    def resolve(self, rows):
+        localities = localities_by_code(r.values["locality"] for r in rows if r.values.get("locality"))
+        owner_refs, allowed_owners = self._owners(rows)
+        existing, taken = self.existing_in_reach((r.values["code"] for r in rows), self.scope.enterprises_to_change())
+        for row in rows:
+            v = row.values
+            if v["code"] in taken:
+                row.reject("code", Reason.UNAVAILABLE, v["code"], code_not_available())
+                continue
+            current = existing.get(v["code"])
+            if current is not None and current.programme_id != row.programme.id:
+                # An import never moves an MSME: its outcomes, engagements and people would follow.
+                row.reject("programme", Reason.BAD_VALUE, row.programme.slug,
+                           _("MSME %(code)s belongs to another programme; an import does not move MSMEs between programmes")
+                           % {"code": v["code"]})
+                continue
             values = {"code": v["code"], "name": v["name"], "programme_id": row.programme.id}
             if "village" in v:
                 values["village_id"] = row.village.id if row.village else None
@@ -242,11 +275,13 @@ class EnterpriseImporter(Importer):
             if v.get("locality"):
                 found = localities.get(v["locality"])
                 if found is None:
-                    row.reject("locality", Reason.UNKNOWN, v["locality"], f"no locality with code {v['locality']!r}")
+                    row.reject("locality", Reason.UNKNOWN, v["locality"], unknown_locality(v["locality"]))
                     continue
                 locality_id, locality_municipality = found
                 if row.municipality_id and row.municipality_id != locality_municipality:
-                    row.reject("locality", Reason.UNKNOWN, v["locality"], f"locality {v['locality']} is not in municipality {v['municipality']}")
+                    row.reject("locality", Reason.UNKNOWN, v["locality"],
+                               _("locality %(locality)s is not in municipality %(municipality)s")
+                               % {"locality": v["locality"], "municipality": v["municipality"]})
                     continue
                 row.municipality_id = row.municipality_id or locality_municipality
             if "locality" in v:
@@ -256,28 +291,32 @@ class EnterpriseImporter(Importer):
             if row.municipality_id:
                 values["municipality_id"] = row.municipality_id
             elif v["code"] not in existing:
-                row.reject("municipality", Reason.MISSING, "", "give the municipality code (or a locality code)")
+                row.reject("municipality", Reason.MISSING, "", _("give the municipality code (or a locality code)"))
                 continue
             group = v.get("group") or "participant"
             if "group" in v or v["code"] not in existing:
                 values["group"] = group
             village_id = values.get("village_id", existing[v["code"]].village_id if v["code"] in existing else None)
             if group == "participant" and village_id is None:
-                row.reject("village", Reason.MISSING, "", "participants belong to a village (or set group to comparison)")
+                row.reject("village", Reason.MISSING, "", _("participants belong to a village (or set group to comparison)"))
                 continue
             for name, default in (("sector", None), ("speciality", ""), ("formal_status", "informal"), ("employees", 1),
                                   ("founded_year", None), ("is_women_led", False), ("baseline_channels", []),
                                   ("has_showcase_consent", False)):
                 if name in v:
                     values[name] = default if v[name] is None else v[name]
+            may_own = allowed_owners.get(row.programme.id, ())
             if v.get("owner_id"):
-                if v["owner_id"] not in known_owners:
-                    row.reject("owner_id", Reason.UNKNOWN, v["owner_id"], f"no person with id {v['owner_id']}")
+                if v["owner_id"] not in may_own:
+                    row.reject("owner_id", Reason.UNKNOWN, v["owner_id"],
+                               _("no person with id %(id)s that you may name owner of this MSME") % {"id": v["owner_id"]})
                     continue
                 values["owner_id"] = v["owner_id"]
             elif v.get("owner_external_id"):
-                if v["owner_external_id"] not in owner_refs:
-                    row.reject("owner_external_id", Reason.UNKNOWN, v["owner_external_id"], "no person with that external id")
+                if owner_refs.get(v["owner_external_id"]) not in may_own:
+                    row.reject("owner_external_id", Reason.UNKNOWN, v["owner_external_id"],
+                               _("no person with external id %(id)r that you may name owner of this MSME")
+                               % {"id": v["owner_external_id"]})
                     continue
                 values["owner_id"] = owner_refs[v["owner_external_id"]]
             elif "owner_id" in v or "owner_external_id" in v:
@@ -321,12 +360,12 @@ class LocalityImporter(Importer):
         v = row.values
         if (v.get("latitude") is None) != (v.get("longitude") is None) and ("latitude" in v or "longitude" in v):
             missing = "latitude" if v.get("latitude") is None else "longitude"
-            row.reject(missing, Reason.MISSING, "", "give both latitude and longitude, or neither")
+            row.reject(missing, Reason.MISSING, "", _("give both latitude and longitude, or neither"))
             return
         code = v["code"]
         municipality_code = v.get("municipality") or (code[:5] if len(code) == 9 and code.isdigit() else "")
         if not municipality_code:
-            row.reject("municipality", Reason.MISSING, "", "give the municipality code")
+            row.reject("municipality", Reason.MISSING, "", _("give the municipality code"))
             return
         matches = self.refs.municipality_anywhere(municipality_code)
         if v.get("country"):
@@ -337,9 +376,11 @@ class LocalityImporter(Importer):
             country_id = self._countries.get(v["country"].upper())
             matches = [m for m in matches if m[1] == country_id]
         if not matches:
-            row.reject("municipality", Reason.UNKNOWN, municipality_code, f"no municipality with code {municipality_code!r}")
+            row.reject("municipality", Reason.UNKNOWN, municipality_code,
+                       _("no municipality with code %(code)r") % {"code": municipality_code})
         elif len(matches) > 1:
-            row.reject("country", Reason.MISSING, "", f"municipality code {municipality_code} exists in several countries")
+            row.reject("country", Reason.MISSING, "",
+                       _("municipality code %(code)s exists in several countries") % {"code": municipality_code})
         else:
             row.municipality_id = matches[0][0]
 
@@ -388,12 +429,13 @@ class ProductImporter(Importer):
     def check_row(self, row):
         v = row.values
         if v.get("gtin") and not (v["gtin"].isdigit() and 8 <= len(v["gtin"]) <= 14):
-            row.reject("gtin", Reason.BAD_VALUE, v["gtin"], "a GTIN has 8 to 14 digits")
+            row.reject("gtin", Reason.BAD_VALUE, v["gtin"], _("a GTIN has 8 to 14 digits"))
         if v.get("currency") and not (len(v["currency"]) == 3 and v["currency"].isalpha()):
-            row.reject("currency", Reason.BAD_VALUE, v["currency"], "use an ISO 4217 code such as MXN")
+            row.reject("currency", Reason.BAD_VALUE, v["currency"], _("use an ISO 4217 code such as MXN"))
 
     def resolve(self, rows):
-        enterprises = enterprises_by_code((r.values["enterprise"] for r in rows), self.defaults.get("programme_ids"))
+        enterprises = enterprises_by_code((r.values["enterprise"] for r in rows), self.scope.enterprises_with_products_to_change())
+        # Only products of MSMEs in reach are looked up: a SKU is unique per MSME.
         existing = {
             (p.enterprise_id, p.sku): p
             for p in Product.objects.filter(enterprise_id__in=set(enterprises.values()), sku__in={r.values["sku"] for r in rows})
@@ -402,7 +444,7 @@ class ProductImporter(Importer):
             v = row.values
             enterprise_id = enterprises.get(v["enterprise"])
             if enterprise_id is None:
-                row.reject("enterprise", Reason.UNKNOWN, v["enterprise"], f"no enterprise with code {v['enterprise']!r}")
+                row.reject("enterprise", Reason.UNKNOWN, v["enterprise"], unknown_enterprise(v["enterprise"]))
                 continue
             row.enterprise_id = enterprise_id
             values = {"enterprise_id": enterprise_id, "sku": v["sku"], "title": v["title"], "price": v["price"]}
@@ -442,7 +484,7 @@ class OutcomeImporter(Importer):
         return (row.values["enterprise"], row.values["month"])
 
     def resolve(self, rows):
-        enterprises = enterprises_by_code((r.values["enterprise"] for r in rows), self.defaults.get("programme_ids"))
+        enterprises = enterprises_by_code((r.values["enterprise"] for r in rows), self.scope.enterprises_with_outcomes_to_change())
         months = {r.values["month"] for r in rows}
         existing = {
             (o.enterprise_id, o.month): o
@@ -452,7 +494,7 @@ class OutcomeImporter(Importer):
             v = row.values
             enterprise_id = enterprises.get(v["enterprise"])
             if enterprise_id is None:
-                row.reject("enterprise", Reason.UNKNOWN, v["enterprise"], f"no enterprise with code {v['enterprise']!r}")
+                row.reject("enterprise", Reason.UNKNOWN, v["enterprise"], unknown_enterprise(v["enterprise"]))
                 continue
             row.enterprise_id = enterprise_id
             values = {"enterprise_id": enterprise_id, "month": v["month"]}
@@ -464,10 +506,38 @@ class OutcomeImporter(Importer):
             total = values.get("total_sales", current.total_sales if current else Decimal(0))
             online = values.get("online_sales", current.online_sales if current else Decimal(0))
             if online > total:
-                row.reject("online_sales", Reason.OUT_OF_RANGE, v.get("online_sales"), f"online sales {online} exceed total sales {total}")
+                row.reject("online_sales", Reason.OUT_OF_RANGE, v.get("online_sales"),
+                           _("online sales %(online)s exceed total sales %(total)s") % {"online": online, "total": total})
+                continue
+            if not self._keep_precedence(row, values, current):
                 continue
             row.model_values = values
         self._existing = existing
+
+    def _keep_precedence(self, row, values, current) -> bool:
+        """Record each figure's source; refuse a row that would replace a figure from a more
+        trusted source (a channel's or an estimate's figure never overwrites a surveyed one).
+
+        A file's figures come from its source column, or from a survey when it has none.
+        """
+        source = values.get("source") or OutcomeRecord.Source.SURVEY
+        given = [f for f in OutcomeRecord.FIGURES if f in values]
+        if current is None:
+            values["figure_sources"] = dict.fromkeys(given, source)
+            return True
+        changed = [f for f in given if getattr(current, f) != values[f]]
+        for figure in changed:
+            if not current.may_replace(figure, source):
+                held = current.source_of(figure)
+                row.reject(figure, Reason.PRECEDENCE, row.values.get(figure),
+                           _("the stored value %(value)s came from %(held)s, which a row from %(source)s does not replace;"
+                             " set the source column to %(held_code)s to correct it") % {
+                               "value": getattr(current, figure), "held": OutcomeRecord.Source(held).label,
+                               "source": OutcomeRecord.Source(source).label, "held_code": held})
+                return False
+        if changed or values.get("source", current.source) != current.source:
+            values["figure_sources"] = current.figure_sources_after(changed, source)
+        return True
 
     def write(self, rows, *, dry_run):
         return upsert(OutcomeRecord, rows, lambda r: (r.enterprise_id, r.values["month"]), self._existing, dry_run)
@@ -483,7 +553,7 @@ SEX = choice(Sex, f="female", m="male", h="male", mujer="female", mulher="female
 def email(value, ctx):
     result = clean_text(value)
     if len(result) > 254 or result.count("@") != 1 or "." not in result.split("@")[1] or " " in result:
-        raise ValueError(f"{result!r} is not an email address")
+        raise ValueError(_("%(value)r is not an email address") % {"value": result})
     return result
 
 
@@ -518,9 +588,9 @@ class PersonImporter(Importer):
     def check_row(self, row):
         v = row.values
         if not (v.get("id") or v.get("external_id") or v.get("email")):
-            row.reject("external_id", Reason.MISSING, "", "each person needs an id, an external_id or an email so re-imports update them")
+            row.reject("external_id", Reason.MISSING, "", _("each person needs an id, an external_id or an email so re-imports update them"))
         if v.get("has_contact_consent") and not v.get("contact_consent_on"):
-            row.reject("contact_consent_on", Reason.MISSING, "", "consent needs the date it was recorded")
+            row.reject("contact_consent_on", Reason.MISSING, "", _("consent needs the date it was recorded"))
 
     def resolve(self, rows):
         from aldea.interop.models import PersonReference
@@ -535,7 +605,10 @@ class PersonImporter(Importer):
         email_match = Q()
         for address in emails:
             email_match |= Q(email__iexact=address)
-        people = Person.objects.filter(Q(id__in=ids | set(by_ref.values())) | email_match) if (ids or by_ref or emails) else []
+        # Only people the importer may change are matched, by id, external id or email: anyone
+        # else is as unknown as nobody, and an external id they hold is not available.
+        people = (self.scope.persons_to_change().filter(Q(id__in=ids | set(by_ref.values())) | email_match)
+                  if (ids or by_ref or emails) else [])
         by_id = {p.id: p for p in people}
         by_email = {}
         for person in by_id.values():
@@ -545,21 +618,24 @@ class PersonImporter(Importer):
         for row in rows:
             v = row.values
             person = None
+            holder = by_ref.get(v.get("external_id"))
             if v.get("id"):
                 person = by_id.get(v["id"])
                 if person is None:
-                    row.reject("id", Reason.UNKNOWN, v["id"], f"no person with id {v['id']}")
+                    row.reject("id", Reason.UNKNOWN, v["id"], _("no person with id %(id)s that you may change") % {"id": v["id"]})
                     continue
-                other = by_ref.get(v.get("external_id"))
-                if v.get("external_id") and other and other != person.id:
-                    row.reject("external_id", Reason.DUPLICATE, v["external_id"], f"external id already belongs to person {other}")
+                if v.get("external_id") and holder and holder != person.id:
+                    row.reject("external_id", Reason.UNAVAILABLE, v["external_id"], code_not_available())
                     continue
             elif v.get("external_id"):
-                person = by_id.get(by_ref.get(v["external_id"]))
+                person = by_id.get(holder)
+                if holder and person is None:
+                    row.reject("external_id", Reason.UNAVAILABLE, v["external_id"], code_not_available())
+                    continue
             else:
                 matches = by_email.get(v["email"].lower(), [])
                 if len(matches) > 1:
-                    row.reject("email", Reason.DUPLICATE, v["email"], "several people share this email; use id or external_id")
+                    row.reject("email", Reason.DUPLICATE, v["email"], _("several people share this email; use id or external_id"))
                     continue
                 person = matches[0] if matches else None
             values = {"given_name": v["given_name"]}
@@ -572,7 +648,7 @@ class PersonImporter(Importer):
                 if v["locality"]:
                     found = localities.get(v["locality"])
                     if found is None:
-                        row.reject("locality", Reason.UNKNOWN, v["locality"], f"no locality with code {v['locality']!r}")
+                        row.reject("locality", Reason.UNKNOWN, v["locality"], unknown_locality(v["locality"]))
                         continue
                     values["locality_id"] = found[0]
                 else:
@@ -607,8 +683,8 @@ class PersonImporter(Importer):
                 new_refs.append((person, wanted_ref))
         if dry_run:
             return created, updated, unchanged
-        made = Person.objects.bulk_create([p for p, _ in new_people])
-        for person, (_, ref) in zip(made, new_people, strict=True):
+        made = Person.objects.bulk_create([p for p, _ref in new_people])
+        for person, (_person, ref) in zip(made, new_people, strict=True):
             if ref:
                 new_refs.append((person, ref))
         for person, fields in changed:
