@@ -443,5 +443,9 @@ def _kept_note(record, figure, reported, channel):
     held = record.source_of(figure)
     return _("kept %(code)s %(month)s %(figure)s %(value)s from %(source)s: %(channel)s reports %(reported)s") % {
         "code": record.enterprise.code, "month": f"{record.month:%Y-%m}",
-        "figure": OutcomeRecord._meta.get_field(figure).verbose_name, "value": getattr(record, figure),
-        "source": OutcomeRecord.Source(held).label if held else "-", "channel": channel.name, "reported": reported}
+        "figure": OutcomeRecord._meta.get_field(figure).verbose_name, "value": _amount(getattr(record, figure)),
+        "source": OutcomeRecord.Source(held).label if held else "-", "channel": channel.name, "reported": _amount(reported)}
+
+
+def _amount(value):
+    return f"{value:.2f}" if isinstance(value, Decimal) else str(value)
