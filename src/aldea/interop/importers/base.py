@@ -411,7 +411,8 @@ def run_import(importer: Importer, path, *, mode=VALID_ROWS, dry_run=False, reje
         report.file_error = busy_message()
         report.committed = False
     except (IntegrityError, OperationalError) as exc:
-        # At commit: PostgreSQL checks foreign keys then (a village deleted meanwhile).
+        # Mostly at commit, where PostgreSQL checks foreign keys (a village deleted meanwhile);
+        # rows the database refuses while writing are reported one by one instead (_write).
         report.file_error = refused_at_commit_message(exc)
         report.committed = False
     finally:
@@ -426,8 +427,7 @@ def busy_message():
 
 
 def refused_at_commit_message(exc):
-    return _("%(reason)s when the import was committed (%(error)s); nothing was written") % {
-        "reason": _(Reason.DATABASE), "error": _db_message(exc)}
+    return _("%(reason)s (%(error)s); nothing was written") % {"reason": _(Reason.DATABASE), "error": _db_message(exc)}
 
 
 def _describe(fmt) -> str:

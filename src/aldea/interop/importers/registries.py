@@ -11,30 +11,36 @@ Natural keys (what makes a re-import update rather than duplicate):
 
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from aldea.accounts.models import Person, Sex
 from aldea.enterprises.models import ChannelKind, Enterprise, FormalStatus, Product, Sector
 from aldea.interop.importers.base import (
     Column,
     Importer,
-    RangeError,
     Reason,
     boolean,
     choice,
-    date,
     decimal,
     integer,
     month,
     slug,
     text,
 )
+from aldea.interop.importers.common import (
+    LOCALITY_CODE,
+    MUNICIPALITY_CODE,
+    References,
+    code_not_available,
+    enterprises_by_code,
+    localities_by_code,
+    unknown_enterprise,
+    unknown_locality,
+)
+from aldea.interop.importers.localities import LocalityImporter
+from aldea.interop.importers.people import PersonImporter
 from aldea.interop.importers.writing import upsert
 from aldea.interop.readers import clean_text, parse_int
-from aldea.interop.readers import parse_decimal as readers_parse_decimal
 from aldea.outcomes.models import OutcomeRecord
-from aldea.territories.models import AdministrativeArea, Locality, MarginalisationDegree
 
 
 def channel_list(value, ctx):
@@ -54,38 +60,6 @@ def channel_list(value, ctx):
     return kinds
 
 
-def territory_code(length):
-    """An official code; restores the leading zero a spreadsheet drops ('1001' → '01001').
-
-    INEGI codes have fixed widths (5 for municipalities, 9 for localities) and may start with 0;
-    IBGE codes (7 digits) never do, so padding only ever applies to the Mexican widths.
-    """
-    def parse(value, ctx):
-        result = clean_text(value)
-        if result.endswith(".0") and result[:-2].isdigit():
-            result = result[:-2]
-        if result.isdigit() and len(result) == length - 1:
-            result = "0" + result
-        if len(result) > 20:
-            raise ValueError(_("longer than %(count)s characters") % {"count": 20})
-        return result
-    return parse
-
-
-MUNICIPALITY_CODE = territory_code(5)
-LOCALITY_CODE = territory_code(9)
-
-
-def floating(minimum, maximum):
-    def parse(value, ctx):
-        number = float(readers_parse_decimal(value, ctx.decimal_mark))
-        if not minimum <= number <= maximum:
-            raise RangeError(_("%(value)s is not between %(minimum)s and %(maximum)s") % {
-                "value": number, "minimum": minimum, "maximum": maximum})
-        return number
-    return parse
-
-
 def url_list(value, ctx):
     raw = clean_text(value)
     urls = [u for u in (p.strip() for p in raw.replace(" ", "|").split("|")) if u]
@@ -93,52 +67,6 @@ def url_list(value, ctx):
         if not url.startswith(("http://", "https://")) or len(url) > 500:
             raise ValueError(_("%(value)r is not an http(s) URL") % {"value": url})
     return urls
-
-
-class _References:
-    """Territorial reference data (public, for every importer): municipalities read once per
-    import and country; localities are looked up per batch."""
-
-    def __init__(self):
-        self._municipalities = {}
-
-    def municipality_id(self, country_id, code):
-        if country_id not in self._municipalities:
-            self._municipalities[country_id] = dict(
-                AdministrativeArea.objects.filter(country_id=country_id, level="municipality").values_list("code", "id")
-            )
-        return self._municipalities[country_id].get(code)
-
-    def municipality_anywhere(self, code):
-        """(id, country_id) pairs of municipalities with ``code`` in any country."""
-        return list(AdministrativeArea.objects.filter(level="municipality", code=code).values_list("id", "country_id"))
-
-
-def unknown_locality(code):
-    return _("no locality with code %(code)r") % {"code": code}
-
-
-def localities_by_code(codes):
-    return {
-        code: (pk, municipality_id)
-        for code, pk, municipality_id in Locality.objects.filter(code__in=set(codes)).values_list("code", "id", "municipality_id")
-    }
-
-
-def enterprises_by_code(codes, changeable):
-    """code → id among ``changeable``: an MSME out of the importer's reach is as unknown as one
-    that does not exist (one query per batch)."""
-    return dict(changeable.filter(code__in=set(codes)).values_list("code", "id"))
-
-
-def unknown_enterprise(code):
-    """The same words for an MSME that does not exist and one the importer may not change."""
-    return _("no MSME with code %(code)r whose records you may change") % {"code": code}
-
-
-def code_not_available():
-    """The same words for every key that belongs to a record out of the importer's reach."""
-    return _("this code is already in use; choose another one")
 
 
 # --- enterprises -----------------------------------------------------------------------------
@@ -172,7 +100,7 @@ class EnterpriseImporter(Importer):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.refs = _References()
+        self.refs = References()
         self._places = {}
 
     def key(self, row):
@@ -328,79 +256,6 @@ class EnterpriseImporter(Importer):
         return upsert(Enterprise, rows, lambda r: r.values["code"], self._existing, dry_run)
 
 
-# --- localities ------------------------------------------------------------------------------
-
-class LocalityImporter(Importer):
-    kind = "localities"
-    model = Locality
-    key_column = "code"
-    columns = (
-        Column("code", LOCALITY_CODE, ("codigo", "clave", "cve_loc", "clave_localidad", "codigo_localidad", "codigo_localidade", "cvegeo", "locality_code"), required=True),
-        Column("name", text(150), ("nombre", "nome", "nom_loc", "localidad", "localidade", "locality"), required=True),
-        Column("municipality", MUNICIPALITY_CODE, ("municipio", "codigo_municipio", "cve_mun", "clave_municipio", "municipality_code", "codigo_ibge")),
-        Column("country", text(2), ("pais", "pais_iso")),
-        Column("population", integer(0, 2_000_000_000), ("poblacion", "populacao", "pobtot", "habitantes")),
-        Column("households", integer(0, 2_000_000_000), ("hogares", "viviendas", "domicilios", "vivtot")),
-        Column("is_rural", boolean, ("rural", "es_rural", "ambito_rural")),
-        Column("marginalisation_index", floating(-1000, 1000), ("indice_marginacion", "im_2020", "indice_de_marginacion", "marginalization_index")),
-        Column("marginalisation_degree", choice(MarginalisationDegree, muy_bajo="muy_bajo", very_low="muy_bajo", low="bajo", medium="medio", high="alto", very_high="muy_alto"), ("grado_marginacion", "gm_2020", "grado_de_marginacion", "marginalization_degree")),
-        Column("latitude", decimal(-90, 90, places=6, max_digits=9), ("latitud", "lat", "latitude")),
-        Column("longitude", decimal(-180, 180, places=6, max_digits=9), ("longitud", "lon", "lng", "long")),
-    )
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.refs = _References()
-        self._countries = None
-
-    def key(self, row):
-        return row.values["code"]
-
-    def check_row(self, row):
-        v = row.values
-        if (v.get("latitude") is None) != (v.get("longitude") is None) and ("latitude" in v or "longitude" in v):
-            missing = "latitude" if v.get("latitude") is None else "longitude"
-            row.reject(missing, Reason.MISSING, "", _("give both latitude and longitude, or neither"))
-            return
-        code = v["code"]
-        municipality_code = v.get("municipality") or (code[:5] if len(code) == 9 and code.isdigit() else "")
-        if not municipality_code:
-            row.reject("municipality", Reason.MISSING, "", _("give the municipality code"))
-            return
-        matches = self.refs.municipality_anywhere(municipality_code)
-        if v.get("country"):
-            if self._countries is None:
-                from aldea.territories.models import Country
-
-                self._countries = dict(Country.objects.values_list("code", "id"))
-            country_id = self._countries.get(v["country"].upper())
-            matches = [m for m in matches if m[1] == country_id]
-        if not matches:
-            row.reject("municipality", Reason.UNKNOWN, municipality_code,
-                       _("no municipality with code %(code)r") % {"code": municipality_code})
-        elif len(matches) > 1:
-            row.reject("country", Reason.MISSING, "",
-                       _("municipality code %(code)s exists in several countries") % {"code": municipality_code})
-        else:
-            row.municipality_id = matches[0][0]
-
-    def resolve(self, rows):
-        existing = self.existing(r.values["code"] for r in rows)
-        for row in rows:
-            v = row.values
-            values = {"code": v["code"], "name": v["name"], "municipality_id": row.municipality_id}
-            for name, default in (("population", None), ("households", None), ("is_rural", False),
-                                  ("marginalisation_index", None), ("marginalisation_degree", ""),
-                                  ("latitude", None), ("longitude", None)):
-                if name in v:
-                    values[name] = default if v[name] is None else v[name]
-            row.model_values = values
-        self._existing = existing
-
-    def write(self, rows, *, dry_run):
-        return upsert(Locality, rows, lambda r: r.values["code"], self._existing, dry_run)
-
-
 # --- products --------------------------------------------------------------------------------
 
 class ProductImporter(Importer):
@@ -541,158 +396,6 @@ class OutcomeImporter(Importer):
 
     def write(self, rows, *, dry_run):
         return upsert(OutcomeRecord, rows, lambda r: (r.enterprise_id, r.values["month"]), self._existing, dry_run)
-
-
-# --- people ----------------------------------------------------------------------------------
-
-SEX = choice(Sex, f="female", m="male", h="male", mujer="female", mulher="female", feminino="female", femenino="female",
-             hombre="male", homem="male", masculino="male", otro="other", outro="other",
-             prefiero_no_decir="undisclosed", prefiro_nao_dizer="undisclosed", nd="undisclosed")
-
-
-def email(value, ctx):
-    result = clean_text(value)
-    if len(result) > 254 or result.count("@") != 1 or "." not in result.split("@")[1] or " " in result:
-        raise ValueError(_("%(value)r is not an email address") % {"value": result})
-    return result
-
-
-class PersonImporter(Importer):
-    kind = "people"
-    model = Person
-    key_column = "external_id"
-    columns = (
-        Column("id", integer(1), ("id_aldea", "aldea_id")),
-        Column("external_id", text(60), ("folio", "id_externo", "identificador", "numero_registro", "registro", "matricula", "external_id", "curp", "cpf")),
-        Column("given_name", text(100), ("nombre", "nombres", "nome", "primeiro_nome", "first_name", "given_name"), required=True),
-        Column("family_name", text(100), ("apellidos", "apellido", "sobrenome", "last_name", "surname")),
-        Column("sex", SEX, ("sexo", "genero", "gender")),
-        Column("birth_year", integer(1900, 2030), ("ano_nacimiento", "ano_de_nacimiento", "ano_de_nascimento", "ano_nascimento", "year_of_birth")),
-        Column("speaks_indigenous_language", boolean, ("habla_lengua_indigena", "hablante_lengua_indigena", "fala_lingua_indigena", "indigenous_language_speaker")),
-        Column("indigenous_language", text(60), ("lengua_indigena", "lingua_indigena")),
-        Column("email", email, ("correo", "correo_electronico", "e_mail", "mail")),
-        Column("phone", text(30), ("telefono", "celular", "telefone", "whatsapp", "mobile")),
-        Column("has_contact_consent", boolean, ("consentimiento_contacto", "acepta_contacto", "consentimento_contato", "contact_consent")),
-        Column("contact_consent_on", date, ("fecha_consentimiento", "data_consentimento", "consent_date")),
-        Column("locality", LOCALITY_CODE, ("localidad", "localidade", "cve_loc", "clave_localidad", "codigo_localidad", "locality_code")),
-    )
-
-    def key(self, row):
-        v = row.values
-        if v.get("id"):
-            return ("id", v["id"])
-        if v.get("external_id"):
-            return ("external_id", v["external_id"])
-        return ("email", v["email"].lower())
-
-    def check_row(self, row):
-        v = row.values
-        if not (v.get("id") or v.get("external_id") or v.get("email")):
-            row.reject("external_id", Reason.MISSING, "", _("each person needs an id, an external_id or an email so re-imports update them"))
-        if v.get("has_contact_consent") and not v.get("contact_consent_on"):
-            row.reject("contact_consent_on", Reason.MISSING, "", _("consent needs the date it was recorded"))
-
-    def resolve(self, rows):
-        from aldea.interop.models import PersonReference
-
-        localities = localities_by_code(r.values["locality"] for r in rows if r.values.get("locality"))
-        ids = {r.values["id"] for r in rows if r.values.get("id")}
-        refs = {r.values["external_id"] for r in rows if r.values.get("external_id")}
-        emails = {r.values["email"].lower() for r in rows if r.values.get("email") and not r.values.get("id") and not r.values.get("external_id")}
-        by_ref = dict(PersonReference.objects.filter(external_id__in=refs).values_list("external_id", "person_id"))
-        # A person's external id, to know whether a reference must be created or changed.
-        ref_of = dict(PersonReference.objects.filter(person_id__in=ids | set(by_ref.values())).values_list("person_id", "external_id"))
-        email_match = Q()
-        for address in emails:
-            email_match |= Q(email__iexact=address)
-        # Only people the importer may change are matched, by id, external id or email: anyone
-        # else is as unknown as nobody, and an external id they hold is not available.
-        people = (self.scope.persons_to_change().filter(Q(id__in=ids | set(by_ref.values())) | email_match)
-                  if (ids or by_ref or emails) else [])
-        by_id = {p.id: p for p in people}
-        by_email = {}
-        for person in by_id.values():
-            if person.email:
-                by_email.setdefault(person.email.lower(), []).append(person)
-        self._existing = {}
-        for row in rows:
-            v = row.values
-            person = None
-            holder = by_ref.get(v.get("external_id"))
-            if v.get("id"):
-                person = by_id.get(v["id"])
-                if person is None:
-                    row.reject("id", Reason.UNKNOWN, v["id"], _("no person with id %(id)s that you may change") % {"id": v["id"]})
-                    continue
-                if v.get("external_id") and holder and holder != person.id:
-                    row.reject("external_id", Reason.UNAVAILABLE, v["external_id"], code_not_available())
-                    continue
-            elif v.get("external_id"):
-                person = by_id.get(holder)
-                if holder and person is None:
-                    row.reject("external_id", Reason.UNAVAILABLE, v["external_id"], code_not_available())
-                    continue
-            else:
-                matches = by_email.get(v["email"].lower(), [])
-                if len(matches) > 1:
-                    row.reject("email", Reason.DUPLICATE, v["email"], _("several people share this email; use id or external_id"))
-                    continue
-                person = matches[0] if matches else None
-            values = {"given_name": v["given_name"]}
-            for name, default in (("family_name", ""), ("sex", "undisclosed"), ("birth_year", None),
-                                  ("speaks_indigenous_language", False), ("indigenous_language", ""), ("email", ""),
-                                  ("phone", ""), ("has_contact_consent", False), ("contact_consent_on", None)):
-                if name in v:
-                    values[name] = default if v[name] is None else v[name]
-            if "locality" in v:
-                if v["locality"]:
-                    found = localities.get(v["locality"])
-                    if found is None:
-                        row.reject("locality", Reason.UNKNOWN, v["locality"], unknown_locality(v["locality"]))
-                        continue
-                    values["locality_id"] = found[0]
-                else:
-                    values["locality_id"] = None
-            row.model_values = values
-            row.person = person
-            row.current_ref = ref_of.get(person.id) if person else None
-
-    def write(self, rows, *, dry_run):
-        from aldea.interop.models import PersonReference
-
-        created = updated = unchanged = 0
-        new_people, new_refs, changed = [], [], []
-        for row in rows:
-            values, person = row.model_values, row.person
-            wanted_ref = row.values.get("external_id")
-            if person is None:
-                created += 1
-                new_people.append((Person(**values), wanted_ref))
-                continue
-            diff = [k for k, val in values.items() if getattr(person, k) != val]
-            ref_changes = bool(wanted_ref) and wanted_ref != row.current_ref
-            if not diff and not ref_changes:
-                unchanged += 1
-                continue
-            updated += 1
-            for k in diff:
-                setattr(person, k, values[k])
-            if diff:
-                changed.append((person, diff))
-            if ref_changes:
-                new_refs.append((person, wanted_ref))
-        if dry_run:
-            return created, updated, unchanged
-        made = Person.objects.bulk_create([p for p, _ref in new_people])
-        for person, (_person, ref) in zip(made, new_people, strict=True):
-            if ref:
-                new_refs.append((person, ref))
-        for person, fields in changed:
-            person.save(update_fields=[*fields, "updated_at"])
-        if new_refs:
-            PersonReference.objects.filter(person__in=[p for p, _ in new_refs]).delete()
-            PersonReference.objects.bulk_create([PersonReference(person=p, external_id=r) for p, r in new_refs])
-        return created, updated, unchanged
 
 
 IMPORTERS = {
