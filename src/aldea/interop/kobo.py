@@ -27,11 +27,11 @@ from aldea.interop.importers.base import (
     Reason,
     RowError,
     busy_message,
-    open_rejects,
     refused_at_commit_message,
     run_import,
 )
 from aldea.interop.importers.registries import EnterpriseImporter, OutcomeImporter, PersonImporter
+from aldea.interop.importers.rejects import open_rejects
 from aldea.interop.importers.writing import ImportBusy, take_import_lock
 from aldea.interop.models import KoboSubmission
 from aldea.interop.readers import FileRefused, Table, TableFormat, clean_text

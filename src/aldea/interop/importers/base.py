@@ -7,20 +7,18 @@ reason, and writes inside one transaction that it rolls back for ``dry_run`` and
 ``all-or-nothing`` when anything was rejected.
 """
 
-import csv
-import datetime
 import operator
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
-from pathlib import Path
 
 from django.db import DatabaseError, IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from aldea.interop import readers
+from aldea.interop.importers.rejects import REJECT_COLUMNS, RejectsWriter
 from aldea.interop.importers.writing import ImportBusy, take_import_lock
 from aldea.interop.readers import FileRefused, clean_text
 
@@ -32,8 +30,6 @@ ALL_OR_NOTHING = "all-or-nothing"
 VALID_ROWS = "valid-rows"
 MODES = (ALL_OR_NOTHING, VALID_ROWS)
 
-# Columns the engine itself writes into a rejects file; a corrected rejects file imports again.
-REJECT_COLUMNS = ("_line", "_errors")
 
 
 class Reason:
@@ -389,7 +385,7 @@ def run_import(importer: Importer, path, *, mode=VALID_ROWS, dry_run=False, reje
         raise ValueError(f"mode must be one of {', '.join(MODES)}")
     report = ImportReport(kind=importer.kind, path=str(name or path), mode=mode, dry_run=dry_run)
     importer._table_was_empty = None
-    rejects = _RejectsWriter(rejects_path)
+    rejects = RejectsWriter(rejects_path)
     try:
         with table or readers.open_table(path, sheet=sheet, name=name) as opened:
             report.format = _describe(opened.format)
@@ -620,56 +616,3 @@ def _write(importer, rows, report, dry_run, mode):
 
 def _db_message(exc):
     return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else exc.__class__.__name__
-
-
-def rejects_dialect(fmt) -> tuple[str, str]:
-    """(encoding, delimiter) to write a rejects file in: the source CSV's own, so it opens as the
-    original did and its numbers keep their decimal mark (the cells are written as they were read).
-    Other sources get UTF-8 with a BOM and commas, which every spreadsheet opens."""
-    if fmt is not None and fmt.kind == "csv":
-        encoding = "utf-8-sig" if fmt.has_bom and fmt.encoding.startswith("utf-8") else fmt.encoding
-        return encoding, fmt.delimiter
-    return "utf-8-sig", ","
-
-
-def open_rejects(path, fmt):
-    """A csv writer for a rejects file in the source's dialect, and its file handle."""
-    encoding, delimiter = rejects_dialect(fmt)
-    # A reason may hold a character the source's encoding lacks (cp1252 has no "≥"): replaced.
-    fh = open(path, "w", encoding=encoding, errors="replace", newline="")  # noqa: SIM115 (the caller closes it)
-    return fh, csv.writer(fh, delimiter=delimiter)
-
-
-class _RejectsWriter:
-    """The rejected rows as the user gave them, plus ``_line`` and ``_errors``: fix and re-import."""
-
-    def __init__(self, path):
-        self.path = Path(path) if path else None
-        self.fh = None
-        self.writer = None
-
-    def start(self, headers, fmt=None):
-        if self.path is None:
-            return
-        self.fh, self.writer = open_rejects(self.path, fmt)
-        self.headers = [h for h in headers if h not in REJECT_COLUMNS]
-        self.indexes = [i for i, h in enumerate(headers) if h not in REJECT_COLUMNS]
-        self.writer.writerow([*self.headers, *REJECT_COLUMNS])
-
-    def write(self, row):
-        if self.writer is None:
-            return
-        values = [_cell(row.raw[i]) if i < len(row.raw) else "" for i in self.indexes]
-        self.writer.writerow([*values, row.line, "; ".join(str(e) for e in row.errors)])
-
-    def close(self):
-        if self.fh:
-            self.fh.close()
-
-
-def _cell(value):
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return readers.neutralise(clean_text(value)) if isinstance(value, str) else value
