@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from aldea.core.models import TimeStamped
@@ -88,7 +88,9 @@ class OutcomeRecord(TimeStamped):
     export_markets = models.PositiveSmallIntegerField(_("export markets"), default=0)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.SURVEY)
     # figure name → Source value, for each figure written since figures kept their own source.
-    figure_sources = models.JSONField(_("source of each figure"), default=dict, blank=True)
+    # db_default: writers that insert rows by column list (the demo generator) need not name it.
+    figure_sources = models.JSONField(_("source of each figure"), default=dict, blank=True,
+                                      db_default=Value({}, output_field=models.JSONField()))
 
     class Meta:
         ordering = ["enterprise", "month"]
