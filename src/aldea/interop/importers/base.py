@@ -31,7 +31,6 @@ VALID_ROWS = "valid-rows"
 MODES = (ALL_OR_NOTHING, VALID_ROWS)
 
 
-
 class Reason:
     """The reasons a row is rejected, worded once for the report, the rejects file and the page.
 
