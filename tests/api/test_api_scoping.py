@@ -1,4 +1,4 @@
-"""Who sees and changes what through the API (rules in aldea.accounts.scoping)."""
+"""Who sees and changes what through the API (rules in the apps' queries.py)."""
 
 import pytest
 

@@ -138,8 +138,9 @@ def test_bad_dates_are_reported(tmp_path, programme):
 def test_rejects_file_holds_the_original_rows_and_their_reasons(tmp_path, programme):
     rejects = tmp_path / "rechazos.csv"
     import_registry("enterprises", _file_with_bad_rows(tmp_path), rejects_path=rejects)
-    with open(rejects, encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    # Written back as the source was: Windows-1252, semicolons.
+    with open(rejects, encoding="cp1252", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
     assert [r["_line"] for r in rows] == ["3", "4", "5", "6", "7", "8"]
     assert rows[0]["Código"] == "mal-1" and "unknown reference" in rows[0]["_errors"]
 
@@ -154,7 +155,7 @@ def test_command_prints_counts_and_exits_non_zero_on_rejects(tmp_path, programme
     with pytest.raises(CommandError, match="6 row"):
         call_command("import", "enterprises", str(_file_with_bad_rows(tmp_path)), "--mode", "all-or-nothing")
     out = capsys.readouterr().out
-    assert "line 3, column locality: unknown reference" in out
+    assert "line 3, column Localidad: unknown reference" in out
     assert "read 8" in out and "rejected 6" in out
     assert Enterprise.objects.count() == 0
     call_command("import", "enterprises", str(write_csv(tmp_path / "ok.csv", [SPANISH, *GOOD_ES])))

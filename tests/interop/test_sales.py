@@ -46,7 +46,7 @@ def test_mercadolibre_report_with_title_rows_becomes_monthly_outcomes(tmp_path, 
     assert [(e.line, e.column, e.reason) for e in report.errors] == [(9, "sku", Reason.UNKNOWN)]
     january = OutcomeRecord.objects.get(enterprise=shop, month=datetime.date(2025, 1, 1))
     assert (january.online_sales, january.total_sales, january.orders, january.units, january.source) == (
-        Decimal("3210.50"), Decimal("3210.50"), 2, 3, "import")
+        Decimal("3210.50"), Decimal("3210.50"), 2, 3, "channel")
     listing = Listing.objects.get(product__sku="TAP-001")
     assert (listing.status, listing.live_on, listing.external_id) == ("live", datetime.date(2025, 1, 15), "MLM111")
 

@@ -192,13 +192,28 @@ def memberships_writable_by(user) -> QuerySet[Membership]:
 
 
 def persons_writable_by(user) -> QuerySet[Person]:
-    """People a user may change: those with a role (active or ended) in a programme they manage."""
+    """People a user may change: those with a role (active or ended) in a programme they manage,
+    and the owners of its MSMEs."""
     reach = reach_of(user)
     if reach.is_global:
         return Person.objects.all()
+    managed = reach.manager_programme_ids
     return Person.objects.filter(
-        id__in=Membership.objects.filter(programme_id__in=reach.manager_programme_ids).values("person_id")
+        Q(id__in=Membership.objects.filter(programme_id__in=managed).values("person_id"))
+        | Q(id__in=Person.objects.filter(enterprises__programme_id__in=managed).values("id"))
     )
+
+
+def persons_writable_in(user, programme_ids) -> QuerySet[Person]:
+    """``persons_writable_by`` narrowed to the people of ``programme_ids`` (their members and the
+    owners of their MSMEs): whom a write may name as the owner of an MSME there."""
+    people = persons_writable_by(user)
+    if reach_of(user).is_global:
+        return people
+    return people.filter(
+        Q(id__in=Membership.objects.filter(programme_id__in=programme_ids).values("person_id"))
+        | Q(enterprises__programme_id__in=programme_ids)
+    ).distinct()
 
 
 def persons_nameable_by(user) -> QuerySet[Person]:

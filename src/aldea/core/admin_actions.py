@@ -1,4 +1,4 @@
-"""The admin's side of the write-path rule (decision P7 in docs/decisions.md).
+"""The admin's side of the write-path rule (decision P9 in docs/decisions.md).
 
 Fields with a rule or a history (statuses, stages, certificate codes, who recorded what) are
 read-only in the admin; they change through actions that call the app's service for each

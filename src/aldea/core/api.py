@@ -157,7 +157,7 @@ def require_village_of(programme_id, village, *, other: str = ""):
         raise serializers.ValidationError({"village": detail})
 
 
-# --- fields that a service writes (the write-path rule, decision P7) --------------------------
+# --- fields that a service writes (the write-path rule, decision P9) --------------------------
 
 
 class ServiceFieldsMixin:

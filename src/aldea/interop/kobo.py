@@ -10,13 +10,13 @@ an export changes nothing. Submissions a Central reviewer rejected are skipped. 
 validated by the same registry importers as bulk files.
 """
 
-import csv
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils.translation import gettext as _
 
 from aldea.interop import readers
 from aldea.interop.importers.base import (
@@ -26,9 +26,13 @@ from aldea.interop.importers.base import (
     ImportReport,
     Reason,
     RowError,
+    busy_message,
+    refused_at_commit_message,
     run_import,
 )
 from aldea.interop.importers.registries import EnterpriseImporter, OutcomeImporter, PersonImporter
+from aldea.interop.importers.rejects import open_rejects
+from aldea.interop.importers.writing import ImportBusy, take_import_lock
 from aldea.interop.models import KoboSubmission
 from aldea.interop.readers import FileRefused, Table, TableFormat, clean_text
 
@@ -94,12 +98,12 @@ def read_submissions(path) -> list[Submission]:
     """The submissions in an export, with their repeat groups; raises FileRefused."""
     path = Path(path)
     if not path.is_file():
-        raise FileRefused(f"{path}: no such file")
+        raise FileRefused(_("%(file)s: no such file") % {"file": path.name})
     kind = export_kind(path)
     if kind == "zip":
         return _read_central_zip(path)
     if kind == "parquet":
-        raise FileRefused("Kobo/ODK exports are CSV, XLSX or an ODK Central zip")
+        raise FileRefused(_("Kobo/ODK exports are CSV, XLSX or an ODK Central zip"))
     sheets = [None]
     if kind == "xlsx":
         import openpyxl
@@ -109,7 +113,8 @@ def read_submissions(path) -> list[Submission]:
             sheets = workbook.sheetnames
             workbook.close()
         except Exception as exc:
-            raise FileRefused(f"{path.name}: cannot be read as XLSX ({exc.__class__.__name__})") from exc
+            raise FileRefused(_("%(file)s: cannot be read as %(kind)s (%(error)s)") % {
+                "file": path.name, "kind": "XLSX", "error": exc.__class__.__name__}) from exc
     with readers.open_table(path, sheet=sheets[0]) as table:
         submissions = _read_main(table, path.name, UUID_COLUMNS)
     by_uuid = {s.uuid: s for s in submissions}
@@ -122,7 +127,8 @@ def read_submissions(path) -> list[Submission]:
                 fields = dict(zip(names, values, strict=False))
                 parent = by_uuid.get(_uuid(fields.get("_submission__uuid", ""))) or by_index.get(clean_text(fields.get("_parent_index", "")))
                 if parent is None:
-                    raise FileRefused(f"{path.name}: sheet {sheet!r} line {line} belongs to no submission")
+                    raise FileRefused(_("%(file)s: sheet %(sheet)r line %(line)s belongs to no submission")
+                                      % {"file": path.name, "sheet": sheet, "line": line})
                 parent.repeats.setdefault(sheet, []).append((line, fields))
     return submissions
 
@@ -132,7 +138,7 @@ def _read_main(table, label, key_columns) -> list[Submission]:
     headers = table.headers
     key_index = next((headers.index(h) for h in key_columns if h in headers), None)
     if key_index is None:
-        raise FileRefused(f"{label}: no submission UUID column ({', '.join(key_columns)})")
+        raise FileRefused(_("%(file)s: no submission UUID column (%(columns)s)") % {"file": label, "columns": ", ".join(key_columns)})
     names = [field_name(h) for h in headers]
     submissions = []
     for line, values in table.rows:
@@ -151,7 +157,8 @@ def _read_central_zip(path: Path) -> list[Submission]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise FileRefused(f"{path.name}: cannot be read as a ZIP archive ({exc})") from exc
+        raise FileRefused(_("%(file)s: cannot be read as a ZIP archive (%(error)s)") % {
+            "file": path.name, "error": readers.without_paths(str(exc), path, path.name)}) from exc
     with archive:
         members = _csv_members(path, archive)
         headers = {}
@@ -168,7 +175,8 @@ def _read_central_zip(path: Path) -> list[Submission]:
             if info is main:
                 continue
             if "PARENT_KEY" not in headers[info.filename]:
-                raise FileRefused(f"{path.name}: {info.filename} has no PARENT_KEY column, so it is not a repeat group of {main.filename}")
+                raise FileRefused(_("%(file)s: %(member)s has no PARENT_KEY column, so it is not a repeat group of %(main)s")
+                                  % {"file": path.name, "member": info.filename, "main": main.filename})
             stem = PurePosixPath(info.filename).stem
             repeat = stem[len(form_id) + 1:] if stem.startswith(f"{form_id}-") else stem
             with _open_member(path, archive, info) as table:
@@ -183,7 +191,8 @@ def _read_central_zip(path: Path) -> list[Submission]:
     for member, repeat, line, parent_key, fields in repeat_rows:
         submission = _submission_of(_uuid(parent_key), by_key, parent_of)
         if submission is None:
-            raise FileRefused(f"{path.name}: {member} line {line}: PARENT_KEY {parent_key!r} matches no submission in {main.filename}")
+            raise FileRefused(_("%(file)s: %(member)s line %(line)s: PARENT_KEY %(key)r matches no submission in %(main)s")
+                              % {"file": path.name, "member": member, "line": line, "key": parent_key, "main": main.filename})
         submission.repeats.setdefault(repeat, []).append((line, fields))
     return submissions
 
@@ -206,24 +215,24 @@ def _csv_members(path: Path, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         name = info.filename.replace("\\", "/")
         parts = PurePosixPath(name).parts
         if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
-            raise FileRefused(f"{path.name}: {info.filename!r} has an unsafe path (absolute or with '..'); "
-                              "an ODK Central export never has one")
+            raise FileRefused(_("%(file)s: %(member)r has an unsafe path (absolute or with '..'); an ODK Central export never has one")
+                              % {"file": path.name, "member": info.filename})
         if (info.is_dir() or not name.lower().endswith(".csv") or "media" in parts[:-1]
                 or "__MACOSX" in parts or parts[-1].startswith("._")):
             continue
         label = f"{path.name}: {info.filename}"
         if info.flag_bits & 0x1:
-            raise FileRefused(f"{label} is password-protected; download the export from Central again")
+            raise FileRefused(_("%(file)s is password-protected; download the export from Central again") % {"file": label})
         if info.file_size > MAX_MEMBER_BYTES:
-            raise FileRefused(f"{label} is {info.file_size // 2**20} MB uncompressed, above the "
-                              f"{MAX_MEMBER_BYTES // 2**20} MB limit; export fewer submissions at a time")
+            raise FileRefused(_("%(file)s is %(size)s MB uncompressed, above the %(limit)s MB limit; export fewer submissions at a time")
+                              % {"file": label, "size": info.file_size // 2**20, "limit": MAX_MEMBER_BYTES // 2**20})
         if info.file_size > RATIO_CHECKED_FROM_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-            raise FileRefused(f"{label} expands {info.file_size // max(info.compress_size, 1)} times when unzipped; "
-                              "no real export does (a zip bomb?)")
+            raise FileRefused(_("%(file)s expands %(ratio)s times when unzipped; no real export does (a zip bomb?)")
+                              % {"file": label, "ratio": info.file_size // max(info.compress_size, 1)})
         members.append(info)
     if not members:
-        raise FileRefused(f"{path.name}: no CSV file in the zip (an ODK Central export holds FORM.csv "
-                          "and one FORM-REPEAT.csv per repeat group)")
+        raise FileRefused(_("%(file)s: no CSV file in the zip (an ODK Central export holds FORM.csv and one FORM-REPEAT.csv per repeat group)")
+                          % {"file": path.name})
     return members
 
 
@@ -235,12 +244,12 @@ def _main_member(path: Path, members, headers) -> zipfile.ZipInfo:
                  if all(other == stem or other.startswith(f"{stem}-") for other in stems)]
     candidates = prefixing if len(prefixing) == 1 else [i for i in members if "PARENT_KEY" not in headers[i.filename]]
     if len(candidates) != 1:
-        raise FileRefused(f"{path.name}: cannot tell which CSV holds the submissions "
-                          f"({', '.join(i.filename for i in members)}); expected FORM.csv beside FORM-REPEAT.csv files")
+        raise FileRefused(_("%(file)s: cannot tell which CSV holds the submissions (%(members)s); expected FORM.csv beside FORM-REPEAT.csv files")
+                          % {"file": path.name, "members": ", ".join(i.filename for i in members)})
     main = candidates[0]
     if "PARENT_KEY" in headers[main.filename]:
-        raise FileRefused(f"{path.name}: {main.filename} has a PARENT_KEY column, so it is a repeat group; "
-                          "the zip holds no main form CSV")
+        raise FileRefused(_("%(file)s: %(member)s has a PARENT_KEY column, so it is a repeat group; the zip holds no main form CSV")
+                          % {"file": path.name, "member": main.filename})
     return main
 
 
@@ -272,26 +281,12 @@ def import_kobo(form: str, path, *, mode: str = VALID_ROWS, dry_run: bool = Fals
         return report
     report.format = export_kind(path)
     report.read = len(submissions)
-    seen = set(KoboSubmission.objects.filter(uuid__in=[s.uuid for s in submissions]).values_list("uuid", flat=True))
-    fresh, duplicates = [], set()
-    for submission in submissions:
-        if _is_rejected_in_review(submission):
-            report.skipped += 1
-        elif not submission.uuid:
-            report.errors.append(RowError(submission.line, "_uuid", "", Reason.MISSING, "each submission needs its UUID"))
-            report.rejected += 1
-        elif submission.uuid in seen:
-            report.unchanged += 1
-        elif submission.uuid in duplicates:
-            report.errors.append(RowError(submission.line, "_uuid", submission.uuid, Reason.DUPLICATE, "the same submission appears twice"))
-            report.rejected += 1
-        else:
-            duplicates.add(submission.uuid)
-            fresh.append(submission)
-    if report.skipped:
-        report.notes.append(f"{report.skipped} submission(s) skipped: rejected by a reviewer in ODK Central (ReviewState)")
     try:
         with transaction.atomic():
+            # Under the import lock, so that two imports of one export cannot both find its
+            # submissions new (a dry run writes and rolls back, so it waits too).
+            take_import_lock()
+            fresh = _fresh_submissions(submissions, report)
             accepted = IMPORTS[form](fresh, report)
             KoboSubmission.objects.bulk_create(
                 KoboSubmission(uuid=s.uuid, form=form, records=records) for s, records in accepted
@@ -305,9 +300,38 @@ def import_kobo(form: str, path, *, mode: str = VALID_ROWS, dry_run: bool = Fals
     except FileRefused as exc:
         report.file_error = str(exc)
         report.committed = False
+    except ImportBusy:
+        report.file_error, report.committed = busy_message(), False
+    except (IntegrityError, OperationalError) as exc:
+        report.file_error, report.committed = refused_at_commit_message(exc), False
     if rejects_path:
         _write_rejects(rejects_path, report)
     return report
+
+
+def _fresh_submissions(submissions, report):
+    """The submissions to import: not imported before, not rejected by a reviewer, not repeated."""
+    seen = set(KoboSubmission.objects.filter(uuid__in=[s.uuid for s in submissions]).values_list("uuid", flat=True))
+    fresh, duplicates = [], set()
+    for submission in submissions:
+        if _is_rejected_in_review(submission):
+            report.skipped += 1
+        elif not submission.uuid:
+            report.errors.append(RowError(submission.line, "_uuid", "", Reason.MISSING, _("each submission needs its UUID")))
+            report.rejected += 1
+        elif submission.uuid in seen:
+            report.unchanged += 1
+        elif submission.uuid in duplicates:
+            report.errors.append(RowError(submission.line, "_uuid", submission.uuid, Reason.DUPLICATE,
+                                          _("the same submission appears twice")))
+            report.rejected += 1
+        else:
+            duplicates.add(submission.uuid)
+            fresh.append(submission)
+    if report.skipped:
+        report.notes.append(_("%(count)s submission(s) skipped: rejected by a reviewer in ODK Central (ReviewState)")
+                            % {"count": report.skipped})
+    return fresh
 
 
 def _is_rejected_in_review(submission) -> bool:
@@ -399,7 +423,7 @@ def _import_diagnostic(submissions, report):
         if not code:
             errors.append(RowError(s.line, "enterprise", "", Reason.MISSING))
         elif enterprise is None:
-            errors.append(RowError(s.line, "enterprise", code, Reason.UNKNOWN, f"no enterprise with code {code!r}"))
+            errors.append(RowError(s.line, "enterprise", code, Reason.UNKNOWN, _("no MSME with code %(code)r") % {"code": code}))
         try:
             assessed_on = readers.parse_date(s.fields.get("assessed_on", ""))
         except ValueError as exc:
@@ -439,11 +463,11 @@ def _import_attendance(submissions, report):
         cohort_code = clean_text(s.fields.get("cohort", ""))
         cohort = Cohort.objects.filter(code=cohort_code).first()
         if cohort is None:
-            errors.append(RowError(s.line, "cohort", cohort_code, Reason.UNKNOWN if cohort_code else Reason.MISSING, "no cohort with that code"))
+            errors.append(RowError(s.line, "cohort", cohort_code, Reason.UNKNOWN if cohort_code else Reason.MISSING, _("no cohort with that code")))
         try:
             number = readers.parse_int(s.fields.get("session_number", ""))
             if not 1 <= number <= 200:
-                errors.append(RowError(s.line, "session_number", str(number), Reason.OUT_OF_RANGE, "between 1 and 200"))
+                errors.append(RowError(s.line, "session_number", str(number), Reason.OUT_OF_RANGE, _("between 1 and 200")))
         except ValueError as exc:
             errors.append(RowError(s.line, "session_number", clean_text(s.fields.get("session_number", "")), Reason.BAD_VALUE, str(exc)))
         try:
@@ -461,20 +485,20 @@ def _import_attendance(submissions, report):
                 status = readers.normalise_header(clean_text(f.get("status", "")))
                 status = {"presente": "present", "ausente": "absent", "justificada": "excused"}.get(status, status)
                 if status not in Attendance.Status.values:
-                    errors.append(RowError(line, "status", status, Reason.BAD_VALUE, "present, absent or excused"))
+                    errors.append(RowError(line, "status", status, Reason.BAD_VALUE, _("present, absent or excused")))
                 elif folio not in people:
-                    errors.append(RowError(line, "folio", folio, Reason.UNKNOWN, "no person with that registration number"))
+                    errors.append(RowError(line, "folio", folio, Reason.UNKNOWN, _("no person with that registration number")))
                 elif people[folio] not in enrolments:
-                    errors.append(RowError(line, "folio", folio, Reason.UNKNOWN, f"not enrolled in cohort {cohort_code}"))
+                    errors.append(RowError(line, "folio", folio, Reason.UNKNOWN, _("not enrolled in cohort %(cohort)s") % {"cohort": cohort_code}))
                 else:
                     marks.append((enrolments[people[folio]], status))
         if errors:
             report.errors.extend(errors)
             report.rejected += 1
             continue
-        session, _ = TrainingSession.objects.get_or_create(cohort=cohort, number=number, defaults={"held_on": held_on})
+        session, _created = TrainingSession.objects.get_or_create(cohort=cohort, number=number, defaults={"held_on": held_on})
         for enrolment_id, status in marks:
-            _, created = Attendance.objects.update_or_create(session=session, enrolment_id=enrolment_id, defaults={"status": status})
+            _attendance, created = Attendance.objects.update_or_create(session=session, enrolment_id=enrolment_id, defaults={"status": status})
             report.created += created
             report.updated += not created
         accepted.append((s, {"cohort": cohort_code, "session": number}))
@@ -489,9 +513,12 @@ IMPORTS = {
 }
 
 
-def _write_rejects(path, report):
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
+def _write_rejects(path, report, fmt=None):
+    """One row per error (line, column as the file names it, value, reason, detail), in the
+    source's dialect when it was a CSV (``fmt``), the reasons in the user's language."""
+    fh, writer = open_rejects(path, fmt)
+    with fh:
         writer.writerow(["_line", "column", "value", "reason", "detail"])
         for error in report.errors:
-            writer.writerow([error.line, error.column, readers.neutralise(error.value), error.reason, error.detail])
+            writer.writerow([error.line, readers.neutralise(error.label), readers.neutralise(error.value),
+                             error.reason_text, readers.neutralise(error.detail)])

@@ -9,6 +9,7 @@ them into Python values and raise ``ValueError`` with a reason a person can act 
 import csv
 import datetime
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -16,12 +17,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 # Characters a spreadsheet may read as the start of a formula (OWASP "CSV injection"); exports
 # prefix such text with FORMULA_GUARD and the readers strip exactly that one character again.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_GUARD = "'"
 
 SNIFF_BYTES = 64 * 1024
+# Lines read to choose the delimiter (a report may open with title lines) and rows read ahead to
+# learn each column's decimal mark.
+SNIFF_LINES = 20
+SNIFF_ROWS = 1000
 csv.field_size_limit(10 * 1024 * 1024)
 
 
@@ -48,6 +55,12 @@ class Table:
     headers: list[str]
     rows: object  # iterator of (line_number, list of cell values)
     _closers: list = field(default_factory=list)
+    # Each column's decimal mark, learnt from the first rows of a CSV (see column_decimal_marks);
+    # empty for XLSX and Parquet, whose numbers are numbers.
+    decimal_marks: list = field(default_factory=list)
+
+    def decimal_mark_of(self, index: int) -> str:
+        return self.decimal_marks[index] if index < len(self.decimal_marks) else self.format.decimal_mark
 
     def close(self):
         for close in self._closers:
@@ -94,32 +107,67 @@ def sniff_encoding(sample: bytes) -> tuple[str, bool]:
         return "cp1252", False
 
 
-def sniff_delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in (";", ",", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+DELIMITERS = (";", ",", "\t", "|")
 
 
-def open_table(path, sheet: str | None = None) -> Table:
-    """Open ``path`` for streaming; raise FileRefused when it cannot be read at all."""
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the most of the first lines into the same number of cells.
+
+    Lines are split as CSV (quotes respected), so a comma inside a quoted name or a decimal comma
+    in a few cells does not outvote the real delimiter; a report's title lines, which have one
+    cell, do not count against it. Ties go to the delimiter that gives more cells.
+    """
+    lines = [line for line in text.splitlines()[:SNIFF_LINES] if line.strip()]
+    if not lines:
+        return ","
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        try:
+            widths = [len(cells) for cells in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
+            continue
+        common = max(set(widths), key=lambda w: (widths.count(w), w))
+        score = (widths.count(common), common) if common > 1 else (0, 0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def open_table(path, sheet: str | None = None, *, name: str | None = None) -> Table:
+    """Open ``path`` for streaming; raise FileRefused when it cannot be read at all.
+
+    Messages name the file by ``name`` (what the user called it; by default the file's own name),
+    never by its path on the server.
+    """
     path = Path(path)
+    label = name or path.name
     if not path.exists():
-        raise FileRefused(f"{path}: no such file")
+        raise FileRefused(_("%(file)s: no such file") % {"file": label})
     kind = detect_kind(path)
     try:
         if kind == "xlsx":
-            return _open_xlsx(path, sheet)
+            return _open_xlsx(path, sheet, label)
         if kind == "parquet":
-            return _open_parquet(path)
-        return _open_csv(path)
+            return _open_parquet(path, label)
+        return csv_table(label, lambda: open(path, "rb"), path)
     except FileRefused:
         raise
     except Exception as exc:  # a corrupt zip, a truncated Parquet footer, ...
-        raise FileRefused(f"{path.name}: cannot be read as {kind.upper()} ({exc.__class__.__name__}: {exc})") from exc
+        raise FileRefused(_("%(file)s: cannot be read as %(kind)s (%(error)s)") % {
+            "file": label, "kind": kind.upper(), "error": without_paths(f"{exc.__class__.__name__}: {exc}", path, label)}) from exc
 
 
-def _open_csv(path: Path) -> Table:
-    return csv_table(path.name, lambda: open(path, "rb"), path)
+def without_paths(text: str, path: Path, label: str) -> str:
+    """An error text with the file's server path (and its folder) replaced by the user's name for it.
+
+    Libraries put the path they were given into their messages (pyarrow, openpyxl, the OS).
+    """
+    for variant in sorted({str(path), str(path.resolve()), str(path.absolute())}, key=len, reverse=True):
+        text = text.replace(variant, label)
+    for folder in sorted({str(path.parent), str(path.resolve().parent), str(path.absolute().parent)}, key=len, reverse=True):
+        if folder not in ("", "."):
+            text = text.replace(folder + "/", "").replace(folder, "")
+    return text
 
 
 def csv_table(label: str, open_binary, path: Path | None = None, read_errors: tuple = ()) -> Table:
@@ -133,13 +181,12 @@ def csv_table(label: str, open_binary, path: Path | None = None, read_errors: tu
         with open_binary() as fh:
             sample = fh.read(SNIFF_BYTES)
     except read_errors as exc:
-        raise FileRefused(f"{label}: cannot be read ({exc.__class__.__name__}: {exc})") from exc
+        raise FileRefused(_("%(file)s: cannot be read (%(error)s)") % {"file": label, "error": f"{exc.__class__.__name__}: {exc}"}) from exc
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileRefused(f"{label}: looks like a binary file, not CSV")
+        raise FileRefused(_("%(file)s: looks like a binary file, not CSV") % {"file": label})
     encoding, has_bom = sniff_encoding(sample)
     text = sample.decode(encoding, errors="replace")
-    first_line = text.splitlines()[0] if text.strip() else ""
-    delimiter = sniff_delimiter(first_line)
+    delimiter = sniff_delimiter(text)
     decimal_mark = "," if delimiter == ";" else "."
     # newline="" lets csv handle quoted line breaks; cp1252 has 5 undefined bytes, read as Latin-1.
     fh = io.TextIOWrapper(open_binary(), encoding=encoding, errors="strict" if encoding != "cp1252" else "replace", newline="")
@@ -148,10 +195,10 @@ def csv_table(label: str, open_binary, path: Path | None = None, read_errors: tu
         headers = next(reader)
     except StopIteration:
         fh.close()
-        raise FileRefused(f"{label}: the file is empty") from None
+        raise FileRefused(_("%(file)s: the file is empty") % {"file": label}) from None
     except (UnicodeDecodeError, csv.Error, *read_errors) as exc:
         fh.close()
-        raise FileRefused(f"{label}: cannot read the header row ({exc})") from exc
+        raise FileRefused(_("%(file)s: cannot read the header row (%(error)s)") % {"file": label, "error": exc}) from exc
 
     def rows():
         try:
@@ -162,30 +209,75 @@ def csv_table(label: str, open_binary, path: Path | None = None, read_errors: tu
                     continue
                 yield reader.line_num, values
         except UnicodeDecodeError as exc:
-            raise FileRefused(f"{label}: line {reader.line_num + 1} is not valid {encoding} ({exc.reason})") from exc
+            raise FileRefused(_("%(file)s: line %(line)s is not valid %(encoding)s (%(error)s)") % {
+                "file": label, "line": reader.line_num + 1, "encoding": encoding, "error": exc.reason}) from exc
         except csv.Error as exc:
-            raise FileRefused(f"{label}: line {reader.line_num}: {exc}") from exc
+            raise FileRefused(_("%(file)s: line %(line)s: %(error)s") % {"file": label, "line": reader.line_num, "error": exc}) from exc
         except read_errors as exc:
-            raise FileRefused(f"{label}: cannot be read after line {reader.line_num} ({exc.__class__.__name__}: {exc})") from exc
+            raise FileRefused(_("%(file)s: cannot be read after line %(line)s (%(error)s)") % {
+                "file": label, "line": reader.line_num, "error": f"{exc.__class__.__name__}: {exc}"}) from exc
 
     fmt = TableFormat("csv", encoding=encoding, delimiter=delimiter, decimal_mark=decimal_mark, has_bom=has_bom)
-    return Table(path or Path(label), fmt, [h.strip() for h in headers], rows(), [fh.close])
+    stream = rows()
+    try:
+        ahead = list(itertools.islice(stream, SNIFF_ROWS))
+    except FileRefused:
+        fh.close()
+        raise
+    marks = column_decimal_marks((values for _line, values in ahead), decimal_mark)
+    return Table(path or Path(label), fmt, [h.strip() for h in headers], itertools.chain(ahead, stream), [fh.close],
+                 decimal_marks=marks)
 
 
-def _open_xlsx(path: Path, sheet: str | None) -> Table:
+_COMMA_DECIMAL = re.compile(r"^[+-]?\d*,(\d{1,2}|\d{4,})$")
+_DOT_DECIMAL = re.compile(r"^[+-]?\d*\.(\d{1,2}|\d{4,})$")
+_BOTH_MARKS = re.compile(r"^[+-]?\d[\d.,]*$")
+
+
+def column_decimal_marks(rows, default: str) -> list[str]:
+    """Each column's decimal mark, from the values of the first rows.
+
+    A value says which mark it uses when it cannot be a thousands separator: '12,5' or '0,25'
+    (comma), '150.00' or '-96.519722' (point), or both marks, the last one being the decimal.
+    '1.000' says nothing. A column whose values say only one thing uses that mark; the others
+    (whole numbers, text, or evidence both ways) use the file's (``default``).
+    """
+    evidence = []  # per column: [comma votes, point votes]
+    for values in rows:
+        while len(evidence) < len(values):
+            evidence.append([0, 0])
+        for index, value in enumerate(values):
+            if value.__class__ is not str or not value or value.isalpha():
+                continue
+            text = value.strip().replace(" ", "").replace("$", "").replace("\u00a0", "")
+            if "," in text and "." in text:
+                if _BOTH_MARKS.match(text):
+                    evidence[index][text.rfind(",") < text.rfind(".")] += 1
+            elif _COMMA_DECIMAL.match(text):
+                evidence[index][0] += 1
+            elif _DOT_DECIMAL.match(text):
+                evidence[index][1] += 1
+    marks = []
+    for comma, point in evidence:
+        marks.append("," if comma and not point else "." if point and not comma else default)
+    return marks
+
+
+def _open_xlsx(path: Path, sheet: str | None, label: str) -> Table:
     import openpyxl
 
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     if sheet is not None and sheet not in workbook.sheetnames:
         workbook.close()
-        raise FileRefused(f"{path.name}: no sheet named {sheet!r} (sheets: {', '.join(workbook.sheetnames)})")
+        raise FileRefused(_("%(file)s: no sheet named %(sheet)r (sheets: %(sheets)s)") % {
+            "file": label, "sheet": sheet, "sheets": ", ".join(workbook.sheetnames)})
     worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
     iterator = worksheet.iter_rows(values_only=True)
     try:
         header_values = next(iterator)
     except StopIteration:
         workbook.close()
-        raise FileRefused(f"{path.name}: the sheet {worksheet.title!r} is empty") from None
+        raise FileRefused(_("%(file)s: the sheet %(sheet)r is empty") % {"file": label, "sheet": worksheet.title}) from None
     headers = ["" if h is None else str(h).strip() for h in header_values]
     while headers and not headers[-1]:
         headers.pop()
@@ -204,7 +296,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     return Table(path, TableFormat("xlsx"), headers, rows(), [workbook.close])
 
 
-def _open_parquet(path: Path) -> Table:
+def _open_parquet(path: Path, label: str) -> Table:
     import pyarrow.parquet as pq
 
     parquet = pq.ParquetFile(path)
@@ -219,7 +311,8 @@ def _open_parquet(path: Path) -> Table:
             except StopIteration:
                 return
             except (OSError, ValueError) as exc:  # pyarrow's errors on a damaged page derive from these
-                raise FileRefused(f"{path.name}: cannot read the rows after row {number - 1} ({exc})") from exc
+                raise FileRefused(_("%(file)s: cannot read the rows after row %(row)s (%(error)s)") % {
+                    "file": label, "row": number - 1, "error": without_paths(str(exc), path, label)}) from exc
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for values in zip(*columns, strict=True):
                 number += 1
@@ -265,46 +358,54 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def parse_decimal(value, decimal_mark: str = ".") -> Decimal:
-    """'1.234,56', '1,234.56', '1234,5', '$ 1 234.50' → Decimal. A value with one kind of mark uses
-    the file's decimal mark unless it can only be a thousands separator."""
+    """'1.234,56', '1,234.56', '1234,5', '$ 1 234.50' → Decimal, read with the column's decimal mark.
+
+    With a decimal comma, a point only ever separates thousands: '1.000' is 1000 and '7.500' is
+    7500, and a value whose points are not thousands groups ('7.5', '1,234.56') is refused rather
+    than guessed. With a decimal point, a comma in thousands groups ('1,234') separates thousands
+    and any other comma ('1234,5') is read as the decimal mark, as before.
+    """
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a number")  # noqa: TRY004 (a cell's content, reported as a bad value)
+        raise ValueError(_("%(value)r is not a number") % {"value": value})  # noqa: TRY004 (a cell's content, reported as a bad value)
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
-            raise ValueError("not a finite number")
+            raise ValueError(_("not a finite number"))
         return Decimal(repr(value))
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValueError("not a finite number")
+            raise ValueError(_("not a finite number"))
         return value
     text = clean_text(value).replace("$", "").replace("\u00a0", "").replace(" ", "")
     for code in ("MXN", "BRL", "USD", "COP", "R"):
         if text.upper().startswith(code) and len(text) > len(code):
             text = text[len(code):]
     if not text:
-        raise ValueError("empty")
-    if "," in text and "." in text:
+        raise ValueError(_("empty"))
+    if decimal_mark == ",":
+        if "." in text:
+            whole = text.split(",", 1)[0]
+            if not _THOUSANDS_DOT.match(whole) or text.count(",") > 1:
+                raise ValueError(_("%(value)r: in this column the decimal mark is ',' and '.' separates thousands (1.234,56)")
+                                 % {"value": clean_text(value)})
+            text = text.replace(".", "")
+        text = text.replace(",", ".")
+    elif "," in text and "." in text:
         if text.rfind(",") > text.rfind("."):
             text = text.replace(".", "").replace(",", ".")
         else:
             text = text.replace(",", "")
     elif "," in text:
-        if decimal_mark == "." and _THOUSANDS_COMMA.match(text) and text.count(",") > 1 or decimal_mark == "." and _THOUSANDS_COMMA.match(text):
-            text = text.replace(",", "")
-        else:
-            text = text.replace(",", ".")
-    elif "." in text and decimal_mark == "," and _THOUSANDS_DOT.match(text) and text.count(".") > 1:
-        text = text.replace(".", "")
+        text = text.replace(",", "") if _THOUSANDS_COMMA.match(text) else text.replace(",", ".")
     if not _NUMBER.match(text):
-        raise ValueError(f"{value!r} is not a number")
+        raise ValueError(_("%(value)r is not a number") % {"value": value})
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"{value!r} is not a number") from None
+        raise ValueError(_("%(value)r is not a number") % {"value": value}) from None
     if not number.is_finite():
-        raise ValueError("not a finite number")
+        raise ValueError(_("not a finite number"))
     return number
 
 
@@ -313,9 +414,9 @@ def parse_int(value, decimal_mark: str = ".") -> int:
         return int(value)  # the common case, without the Decimal round trip
     number = parse_decimal(value, decimal_mark)
     if number != number.to_integral_value():
-        raise ValueError(f"{value!r} is not a whole number")
+        raise ValueError(_("%(value)r is not a whole number") % {"value": value})
     if abs(number) > 10**15:
-        raise ValueError(f"{value!r} is too large")
+        raise ValueError(_("%(value)r is too large") % {"value": value})
     return int(number)
 
 
@@ -338,7 +439,7 @@ def parse_date(value) -> datetime.date:
             return datetime.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"{text!r} is not a date (use dd/mm/yyyy or yyyy-mm-dd)")
+    raise ValueError(_("%(value)r is not a date (use dd/mm/yyyy or yyyy-mm-dd)") % {"value": text})
 
 
 def parse_month(value) -> datetime.date:
@@ -352,12 +453,12 @@ def parse_month(value) -> datetime.date:
             a, b = int(match.group(1)), int(match.group(2))
             year, month = (a, b) if order == "ym" else (b, a)
             if not 1 <= month <= 12 or not 1900 <= year <= 2100:
-                raise ValueError(f"{text!r} is not a month")
+                raise ValueError(_("%(value)r is not a month") % {"value": text})
             return datetime.date(year, month, 1)
     try:
         return parse_date(text).replace(day=1)
     except ValueError:
-        raise ValueError(f"{text!r} is not a month (use yyyy-mm or mm/yyyy)") from None
+        raise ValueError(_("%(value)r is not a month (use yyyy-mm or mm/yyyy)") % {"value": text}) from None
 
 
 _TRUE = {"1", "true", "verdadero", "verdadeiro", "yes", "y", "si", "sí", "s", "sim", "x", "t"}
@@ -374,15 +475,15 @@ def parse_bool(value) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"{value!r} is not yes/no (use sí/no, sim/não, yes/no, 1/0)")
+    raise ValueError(_("%(value)r is not yes/no (use sí/no, sim/não, yes/no, 1/0)") % {"value": value})
 
 
 def sniff_text(data: bytes) -> str:
     """Decode a small uploaded text with the same rules as files (for previews)."""
-    encoding, _ = sniff_encoding(data[:SNIFF_BYTES])
+    encoding, _has_bom = sniff_encoding(data[:SNIFF_BYTES])
     return data.decode(encoding, errors="replace")
 
 
 def read_text_rows(text: str):
     """Rows of a small CSV text (tests and previews)."""
-    return list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text.splitlines()[0] if text else "")))
+    return list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)))

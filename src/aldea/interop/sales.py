@@ -16,6 +16,10 @@ month the report touches, the channel's ``interop.ChannelSales`` is recomputed f
 not cancelled, and the month's ``OutcomeRecord.online_sales`` is the sum over channels. Two
 half-month reports therefore add up to the month, and re-importing a report changes nothing.
 
+A channel's figure never replaces one that a survey or a person entered (``OutcomeRecord.
+SOURCE_RANK``): that figure is kept, the channel's own stays in ChannelSales, and the report
+notes both.
+
 A ChannelSales row from before order lines were kept has no lines: it stays as it is until a
 report brings lines for that MSME, channel and month; from then on the month is the sum of its
 lines (so bring such a month over with a report that covers all of it). The report notes it.
@@ -27,9 +31,10 @@ import unicodedata
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aldea.enterprises.models import Product
 from aldea.interop import readers
@@ -41,7 +46,10 @@ from aldea.interop.importers.base import (
     Reason,
     RowError,
     batched,
+    busy_message,
+    refused_at_commit_message,
 )
+from aldea.interop.importers.writing import ImportBusy, take_import_lock
 from aldea.interop.models import ChannelOrderLine, ChannelSales
 from aldea.interop.readers import FileRefused, clean_text, normalise_header
 from aldea.outcomes.models import Listing, OutcomeRecord, SalesChannel
@@ -105,7 +113,7 @@ def parse_sale_date(value) -> datetime.date:
 
 def _channel(code):
     name, kind, website = CHANNELS[code]
-    channel, _ = SalesChannel.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "website": website})
+    channel, _created = SalesChannel.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "website": website})
     return channel
 
 
@@ -118,29 +126,33 @@ def _find_header(table, columns):
 
     if score(table.headers) >= 3:
         return table.headers, table.rows
-    for _ in range(15):
+    for _attempt in range(15):
         try:
-            _, values = next(table.rows)
+            _line, values = next(table.rows)
         except StopIteration:
             break
         if score(values) >= 3:
             return [clean_text(v) for v in values], table.rows
-    raise FileRefused("no header row with the channel's columns found in the first 15 rows")
+    raise FileRefused(_("no header row with the channel's columns found in the first 15 rows"))
 
 
-def import_sales(channel: str, path, *, mode: str = VALID_ROWS, dry_run: bool = False, rejects_path=None) -> ImportReport:
+def import_sales(channel: str, path, *, mode: str = VALID_ROWS, dry_run: bool = False, rejects_path=None,
+                 name: str | None = None) -> ImportReport:
     """Turn a channel's sales report into order lines, monthly ChannelSales, OutcomeRecords and live listings.
 
-    Never raises for bad content: unknown SKUs, bad dates and numbers are reported by line.
+    Never raises for bad content: unknown SKUs, bad dates and numbers are reported by line, and
+    a report the database refuses (another import wrote the same lines meanwhile) is refused whole.
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}; choose one of {', '.join(CHANNELS)}")
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}")
-    report = ImportReport(kind=f"sales {channel}", path=str(path), mode=mode, dry_run=dry_run)
+    report = ImportReport(kind=f"sales {channel}", path=str(name or path), mode=mode, dry_run=dry_run)
     spec = COLUMNS[channel]
+    fmt = None
     try:
-        with readers.open_table(path) as table:
+        with readers.open_table(path, name=name) as table:
+            fmt = table.format
             report.format = table.format.kind
             headers, rows = _find_header(table, spec)
             index = {}
@@ -153,25 +165,41 @@ def import_sales(channel: str, path, *, mode: str = VALID_ROWS, dry_run: bool = 
             if "amount" not in index and "price" not in index:
                 missing.append("amount")
             if missing:
-                raise FileRefused(f"the {channel} report lacks column(s) for {', '.join(missing)}")
-            lines, cancelled = _read_lines(rows, index, table.format.decimal_mark, report)
+                raise FileRefused(_("the %(channel)s report lacks column(s) for %(columns)s")
+                                  % {"channel": channel, "columns": ", ".join(missing)})
+            marks = {field: table.decimal_mark_of(position) for field, position in index.items()}
+            lines, cancelled = _read_lines(rows, index, marks, report)
+            header_of = {field: headers[position] for field, position in index.items()}
+            for error in report.errors:
+                error.header = header_of.get(error.column, "")
     except FileRefused as exc:
         report.file_error = str(exc)
         return report
 
-    with transaction.atomic():
-        sales_channel = _channel(channel)
-        matched, first_sale = _match(lines, sales_channel, report)
-        touched = _store_lines(matched, cancelled, sales_channel, report)
-        _write(touched, first_sale, sales_channel, report)
-        if dry_run or (mode == ALL_OR_NOTHING and report.rejected):
-            transaction.set_rollback(True)
-        else:
-            report.committed = True
+    try:
+        with transaction.atomic():
+            # A dry run writes and rolls back (later lines see earlier ones), so it waits too.
+            take_import_lock()
+            sales_channel = _channel(channel)
+            matched, first_sale = _match(lines, sales_channel, report)
+            for error in report.errors:
+                error.header = error.header or header_of.get(error.column, "")
+            touched = _store_lines(matched, cancelled, sales_channel, report)
+            _write(touched, first_sale, sales_channel, report)
+            if dry_run or (mode == ALL_OR_NOTHING and report.rejected):
+                transaction.set_rollback(True)
+            else:
+                report.committed = True
+    except ImportBusy:
+        report.file_error, report.committed = busy_message(), False
+    except (IntegrityError, OperationalError) as exc:
+        report.file_error, report.committed = refused_at_commit_message(exc), False
+    if report.file_error:
+        report.created = report.updated = report.unchanged = 0
     if rejects_path:
         from aldea.interop.kobo import _write_rejects
 
-        _write_rejects(rejects_path, report)
+        _write_rejects(rejects_path, report, fmt)
     return report
 
 
@@ -180,8 +208,9 @@ def _cell(values, index, field):
     return values[position] if position is not None and position < len(values) else ""
 
 
-def _read_lines(rows, index, decimal_mark, report):
-    """The sold lines, parsed, and the cancelled ones as (line, order, key) to look up."""
+def _read_lines(rows, index, marks, report):
+    """The sold lines, parsed (each number with its column's decimal mark: ``marks``), and the
+    cancelled ones as (line, order, key) to look up."""
     lines, cancelled = [], []
     first_row = {}  # order id → its first row's order-level cells
     seen = defaultdict(int)  # (order id, listing|sku) → lines so far
@@ -209,31 +238,32 @@ def _read_lines(rows, index, decimal_mark, report):
             continue
         errors = []
         if not order:
-            errors.append(RowError(line, "order", "", Reason.MISSING, "no order number"))
+            errors.append(RowError(line, "order", "", Reason.MISSING, _("no order number")))
         elif len(order) > max_order:
-            errors.append(RowError(line, "order", order, Reason.OUT_OF_RANGE, f"longer than {max_order} characters"))
+            errors.append(RowError(line, "order", order, Reason.OUT_OF_RANGE, _("longer than %(count)s characters") % {"count": max_order}))
         if len(key) > max_key:
-            errors.append(RowError(line, "sku", sku, Reason.OUT_OF_RANGE, f"listing id and SKU longer than {max_key} characters"))
+            errors.append(RowError(line, "sku", sku, Reason.OUT_OF_RANGE,
+                                   _("listing id and SKU longer than %(count)s characters") % {"count": max_key}))
         try:
             sold_on = parse_sale_date(cells["date"])
         except ValueError as exc:
             errors.append(RowError(line, "date", clean_text(cells["date"]), Reason.BAD_DATE, str(exc)))
         try:
-            units = readers.parse_int(_cell(values, index, "units"), decimal_mark)
+            units = readers.parse_int(_cell(values, index, "units"), marks.get("units", "."))
             if units < 0:
-                raise ValueError("negative")
+                raise ValueError(_("negative"))
         except ValueError as exc:
             errors.append(RowError(line, "units", clean_text(_cell(values, index, "units")), Reason.BAD_VALUE, str(exc)))
             units = 0
         try:
             if "amount" in index:
-                amount = readers.parse_decimal(_cell(values, index, "amount"), decimal_mark)
+                amount = readers.parse_decimal(_cell(values, index, "amount"), marks["amount"])
             else:
-                amount = readers.parse_decimal(_cell(values, index, "price"), decimal_mark) * units
+                amount = readers.parse_decimal(_cell(values, index, "price"), marks["price"]) * units
             if amount < 0:
-                errors.append(RowError(line, "amount", str(amount), Reason.OUT_OF_RANGE, "negative sale"))
+                errors.append(RowError(line, "amount", str(amount), Reason.OUT_OF_RANGE, _("negative sale")))
         except ValueError as exc:
-            errors.append(RowError(line, "amount", "", Reason.BAD_VALUE, str(exc)))
+            errors.append(RowError(line, "amount" if "amount" in index else "price", "", Reason.BAD_VALUE, str(exc)))
         if errors:
             report.errors.extend(errors)
             report.rejected += 1
@@ -258,7 +288,7 @@ def _match(lines, channel, report):
         if product_id is None:
             matches = by_sku.get(line["sku"], [])
             if len(matches) != 1:
-                reason = "no product with this SKU" if not matches else "several MSMEs use this SKU; record the listing id on the listing"
+                reason = _("no product with this SKU") if not matches else _("several MSMEs use this SKU; record the listing id on the listing")
                 report.errors.append(RowError(line["line"], "sku", line["sku"], Reason.UNKNOWN if not matches else Reason.DUPLICATE, reason))
                 report.rejected += 1
                 continue
@@ -302,7 +332,7 @@ def _store_lines(matched, cancelled, channel, report):
             stored.status, stored.imported_at = ChannelOrderLine.Status.SOLD, now
             corrected.append(stored)
     cancelled_now = []
-    for _, order, key in cancelled:
+    for _line, order, key in cancelled:
         stored = existing.get((order, key))
         if stored is not None and stored.status == ChannelOrderLine.Status.SOLD:
             stored.status, stored.imported_at = ChannelOrderLine.Status.CANCELLED, now
@@ -313,8 +343,8 @@ def _store_lines(matched, cancelled, channel, report):
     ChannelOrderLine.objects.bulk_create(new, batch_size=CHUNK)
     ChannelOrderLine.objects.bulk_update(corrected + cancelled_now, [*fields, "status", "imported_at"], batch_size=CHUNK)
     if new or corrected or cancelled_now:
-        report.notes.append(f"order lines: {len(new)} new, {len(corrected)} corrected, "
-                            f"{len(cancelled_now)} cancelled since an earlier report")
+        report.notes.append(_("order lines: %(new)s new, %(corrected)s corrected, %(cancelled)s cancelled since an earlier report")
+                            % {"new": len(new), "corrected": len(corrected), "cancelled": len(cancelled_now)})
     return touched
 
 
@@ -331,8 +361,8 @@ def _note_months_without_lines(touched, channel, report):
     )
     if legacy:
         report.notes.append(
-            f"{len(legacy)} month(s) imported before order lines were kept are now the sum of this report's lines: "
-            + ", ".join(f"{code} {m:%Y-%m}" for code, m in legacy)
+            _("%(count)s month(s) imported before order lines were kept are now the sum of this report's lines: %(months)s")
+            % {"count": len(legacy), "months": ", ".join(f"{code} {m:%Y-%m}" for code, m in legacy)}
         )
 
 
@@ -363,21 +393,32 @@ def _write(touched, first_sale, channel, report):
         sums = ChannelSales.objects.filter(enterprise_id=enterprise_id, month=month).aggregate(
             sales=Sum("sales"), orders=Sum("orders"), units=Sum("units"))
         record = OutcomeRecord.objects.filter(enterprise_id=enterprise_id, month=month).first()
+        channel_source = OutcomeRecord.Source.CHANNEL
         if record is None:
             if not sums["orders"] and not sums["sales"]:
                 continue  # every line of the month was cancelled: nothing was sold online
-            OutcomeRecord.objects.create(enterprise_id=enterprise_id, month=month, total_sales=sums["sales"],
-                                         online_sales=sums["sales"], orders=sums["orders"], units=sums["units"],
-                                         source=OutcomeRecord.Source.IMPORT)
+            figures = {"total_sales": sums["sales"], "online_sales": sums["sales"], "orders": sums["orders"], "units": sums["units"]}
+            OutcomeRecord.objects.create(enterprise_id=enterprise_id, month=month, source=channel_source,
+                                         figure_sources=dict.fromkeys(figures, channel_source), **figures)
             report.created += 1
             continue
+        # Totals are at least what the channels sold: they only ever rise.
         wanted = {"online_sales": sums["sales"], "orders": sums["orders"],
                   "total_sales": max(record.total_sales, sums["sales"]), "units": max(record.units, sums["units"])}
         changed = [k for k, v in wanted.items() if getattr(record, k) != v]
-        if changed:
-            for k in changed:
+        kept = [k for k in changed if not record.may_replace(k, channel_source)]
+        applied = [k for k in changed if k not in kept]
+        if "online_sales" in applied and wanted["online_sales"] > (wanted["total_sales"] if "total_sales" in applied else record.total_sales):
+            # More online sales than a surveyed total: the survey stands, and so does the month.
+            applied = [k for k in applied if k not in ("online_sales", "total_sales")]
+            kept += ["online_sales"]
+        for figure in kept:
+            report.notes.append(_kept_note(record, figure, wanted[figure], channel))
+        if applied:
+            record.figure_sources = record.figure_sources_after(applied, channel_source)
+            for k in applied:
                 setattr(record, k, wanted[k])
-            record.save(update_fields=[*changed, "updated_at"])
+            record.save(update_fields=[*applied, "figure_sources", "updated_at"])
             report.updated += 1
         else:
             report.unchanged += 1
@@ -395,4 +436,16 @@ def _write(touched, first_sale, channel, report):
             listing.save(update_fields=["status", "live_on", "updated_at"])
             live += 1
     if live:
-        report.notes.append(f"{live} listing(s) marked live on {channel.name}")
+        report.notes.append(_("%(count)s listing(s) marked live on %(channel)s") % {"count": live, "channel": channel.name})
+
+
+def _kept_note(record, figure, reported, channel):
+    held = record.source_of(figure)
+    return _("kept %(code)s %(month)s %(figure)s %(value)s from %(source)s: %(channel)s reports %(reported)s") % {
+        "code": record.enterprise.code, "month": f"{record.month:%Y-%m}",
+        "figure": OutcomeRecord._meta.get_field(figure).verbose_name, "value": _amount(getattr(record, figure)),
+        "source": OutcomeRecord.Source(held).label if held else "-", "channel": channel.name, "reported": _amount(reported)}
+
+
+def _amount(value):
+    return f"{value:.2f}" if isinstance(value, Decimal) else str(value)

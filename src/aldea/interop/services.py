@@ -10,22 +10,21 @@ REGISTRIES = tuple(IMPORTERS)
 
 def import_registry(kind: str, path, *, mode: str = VALID_ROWS, dry_run: bool = False, rejects_path=None,
                     programme: str | None = None, sheet: str | None = None, user=None,
-                    programme_ids=None, batch_size: int | None = None) -> ImportReport:
+                    batch_size: int | None = None, name: str | None = None) -> ImportReport:
     """Import a CSV/XLSX/Parquet file into one registry (``enterprises``, ``people``, ...).
 
-    ``programme_ids`` limits enterprises, products and outcomes to those programmes.
+    With a ``user``, the import updates only records that user may change and refers only to
+    records they may use, as the access policy says (importers/scope.py); ``user=None`` is the
+    command line, which reaches everything. ``name`` is what the user calls the file, for messages.
     Never raises for bad content: the report lists every rejected row (line, column, reason) and a
     refused file in ``file_error``. Raises ValueError for an unknown ``kind`` or ``mode``.
     """
     if kind not in IMPORTERS:
         raise ValueError(f"unknown registry {kind!r}; choose one of {', '.join(REGISTRIES)}")
     defaults = {"programme": programme} if programme else {}
-    if programme_ids is not None:
-        # Rows of other programmes are rejected as unknown (the web page's scoping for managers).
-        defaults["programme_ids"] = set(programme_ids)
     importer = IMPORTERS[kind](defaults=defaults, user=user)
     extra = {"batch_size": batch_size} if batch_size else {}
-    return run_import(importer, path, mode=mode, dry_run=dry_run, rejects_path=rejects_path, sheet=sheet, **extra)
+    return run_import(importer, path, mode=mode, dry_run=dry_run, rejects_path=rejects_path, sheet=sheet, name=name, **extra)
 
 
 # --- web uploads: a dry run first, then the same file committed ---------------------------------
@@ -54,13 +53,6 @@ def registries_importable_by(user) -> tuple:
     if programmes_managed_by(user).exists():
         return MANAGER_REGISTRIES
     return ()
-
-
-def _programme_scope(user):
-    from aldea.core.access import is_global
-    from aldea.programmes.queries import programmes_managed_by
-
-    return None if is_global(user) else set(programmes_managed_by(user).values_list("id", flat=True))
 
 
 def _upload_dir():
@@ -118,8 +110,7 @@ def preview_upload(*, user, kind: str, uploaded_file, mode: str = VALID_ROWS) ->
     stored = _upload_dir() / f"{uuid.uuid4().hex}{suffix}"
     with open(stored, "wb") as fh:
         fh.writelines(uploaded_file.chunks())
-    report = import_registry(kind, stored, mode=mode, dry_run=True, user=user, programme_ids=_programme_scope(user))
-    report.path = uploaded_file.name
+    report = import_registry(kind, stored, mode=mode, dry_run=True, user=user, name=uploaded_file.name)
     # The file's age must never be less than its token's: a long dry run would otherwise let the
     # sweep delete the file of a token that is still valid.
     os.utime(stored)
@@ -145,8 +136,7 @@ def commit_upload(*, user, token: str) -> ImportReport:
     if not stored.exists():
         raise UploadRefused("this upload was already imported; upload the file again")
     try:
-        report = import_registry(data["kind"], stored, mode=data["mode"], user=user, programme_ids=_programme_scope(user))
+        report = import_registry(data["kind"], stored, mode=data["mode"], user=user, name=data["name"])
     finally:
         stored.unlink(missing_ok=True)
-    report.path = data["name"]
     return report

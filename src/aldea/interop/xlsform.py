@@ -231,8 +231,13 @@ def write_xlsform(form: str, path) -> Path:
         sheet = workbook.create_sheet(name)
         sheet.append(columns)
         for row in sheets[name]:
-            # Plain strings: an XLSForm cell such as "=" would otherwise be stored as a formula.
             sheet.append([str(row.get(c, "")) for c in columns])
+            # openpyxl stores any text starting with "=" as a formula (a village named "=HYPERLINK(…)"
+            # would run in Excel); a label must stay exactly what it says, so it is typed as text
+            # rather than prefixed like the exports' cells.
+            for cell in sheet[sheet.max_row]:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     path = Path(path)
     workbook.save(path)
     return path

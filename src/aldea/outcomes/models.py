@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from aldea.core.models import TimeStamped
@@ -58,12 +58,24 @@ class Listing(TimeStamped):
 
 
 class OutcomeRecord(TimeStamped):
-    """One MSME's results in one calendar month (month is stored as its first day)."""
+    """One MSME's results in one calendar month (month is stored as its first day).
+
+    Each figure keeps where it came from (``source_of``): a survey, a person's entry on the
+    platform, a marketplace's sales report, a bulk import or an estimate. When two sources
+    disagree, the higher ``SOURCE_RANK`` stands (docs/interop.md, "Where each figure comes from").
+    """
 
     class Source(models.TextChoices):
         SURVEY = "survey", _("Encuesta")
+        ENTRY = "entry", _("Captura en la plataforma")
+        CHANNEL = "channel", _("Reporte de ventas del canal")
         IMPORT = "import", _("Importación")
         ESTIMATE = "estimate", _("Estimación")
+
+    # What a person stated (a survey, an entry) outranks a channel's sales report, which is exact
+    # but covers one channel; both outrank a bulk import of unstated origin and an estimate.
+    SOURCE_RANK = {"entry": 3, "survey": 3, "channel": 2, "import": 1, "estimate": 0}
+    FIGURES = ("total_sales", "online_sales", "orders", "units", "employees", "export_markets")
 
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="outcomes")
     month = models.DateField(_("month"))
@@ -75,6 +87,10 @@ class OutcomeRecord(TimeStamped):
     employees = models.PositiveSmallIntegerField(_("employees"), null=True, blank=True)
     export_markets = models.PositiveSmallIntegerField(_("export markets"), default=0)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.SURVEY)
+    # figure name → Source value, for each figure written since figures kept their own source.
+    # db_default: writers that insert rows by column list (the demo generator) need not name it.
+    figure_sources = models.JSONField(_("source of each figure"), default=dict, blank=True,
+                                      db_default=Value({}, output_field=models.JSONField()))
 
     class Meta:
         ordering = ["enterprise", "month"]
@@ -89,3 +105,25 @@ class OutcomeRecord(TimeStamped):
 
     def __str__(self):
         return f"{self.enterprise} {self.month:%Y-%m}"
+
+    def source_of(self, figure: str) -> str | None:
+        """Where ``figure`` came from: its entry in ``figure_sources``, else the record's
+        ``source``; None for a figure that nobody gave (still empty or zero, its default)."""
+        if figure in self.figure_sources:
+            return self.figure_sources[figure]
+        value = getattr(self, figure)
+        if value is None or value == 0:
+            return None
+        return self.source
+
+    def may_replace(self, figure: str, source: str) -> bool:
+        """Whether a value of ``figure`` from ``source`` may replace the stored one."""
+        current = self.source_of(figure)
+        return current is None or self.SOURCE_RANK[source] >= self.SOURCE_RANK[current]
+
+    def figure_sources_after(self, figures, source: str) -> dict:
+        """``figure_sources`` once ``figures`` are written from ``source``. Every figure that has a
+        source is named, so a later change of the record's ``source`` re-attributes none."""
+        sources = {f: known for f in self.FIGURES if (known := self.source_of(f)) is not None}
+        sources.update(dict.fromkeys(figures, source))
+        return sources

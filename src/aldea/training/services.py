@@ -218,7 +218,7 @@ def revoke_certificate(*, certificate: Certificate, reason: str, user=None) -> C
     """Revoke a certificate for good, with the reason the verification page shows.
 
     There is no way back: the verification page has told whoever checked the code that it is
-    revoked, so the record keeps saying so (decision P7 in docs/decisions.md). Raises DomainError.
+    revoked, so the record keeps saying so (decision P9 in docs/decisions.md). Raises DomainError.
     """
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     reason = reason.strip()

@@ -91,7 +91,9 @@ def write_google(items, out):
 
 
 def _tsv(value):
-    return str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    """A cell of the TSV feed: on one line, and guarded like every spreadsheet-bound export (a
+    Merchant Center feed is often opened in Sheets or Excel, where '=...' would run)."""
+    return neutralise(str(value).replace("\t", " ").replace("\r", " ").replace("\n", " "))
 
 
 # --- meta ------------------------------------------------------------------------------------

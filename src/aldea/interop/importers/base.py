@@ -7,21 +7,19 @@ reason, and writes inside one transaction that it rolls back for ``dry_run`` and
 ``all-or-nothing`` when anything was rejected.
 """
 
-import csv
-import datetime
-import functools
-import json
 import operator
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
-from pathlib import Path
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db import DatabaseError, IntegrityError, OperationalError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from aldea.interop import readers
+from aldea.interop.importers.rejects import REJECT_COLUMNS, RejectsWriter
+from aldea.interop.importers.writing import ImportBusy, take_import_lock
 from aldea.interop.readers import FileRefused, clean_text
 
 BATCH_SIZE = 2000
@@ -32,33 +30,51 @@ ALL_OR_NOTHING = "all-or-nothing"
 VALID_ROWS = "valid-rows"
 MODES = (ALL_OR_NOTHING, VALID_ROWS)
 
-# Columns the engine itself writes into a rejects file; a corrected rejects file imports again.
-REJECT_COLUMNS = ("_line", "_errors")
-
 
 class Reason:
-    """The reasons a row is rejected, worded once for the report, the rejects file and the page."""
+    """The reasons a row is rejected, worded once for the report, the rejects file and the page.
 
-    MISSING = "missing required field"
-    DUPLICATE = "duplicate key in file"
-    UNKNOWN = "unknown reference"
-    OUT_OF_RANGE = "value out of range"
-    BAD_DATE = "bad date"
-    BAD_VALUE = "bad value"
-    DATABASE = "rejected by the database"
+    The values are stable English codes (tests and code compare them); ``RowError.reason_text``
+    shows them in the user's language.
+    """
+
+    MISSING = gettext_noop("missing required field")
+    DUPLICATE = gettext_noop("duplicate key in file")
+    UNKNOWN = gettext_noop("unknown reference")
+    # A key the importer may not use: it belongs to a record they cannot change (decisions P10).
+    UNAVAILABLE = gettext_noop("not available")
+    OUT_OF_RANGE = gettext_noop("value out of range")
+    BAD_DATE = gettext_noop("bad date")
+    BAD_VALUE = gettext_noop("bad value")
+    # A figure that a more trusted source gave (docs/interop.md, "Where each figure comes from").
+    PRECEDENCE = gettext_noop("kept from a more trusted source")
+    DATABASE = gettext_noop("rejected by the database")
 
 
 @dataclass
 class RowError:
     line: int
-    column: str
+    column: str  # the canonical column ("founded_year")
     value: str
-    reason: str
-    detail: str = ""
+    reason: str  # a Reason code
+    detail: str = ""  # already in the user's language
+    header: str = ""  # the file's own header for the column ("Año de fundación"), when it has one
+
+    @property
+    def label(self) -> str:
+        """The column as the user's file names it (the canonical name for a column it lacks)."""
+        return self.header or self.column
+
+    @property
+    def reason_text(self) -> str:
+        return _(self.reason)
 
     def __str__(self):
-        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.reason}" + (f" ({self.detail})" if self.detail else "")
+        if self.label:
+            where = _("line %(line)s, column %(column)s") % {"line": self.line, "column": self.label}
+        else:
+            where = _("line %(line)s") % {"line": self.line}
+        return f"{where}: {self.reason_text}" + (f" ({self.detail})" if self.detail else "")
 
 
 @dataclass
@@ -92,16 +108,23 @@ class ImportReport:
 
     def summary(self) -> str:
         if self.file_error:
-            return f"refused: {self.file_error}"
-        verb = "would write" if not self.committed else "written"
-        return (
-            f"read {self.read} · {verb} {self.created + self.updated if not self.committed else self.written}"
-            f" (created {self.created}, updated {self.updated}) · unchanged {self.unchanged}"
-            f" · rejected {self.rejected}"
-            + (f" · skipped {self.skipped}" if self.skipped else "")
-            + (" · dry run, nothing written" if self.dry_run else "")
-            + (" · all-or-nothing: nothing written" if self.mode == ALL_OR_NOTHING and self.rejected and not self.dry_run else "")
-        )
+            return _("refused: %(error)s") % {"error": self.file_error}
+        counts = {"read": self.read, "written": self.written, "would": self.created + self.updated,
+                  "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                  "rejected": self.rejected, "skipped": self.skipped}
+        parts = [_("read %(read)s") % counts]
+        if self.committed:
+            parts.append(_("written %(written)s (created %(created)s, updated %(updated)s)") % counts)
+        else:
+            parts.append(_("would write %(would)s (created %(created)s, updated %(updated)s)") % counts)
+        parts += [_("unchanged %(unchanged)s") % counts, _("rejected %(rejected)s") % counts]
+        if self.skipped:
+            parts.append(_("skipped %(skipped)s") % counts)
+        if self.dry_run:
+            parts.append(_("dry run, nothing written"))
+        if self.mode == ALL_OR_NOTHING and self.rejected and not self.dry_run:
+            parts.append(_("all-or-nothing: nothing written"))
+        return " · ".join(parts)
 
 
 class RowInvalid(Exception):
@@ -132,11 +155,15 @@ class ParseContext:
 
 # --- parsers ---------------------------------------------------------------------------------
 
+def _too_long(max_length):
+    return ValueError(_("longer than %(count)s characters") % {"count": max_length})
+
+
 def text(max_length: int):
     def parse(value, ctx):
         result = clean_text(value)
         if len(result) > max_length:
-            raise ValueError(f"longer than {max_length} characters")
+            raise _too_long(max_length)
         return result
     parse.reason = Reason.OUT_OF_RANGE
     return parse
@@ -149,9 +176,9 @@ def slug(max_length: int):
     def parse(value, ctx):
         result = clean_text(value)
         if len(result) > max_length:
-            raise ValueError(f"longer than {max_length} characters")
+            raise _too_long(max_length)
         if result and not _SLUG.match(result):
-            raise ValueError(f"{result!r} may hold only letters, digits, '-' and '_'")
+            raise ValueError(_("%(value)r may hold only letters, digits, '-' and '_'") % {"value": result})
         return result
     return parse
 
@@ -160,7 +187,7 @@ def integer(minimum=None, maximum=None):
     def parse(value, ctx):
         number = readers.parse_int(value, ctx.decimal_mark)
         if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-            raise RangeError(f"{number} is not between {minimum} and {maximum}")
+            raise _out_of_range(number, minimum, maximum)
         return number
     return parse
 
@@ -169,14 +196,19 @@ def decimal(minimum=None, maximum=None, places=2, max_digits=14):
     def parse(value, ctx):
         number = readers.parse_decimal(value, ctx.decimal_mark)
         if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-            raise RangeError(f"{number} is not between {minimum} and {maximum}")
+            raise _out_of_range(number, minimum, maximum)
         quantised = number.quantize(Decimal(1).scaleb(-places))
         if quantised != number:
-            raise RangeError(f"{number} has more than {places} decimal places")
+            raise RangeError(_("%(value)s has more than %(places)s decimal places") % {"value": number, "places": places})
         if len(quantised.as_tuple().digits) > max_digits:
-            raise RangeError(f"{number} has too many digits")
+            raise RangeError(_("%(value)s has too many digits") % {"value": number})
         return quantised
     return parse
+
+
+def _out_of_range(number, minimum, maximum):
+    return RangeError(_("%(value)s is not between %(minimum)s and %(maximum)s") % {
+        "value": number, "minimum": minimum, "maximum": maximum})
 
 
 def boolean(value, ctx):
@@ -207,8 +239,8 @@ def choice(choices_class, **aliases):
             return seen[raw]
         key = readers.normalise_header(clean_text(raw))
         if key not in lookup:
-            allowed = ", ".join(v for v, _ in choices_class.choices)
-            raise ValueError(f"{clean_text(raw)!r} is not one of {allowed}")
+            allowed = ", ".join(v for v, _label in choices_class.choices)
+            raise ValueError(_("%(value)r is not one of %(allowed)s") % {"value": clean_text(raw), "allowed": allowed})
         if raw.__class__ is str and len(seen) < 1000:
             seen[raw] = lookup[key]
         return lookup[key]
@@ -236,15 +268,17 @@ def map_headers(headers, columns) -> dict[int, Column]:
             unknown.append(header)
             continue
         if column.name in seen:
-            raise FileRefused(f"columns {seen[column.name]!r} and {header!r} both mean {column.name!r}")
+            raise FileRefused(_("columns %(first)r and %(second)r both mean %(column)r") % {
+                "first": seen[column.name], "second": header, "column": column.name})
         seen[column.name] = header
         mapping[index] = column
     problems = []
     if unknown:
-        problems.append(f"unknown column(s) {', '.join(map(repr, unknown))} (see docs/interop.md for the names each import accepts)")
+        problems.append(_("unknown column(s) %(columns)s (see docs/interop.md for the names each import accepts)")
+                        % {"columns": ", ".join(map(repr, unknown))})
     missing = [c.name for c in columns if c.required and c.name not in seen]
     if missing:
-        problems.append(f"missing required column(s) {', '.join(missing)}")
+        problems.append(_("missing required column(s) %(columns)s") % {"columns": ", ".join(missing)})
     if problems:
         raise FileRefused("; ".join(problems))
     return mapping
@@ -269,8 +303,11 @@ class Importer:
     columns: tuple = ()
 
     def __init__(self, *, defaults=None, user=None):
+        from aldea.interop.importers.scope import ImportScope
+
         self.defaults = defaults or {}
         self.user = user
+        self.scope = ImportScope(user)
         self._table_was_empty = None  # learnt at the first batch of each import
 
     # Hooks for subclasses -----------------------------------------------------------------
@@ -303,6 +340,24 @@ class Importer:
             return {}
         return {getattr(o, field): o for o in self.model._default_manager.filter(**{f"{field}__in": set(keys)})}
 
+    def existing_in_reach(self, keys, changeable, field="code") -> tuple[dict, set]:
+        """(key → instance among ``changeable``, the keys that records out of reach hold).
+
+        Only the instances the importer may change are loaded; of the others, only that their key
+        is taken (keys are unique across programmes) is read, so a row can be refused without
+        the import ever reading or touching the other record. Two queries per batch at most.
+        """
+        if self._table_was_empty is None:
+            self._table_was_empty = not self.model._default_manager.exists()
+        if self._table_was_empty:
+            return {}, set()
+        keys = set(keys)
+        mine = {getattr(o, field): o for o in changeable.filter(**{f"{field}__in": keys})}
+        if self.scope.is_unrestricted or len(mine) == len(keys):
+            return mine, set()
+        taken = set(self.model._default_manager.filter(**{f"{field}__in": keys - set(mine)}).values_list(field, flat=True))
+        return mine, taken
+
 
 def batched(iterable, size):
     iterator = iter(iterable)
@@ -315,33 +370,45 @@ class _Abort(Exception):
 
 
 def run_import(importer: Importer, path, *, mode=VALID_ROWS, dry_run=False, rejects_path=None,
-               sheet=None, batch_size=BATCH_SIZE, table=None) -> ImportReport:
+               sheet=None, batch_size=BATCH_SIZE, table=None, name=None) -> ImportReport:
     # ``table``: an already open Table (the Kobo importer passes rows it assembled itself).
+    # ``name``: what the user calls the file (an upload's own name), used in messages.
     """Import ``path`` with ``importer``; never raises for bad input, the report says what happened.
 
     dry_run and refused all-or-nothing imports roll everything back; valid-rows commits the good
-    rows. A file that cannot be read at all (or breaks off part-way) is refused whole.
+    rows. A file that cannot be read at all (or breaks off part-way) is refused whole, and so is
+    an import the database refuses at commit. Imports that write wait for each other
+    (``take_import_lock``).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}")
-    report = ImportReport(kind=importer.kind, path=str(path), mode=mode, dry_run=dry_run)
+    report = ImportReport(kind=importer.kind, path=str(name or path), mode=mode, dry_run=dry_run)
     importer._table_was_empty = None
-    rejects = _RejectsWriter(rejects_path)
+    rejects = RejectsWriter(rejects_path)
     try:
-        with table or readers.open_table(path, sheet=sheet) as opened:
+        with table or readers.open_table(path, sheet=sheet, name=name) as opened:
             report.format = _describe(opened.format)
             mapping = map_headers(opened.headers, importer.columns)
             report.columns = {opened.headers[i]: c.name for i, c in mapping.items()}
-            rejects.start(opened.headers)
-            ctx = ParseContext(decimal_mark=opened.format.decimal_mark)
+            rejects.start(opened.headers, opened.format)
             with transaction.atomic():
-                _run(importer, opened, mapping, ctx, report, rejects, mode, dry_run, batch_size)
+                if not dry_run:
+                    take_import_lock()
+                _run(importer, opened, mapping, report, rejects, mode, dry_run, batch_size)
                 if dry_run or (mode == ALL_OR_NOTHING and report.rejected):
                     transaction.set_rollback(True)
                 else:
                     report.committed = True
     except FileRefused as exc:
         report.file_error = str(exc)
+        report.committed = False
+    except ImportBusy:
+        report.file_error = busy_message()
+        report.committed = False
+    except (IntegrityError, OperationalError) as exc:
+        # Mostly at commit, where PostgreSQL checks foreign keys (a village deleted meanwhile);
+        # rows the database refuses while writing are reported one by one instead (_write).
+        report.file_error = refused_at_commit_message(exc)
         report.committed = False
     finally:
         rejects.close()
@@ -350,11 +417,20 @@ def run_import(importer: Importer, path, *, mode=VALID_ROWS, dry_run=False, reje
     return report
 
 
+def busy_message():
+    return _("another import is writing to the database; try again when it has finished")
+
+
+def refused_at_commit_message(exc):
+    return _("%(reason)s (%(error)s); nothing was written") % {"reason": _(Reason.DATABASE), "error": _db_message(exc)}
+
+
 def _describe(fmt) -> str:
     if fmt.kind != "csv":
         return fmt.kind
-    delimiter = {"\t": "tab"}.get(fmt.delimiter, fmt.delimiter)
-    return f"csv, {fmt.encoding}{' (BOM)' if fmt.has_bom else ''}, delimiter {delimiter!r}, decimal mark {fmt.decimal_mark!r}"
+    delimiter = {"\t": _("tab")}.get(fmt.delimiter, repr(fmt.delimiter))
+    return _("CSV, %(encoding)s%(bom)s, delimiter %(delimiter)s, decimal mark %(mark)r") % {
+        "encoding": fmt.encoding, "bom": " (BOM)" if fmt.has_bom else "", "delimiter": delimiter, "mark": fmt.decimal_mark}
 
 
 class _CellParser:
@@ -443,10 +519,13 @@ def _no_memo(value):
     return None
 
 
-def _run(importer, table, mapping, ctx, report, rejects, mode, dry_run, batch_size):
+def _run(importer, table, mapping, report, rejects, mode, dry_run, batch_size):
     seen_keys = _SeenKeys()
     writing = True
-    parsers = [_CellParser(index, column, ctx) for index, column in mapping.items()]
+    # Each column is read with its own decimal mark (readers.column_decimal_marks).
+    parsers = [_CellParser(index, column, ParseContext(decimal_mark=table.decimal_mark_of(index)))
+               for index, column in mapping.items()]
+    header_of = {column.name: table.headers[index] for index, column in mapping.items()}
     width_needed = max(mapping, default=-1) + 1
     cells_of = operator.itemgetter(*mapping) if len(mapping) > 1 else (lambda raw: (raw[next(iter(mapping))],))
     for chunk in batched(table.rows, batch_size):
@@ -470,9 +549,9 @@ def _run(importer, table, mapping, ctx, report, rejects, mode, dry_run, batch_si
                 importer.check_row(row)
             rows.append(row)
         keyed = [(row, key) for row in rows if not row.errors and (key := importer.key(row)) is not None]
-        for (row, key), first in zip(keyed, seen_keys.first_seen([hash(key) for _, key in keyed]), strict=True):
+        for (row, key), first in zip(keyed, seen_keys.first_seen([hash(key) for _row, key in keyed]), strict=True):
             if not first:
-                row.reject(_key_column(importer), Reason.DUPLICATE, _key_text(key), "the same key appears on an earlier line")
+                row.reject(_key_column(importer), Reason.DUPLICATE, _key_text(key), _("the same key appears on an earlier line"))
         good = [r for r in rows if not r.errors]
         if good:
             importer.resolve(good)
@@ -492,6 +571,8 @@ def _run(importer, table, mapping, ctx, report, rejects, mode, dry_run, batch_si
                 report.unchanged += unchanged
         for row in rows:
             if row.errors:
+                for error in row.errors:
+                    error.header = header_of.get(error.column, "")
                 report.rejected += 1
                 room = MAX_ERRORS_KEPT - len(report.errors)
                 if room > 0:
@@ -534,144 +615,3 @@ def _write(importer, rows, report, dry_run, mode):
 
 def _db_message(exc):
     return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else exc.__class__.__name__
-
-
-class _RejectsWriter:
-    """The rejected rows as the user gave them, plus ``_line`` and ``_errors``: fix and re-import."""
-
-    def __init__(self, path):
-        self.path = Path(path) if path else None
-        self.fh = None
-        self.writer = None
-
-    def start(self, headers):
-        if self.path is None:
-            return
-        self.fh = open(self.path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed in close())
-        self.writer = csv.writer(self.fh)
-        self.headers = [h for h in headers if h not in REJECT_COLUMNS]
-        self.indexes = [i for i, h in enumerate(headers) if h not in REJECT_COLUMNS]
-        self.writer.writerow([*self.headers, *REJECT_COLUMNS])
-
-    def write(self, row):
-        if self.writer is None:
-            return
-        values = [_cell(row.raw[i]) if i < len(row.raw) else "" for i in self.indexes]
-        self.writer.writerow([*values, row.line, "; ".join(str(e) for e in row.errors)])
-
-    def close(self):
-        if self.fh:
-            self.fh.close()
-
-
-def _cell(value):
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return readers.neutralise(clean_text(value)) if isinstance(value, str) else value
-
-
-# --- writing ---------------------------------------------------------------------------------
-
-def insert_rows(model, rows: list[dict]):
-    """INSERT the rows with one executemany: no model instances, the path the benchmark measures.
-
-    Each dict maps attnames to Python values; missing fields take the model field's default.
-    """
-    if not rows:
-        return
-    now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    copying = connection.vendor == "postgresql"
-    adapters = [_adapter(f, copying) for f in fields]
-    defaults = []
-    for f, adapt in zip(fields, adapters, strict=True):
-        # "" for text fields, None for nullable ones, the declared default otherwise; adapted
-        # for the driver once here rather than once per row (timestamps, JSON defaults).
-        default = now if f.attname in {"created_at", "updated_at"} else f.get_default()
-        defaults.append(adapt(default) if adapt and default is not None else default)
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
-    )
-    # The rows of a batch come from one file and share their keys, so which field takes the
-    # row's value and which its default is worked out once per set of keys, not per cell.
-    layouts = {}
-    params = []
-    for values in rows:
-        shape = tuple(values)
-        layout = layouts.get(shape)
-        if layout is None:
-            template = list(defaults)
-            layout = layouts[shape] = (template, [
-                # (position, attname, value when None, adapter or None)
-                (i, f.attname, None if f.null else default, adapt)
-                for i, (f, adapt, default) in enumerate(zip(fields, adapters, defaults, strict=True))
-                if f.attname in values
-            ])
-        template, present = layout
-        record = template.copy()
-        for i, attname, when_none, adapt in present:
-            value = values[attname]
-            if value is None:
-                record[i] = when_none
-            elif adapt is None:
-                record[i] = value
-            else:
-                record[i] = adapt(value)
-        params.append(record)
-    if copying:
-        # COPY is PostgreSQL's bulk path, several times faster than executemany; it runs inside
-        # the import's transaction like any other statement.
-        copy_sql = "COPY {} ({}) FROM STDIN".format(
-            quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields))
-        with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
-            for record in params:
-                copy.write_row(record)
-        return
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
-def _adapter(field, copying):
-    """How a field's Python value becomes the driver's, or None when it goes as it is.
-
-    For COPY, JSON goes as its text (psycopg's Jsonb wrapper dumps each value through extra
-    Python layers; the server parses the text the same way).
-    """
-    kind = field.get_internal_type()
-    if kind == "JSONField" and copying:
-        return functools.partial(json.dumps, cls=field.encoder)
-    if kind in {"JSONField", "DecimalField", "DateField", "DateTimeField"}:
-        return functools.partial(field.get_db_prep_save, connection=connection)
-    return None
-
-
-def upsert(model, rows, key_of_row, existing, dry_run):
-    """Create rows whose key is new, update those that differ, leave identical ones alone."""
-    to_create, to_update, update_fields, unchanged = [], [], set(), 0
-    for row in rows:
-        values = row.model_values
-        instance = existing.get(key_of_row(row))
-        if instance is None:
-            to_create.append(values)
-            continue
-        changed = [name for name, value in values.items() if getattr(instance, name) != value]
-        if not changed:
-            unchanged += 1
-            continue
-        for name in changed:
-            setattr(instance, name, values[name])
-        update_fields.update(changed)
-        to_update.append(instance)
-    if not dry_run:
-        insert_rows(model, to_create)
-        if to_update:
-            now = timezone.now()
-            if any(f.attname == "updated_at" for f in model._meta.concrete_fields):
-                for instance in to_update:
-                    instance.updated_at = now
-                update_fields.add("updated_at")
-            model.objects.bulk_update(to_update, sorted(update_fields), batch_size=500)
-    return len(to_create), len(to_update), unchanged

@@ -11,30 +11,36 @@ Natural keys (what makes a re-import update rather than duplicate):
 
 from decimal import Decimal
 
-from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from aldea.accounts.models import Person, Sex
 from aldea.enterprises.models import ChannelKind, Enterprise, FormalStatus, Product, Sector
 from aldea.interop.importers.base import (
     Column,
     Importer,
-    RangeError,
     Reason,
     boolean,
     choice,
-    date,
     decimal,
     integer,
     month,
     slug,
     text,
-    upsert,
 )
+from aldea.interop.importers.common import (
+    LOCALITY_CODE,
+    MUNICIPALITY_CODE,
+    References,
+    code_not_available,
+    enterprises_by_code,
+    localities_by_code,
+    unknown_enterprise,
+    unknown_locality,
+)
+from aldea.interop.importers.localities import LocalityImporter
+from aldea.interop.importers.people import PersonImporter
+from aldea.interop.importers.writing import upsert
 from aldea.interop.readers import clean_text, parse_int
-from aldea.interop.readers import parse_decimal as readers_parse_decimal
 from aldea.outcomes.models import OutcomeRecord
-from aldea.programmes.models import Programme, Village
-from aldea.territories.models import AdministrativeArea, Locality, MarginalisationDegree
 
 
 def channel_list(value, ctx):
@@ -54,94 +60,13 @@ def channel_list(value, ctx):
     return kinds
 
 
-def territory_code(length):
-    """An official code; restores the leading zero a spreadsheet drops ('1001' → '01001').
-
-    INEGI codes have fixed widths (5 for municipalities, 9 for localities) and may start with 0;
-    IBGE codes (7 digits) never do, so padding only ever applies to the Mexican widths.
-    """
-    def parse(value, ctx):
-        result = clean_text(value)
-        if result.endswith(".0") and result[:-2].isdigit():
-            result = result[:-2]
-        if result.isdigit() and len(result) == length - 1:
-            result = "0" + result
-        if len(result) > 20:
-            raise ValueError("longer than 20 characters")
-        return result
-    return parse
-
-
-MUNICIPALITY_CODE = territory_code(5)
-LOCALITY_CODE = territory_code(9)
-
-
-def floating(minimum, maximum):
-    def parse(value, ctx):
-        number = float(readers_parse_decimal(value, ctx.decimal_mark))
-        if not minimum <= number <= maximum:
-            raise RangeError(f"{number} is not between {minimum} and {maximum}")
-        return number
-    return parse
-
-
 def url_list(value, ctx):
     raw = clean_text(value)
     urls = [u for u in (p.strip() for p in raw.replace(" ", "|").split("|")) if u]
     for url in urls:
         if not url.startswith(("http://", "https://")) or len(url) > 500:
-            raise ValueError(f"{url!r} is not an http(s) URL")
+            raise ValueError(_("%(value)r is not an http(s) URL") % {"value": url})
     return urls
-
-
-class _References:
-    """Small reference tables loaded once per import; big ones (localities) looked up per batch."""
-
-    def __init__(self):
-        self._programmes = None
-        self._villages = None
-        self._municipalities = {}
-
-    def programme(self, slug_value):
-        if self._programmes is None:
-            self._programmes = {p.slug: p for p in Programme.objects.all()}
-        return self._programmes.get(slug_value)
-
-    def only_programme(self):
-        if self._programmes is None:
-            self._programmes = {p.slug: p for p in Programme.objects.all()}
-        return next(iter(self._programmes.values())) if len(self._programmes) == 1 else None
-
-    def village(self, slug_value):
-        if self._villages is None:
-            self._villages = {v.slug: v for v in Village.objects.all()}
-        return self._villages.get(slug_value)
-
-    def municipality_id(self, country_id, code):
-        if country_id not in self._municipalities:
-            self._municipalities[country_id] = dict(
-                AdministrativeArea.objects.filter(country_id=country_id, level="municipality").values_list("code", "id")
-            )
-        return self._municipalities[country_id].get(code)
-
-    def municipality_anywhere(self, code):
-        """(id, country_id) pairs of municipalities with ``code`` in any country."""
-        return list(AdministrativeArea.objects.filter(level="municipality", code=code).values_list("id", "country_id"))
-
-
-def localities_by_code(codes):
-    return {
-        code: (pk, municipality_id)
-        for code, pk, municipality_id in Locality.objects.filter(code__in=set(codes)).values_list("code", "id", "municipality_id")
-    }
-
-
-def enterprises_by_code(codes, programme_ids=None):
-    """code → id; with ``programme_ids``, enterprises of other programmes count as unknown."""
-    enterprises = Enterprise.objects.filter(code__in=set(codes))
-    if programme_ids is not None:
-        enterprises = enterprises.filter(programme_id__in=programme_ids)
-    return dict(enterprises.values_list("code", "id"))
 
 
 # --- enterprises -----------------------------------------------------------------------------
@@ -175,7 +100,7 @@ class EnterpriseImporter(Importer):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.refs = _References()
+        self.refs = References()
         self._places = {}
 
     def key(self, row):
@@ -194,35 +119,48 @@ class EnterpriseImporter(Importer):
             row.reject(*problem)
 
     def _place(self, programme_slug, village_slug, municipality_code):
-        """(programme, village, municipality id, problems) for one combination of the three."""
+        """(programme, village, municipality id, problems) for one combination of the three.
+
+        Programmes and villages are those the importer may write in (ImportScope); one that does
+        not exist and one out of reach get the same words.
+        """
+        programmes, villages = self.scope.programmes, self.scope.villages
         programme_slug = programme_slug or self.defaults.get("programme")
-        programme = self.refs.programme(programme_slug) if programme_slug else self.refs.only_programme()
-        if programme is None and not programme_slug and village_slug and self.refs.village(village_slug):
-            # The village says which programme: field forms carry the village, not the programme.
-            programme = self.refs.village(village_slug).programme
+        if programme_slug:
+            programme = programmes.get(programme_slug)
+        else:
+            programme = next(iter(programmes.values())) if len(programmes) == 1 else None
+            if programme is None and village_slug in villages:
+                # The village says which programme: field forms carry the village, not the programme.
+                programme = villages[village_slug].programme
         if programme is None:
             if programme_slug:
-                return None, None, None, [("programme", Reason.UNKNOWN, programme_slug, f"no programme with code {programme_slug!r}")]
-            return None, None, None, [("programme", Reason.MISSING, "", "several programmes exist: give the programme column or --programme")]
-        allowed = self.defaults.get("programme_ids")
-        if allowed is not None and programme.id not in allowed:
-            return None, None, None, [("programme", Reason.UNKNOWN, programme.slug, "not a programme you manage")]
+                return None, None, None, [("programme", Reason.UNKNOWN, programme_slug,
+                                           _("no programme %(code)r that you may import into") % {"code": programme_slug})]
+            return None, None, None, [("programme", Reason.MISSING, "",
+                                       _("several programmes exist: give the programme column or --programme"))]
         problems, village, municipality_id = [], None, None
         if village_slug:
-            village = self.refs.village(village_slug)
-            if village is None:
-                problems.append(("village", Reason.UNKNOWN, village_slug, f"no village with code {village_slug!r}"))
-            elif village.programme_id != programme.id:
-                problems.append(("village", Reason.UNKNOWN, village_slug, f"village {village_slug!r} belongs to another programme"))
+            village = villages.get(village_slug)
+            if village is None or village.programme_id != programme.id:
+                village = None
+                problems.append(("village", Reason.UNKNOWN, village_slug,
+                                 _("no village %(code)r in programme %(programme)s that you may import into")
+                                 % {"code": village_slug, "programme": programme.slug}))
         if municipality_code:
             municipality_id = self.refs.municipality_id(programme.country_id, municipality_code)
             if municipality_id is None:
                 problems.append(("municipality", Reason.UNKNOWN, municipality_code,
-                                 f"no municipality with code {municipality_code!r} in {programme.country.code}"))
+                                 _("no municipality with code %(code)r in %(country)s")
+                                 % {"code": municipality_code, "country": programme.country.code}))
         return programme, village, municipality_id, problems
 
-    def resolve(self, rows):
-        localities = localities_by_code(r.values["locality"] for r in rows if r.values.get("locality"))
+    def _owners(self, rows):
+        """(external id → person id, programme id → person ids that may own its MSMEs) for a batch.
+
+        A person out of the importer's reach is left out, so that a row naming them reads as a
+        row naming nobody: one query per programme in the batch, whatever the number of rows.
+        """
         owner_refs = {}
         if any(r.values.get("owner_external_id") for r in rows):
             from aldea.interop.models import PersonReference
@@ -230,11 +168,34 @@ class EnterpriseImporter(Importer):
             owner_refs = dict(PersonReference.objects.filter(
                 external_id__in={r.values["owner_external_id"] for r in rows if r.values.get("owner_external_id")}
             ).values_list("external_id", "person_id"))
-        owner_ids = {r.values["owner_id"] for r in rows if r.values.get("owner_id")}
-        known_owners = set(Person.objects.filter(id__in=owner_ids).values_list("id", flat=True)) if owner_ids else set()
-        existing = self.existing(r.values["code"] for r in rows)
+        wanted = {}
         for row in rows:
             v = row.values
+            person_id = v.get("owner_id") or owner_refs.get(v.get("owner_external_id"))
+            if person_id:
+                wanted.setdefault(row.programme.id, set()).add(person_id)
+        allowed = {
+            programme_id: set(self.scope.owners_in(programme_id).filter(id__in=ids).values_list("id", flat=True))
+            for programme_id, ids in wanted.items()
+        }
+        return owner_refs, allowed
+
+    def resolve(self, rows):
+        localities = localities_by_code(r.values["locality"] for r in rows if r.values.get("locality"))
+        owner_refs, allowed_owners = self._owners(rows)
+        existing, taken = self.existing_in_reach((r.values["code"] for r in rows), self.scope.enterprises_to_change())
+        for row in rows:
+            v = row.values
+            if v["code"] in taken:
+                row.reject("code", Reason.UNAVAILABLE, v["code"], code_not_available())
+                continue
+            current = existing.get(v["code"])
+            if current is not None and current.programme_id != row.programme.id:
+                # An import never moves an MSME: its outcomes, engagements and people would follow.
+                row.reject("programme", Reason.BAD_VALUE, row.programme.slug,
+                           _("MSME %(code)s belongs to another programme; an import does not move MSMEs between programmes")
+                           % {"code": v["code"]})
+                continue
             values = {"code": v["code"], "name": v["name"], "programme_id": row.programme.id}
             if "village" in v:
                 values["village_id"] = row.village.id if row.village else None
@@ -242,11 +203,13 @@ class EnterpriseImporter(Importer):
             if v.get("locality"):
                 found = localities.get(v["locality"])
                 if found is None:
-                    row.reject("locality", Reason.UNKNOWN, v["locality"], f"no locality with code {v['locality']!r}")
+                    row.reject("locality", Reason.UNKNOWN, v["locality"], unknown_locality(v["locality"]))
                     continue
                 locality_id, locality_municipality = found
                 if row.municipality_id and row.municipality_id != locality_municipality:
-                    row.reject("locality", Reason.UNKNOWN, v["locality"], f"locality {v['locality']} is not in municipality {v['municipality']}")
+                    row.reject("locality", Reason.UNKNOWN, v["locality"],
+                               _("locality %(locality)s is not in municipality %(municipality)s")
+                               % {"locality": v["locality"], "municipality": v["municipality"]})
                     continue
                 row.municipality_id = row.municipality_id or locality_municipality
             if "locality" in v:
@@ -256,28 +219,32 @@ class EnterpriseImporter(Importer):
             if row.municipality_id:
                 values["municipality_id"] = row.municipality_id
             elif v["code"] not in existing:
-                row.reject("municipality", Reason.MISSING, "", "give the municipality code (or a locality code)")
+                row.reject("municipality", Reason.MISSING, "", _("give the municipality code (or a locality code)"))
                 continue
             group = v.get("group") or "participant"
             if "group" in v or v["code"] not in existing:
                 values["group"] = group
             village_id = values.get("village_id", existing[v["code"]].village_id if v["code"] in existing else None)
             if group == "participant" and village_id is None:
-                row.reject("village", Reason.MISSING, "", "participants belong to a village (or set group to comparison)")
+                row.reject("village", Reason.MISSING, "", _("participants belong to a village (or set group to comparison)"))
                 continue
             for name, default in (("sector", None), ("speciality", ""), ("formal_status", "informal"), ("employees", 1),
                                   ("founded_year", None), ("is_women_led", False), ("baseline_channels", []),
                                   ("has_showcase_consent", False)):
                 if name in v:
                     values[name] = default if v[name] is None else v[name]
+            may_own = allowed_owners.get(row.programme.id, ())
             if v.get("owner_id"):
-                if v["owner_id"] not in known_owners:
-                    row.reject("owner_id", Reason.UNKNOWN, v["owner_id"], f"no person with id {v['owner_id']}")
+                if v["owner_id"] not in may_own:
+                    row.reject("owner_id", Reason.UNKNOWN, v["owner_id"],
+                               _("no person with id %(id)s that you may name owner of this MSME") % {"id": v["owner_id"]})
                     continue
                 values["owner_id"] = v["owner_id"]
             elif v.get("owner_external_id"):
-                if v["owner_external_id"] not in owner_refs:
-                    row.reject("owner_external_id", Reason.UNKNOWN, v["owner_external_id"], "no person with that external id")
+                if owner_refs.get(v["owner_external_id"]) not in may_own:
+                    row.reject("owner_external_id", Reason.UNKNOWN, v["owner_external_id"],
+                               _("no person with external id %(id)r that you may name owner of this MSME")
+                               % {"id": v["owner_external_id"]})
                     continue
                 values["owner_id"] = owner_refs[v["owner_external_id"]]
             elif "owner_id" in v or "owner_external_id" in v:
@@ -287,77 +254,6 @@ class EnterpriseImporter(Importer):
 
     def write(self, rows, *, dry_run):
         return upsert(Enterprise, rows, lambda r: r.values["code"], self._existing, dry_run)
-
-
-# --- localities ------------------------------------------------------------------------------
-
-class LocalityImporter(Importer):
-    kind = "localities"
-    model = Locality
-    key_column = "code"
-    columns = (
-        Column("code", LOCALITY_CODE, ("codigo", "clave", "cve_loc", "clave_localidad", "codigo_localidad", "codigo_localidade", "cvegeo", "locality_code"), required=True),
-        Column("name", text(150), ("nombre", "nome", "nom_loc", "localidad", "localidade", "locality"), required=True),
-        Column("municipality", MUNICIPALITY_CODE, ("municipio", "codigo_municipio", "cve_mun", "clave_municipio", "municipality_code", "codigo_ibge")),
-        Column("country", text(2), ("pais", "pais_iso")),
-        Column("population", integer(0, 2_000_000_000), ("poblacion", "populacao", "pobtot", "habitantes")),
-        Column("households", integer(0, 2_000_000_000), ("hogares", "viviendas", "domicilios", "vivtot")),
-        Column("is_rural", boolean, ("rural", "es_rural", "ambito_rural")),
-        Column("marginalisation_index", floating(-1000, 1000), ("indice_marginacion", "im_2020", "indice_de_marginacion", "marginalization_index")),
-        Column("marginalisation_degree", choice(MarginalisationDegree, muy_bajo="muy_bajo", very_low="muy_bajo", low="bajo", medium="medio", high="alto", very_high="muy_alto"), ("grado_marginacion", "gm_2020", "grado_de_marginacion", "marginalization_degree")),
-        Column("latitude", decimal(-90, 90, places=6, max_digits=9), ("latitud", "lat", "latitude")),
-        Column("longitude", decimal(-180, 180, places=6, max_digits=9), ("longitud", "lon", "lng", "long")),
-    )
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.refs = _References()
-        self._countries = None
-
-    def key(self, row):
-        return row.values["code"]
-
-    def check_row(self, row):
-        v = row.values
-        if (v.get("latitude") is None) != (v.get("longitude") is None) and ("latitude" in v or "longitude" in v):
-            missing = "latitude" if v.get("latitude") is None else "longitude"
-            row.reject(missing, Reason.MISSING, "", "give both latitude and longitude, or neither")
-            return
-        code = v["code"]
-        municipality_code = v.get("municipality") or (code[:5] if len(code) == 9 and code.isdigit() else "")
-        if not municipality_code:
-            row.reject("municipality", Reason.MISSING, "", "give the municipality code")
-            return
-        matches = self.refs.municipality_anywhere(municipality_code)
-        if v.get("country"):
-            if self._countries is None:
-                from aldea.territories.models import Country
-
-                self._countries = dict(Country.objects.values_list("code", "id"))
-            country_id = self._countries.get(v["country"].upper())
-            matches = [m for m in matches if m[1] == country_id]
-        if not matches:
-            row.reject("municipality", Reason.UNKNOWN, municipality_code, f"no municipality with code {municipality_code!r}")
-        elif len(matches) > 1:
-            row.reject("country", Reason.MISSING, "", f"municipality code {municipality_code} exists in several countries")
-        else:
-            row.municipality_id = matches[0][0]
-
-    def resolve(self, rows):
-        existing = self.existing(r.values["code"] for r in rows)
-        for row in rows:
-            v = row.values
-            values = {"code": v["code"], "name": v["name"], "municipality_id": row.municipality_id}
-            for name, default in (("population", None), ("households", None), ("is_rural", False),
-                                  ("marginalisation_index", None), ("marginalisation_degree", ""),
-                                  ("latitude", None), ("longitude", None)):
-                if name in v:
-                    values[name] = default if v[name] is None else v[name]
-            row.model_values = values
-        self._existing = existing
-
-    def write(self, rows, *, dry_run):
-        return upsert(Locality, rows, lambda r: r.values["code"], self._existing, dry_run)
 
 
 # --- products --------------------------------------------------------------------------------
@@ -388,12 +284,13 @@ class ProductImporter(Importer):
     def check_row(self, row):
         v = row.values
         if v.get("gtin") and not (v["gtin"].isdigit() and 8 <= len(v["gtin"]) <= 14):
-            row.reject("gtin", Reason.BAD_VALUE, v["gtin"], "a GTIN has 8 to 14 digits")
+            row.reject("gtin", Reason.BAD_VALUE, v["gtin"], _("a GTIN has 8 to 14 digits"))
         if v.get("currency") and not (len(v["currency"]) == 3 and v["currency"].isalpha()):
-            row.reject("currency", Reason.BAD_VALUE, v["currency"], "use an ISO 4217 code such as MXN")
+            row.reject("currency", Reason.BAD_VALUE, v["currency"], _("use an ISO 4217 code such as MXN"))
 
     def resolve(self, rows):
-        enterprises = enterprises_by_code((r.values["enterprise"] for r in rows), self.defaults.get("programme_ids"))
+        enterprises = enterprises_by_code((r.values["enterprise"] for r in rows), self.scope.enterprises_with_products_to_change())
+        # Only products of MSMEs in reach are looked up: a SKU is unique per MSME.
         existing = {
             (p.enterprise_id, p.sku): p
             for p in Product.objects.filter(enterprise_id__in=set(enterprises.values()), sku__in={r.values["sku"] for r in rows})
@@ -402,7 +299,7 @@ class ProductImporter(Importer):
             v = row.values
             enterprise_id = enterprises.get(v["enterprise"])
             if enterprise_id is None:
-                row.reject("enterprise", Reason.UNKNOWN, v["enterprise"], f"no enterprise with code {v['enterprise']!r}")
+                row.reject("enterprise", Reason.UNKNOWN, v["enterprise"], unknown_enterprise(v["enterprise"]))
                 continue
             row.enterprise_id = enterprise_id
             values = {"enterprise_id": enterprise_id, "sku": v["sku"], "title": v["title"], "price": v["price"]}
@@ -442,7 +339,7 @@ class OutcomeImporter(Importer):
         return (row.values["enterprise"], row.values["month"])
 
     def resolve(self, rows):
-        enterprises = enterprises_by_code((r.values["enterprise"] for r in rows), self.defaults.get("programme_ids"))
+        enterprises = enterprises_by_code((r.values["enterprise"] for r in rows), self.scope.enterprises_with_outcomes_to_change())
         months = {r.values["month"] for r in rows}
         existing = {
             (o.enterprise_id, o.month): o
@@ -452,7 +349,7 @@ class OutcomeImporter(Importer):
             v = row.values
             enterprise_id = enterprises.get(v["enterprise"])
             if enterprise_id is None:
-                row.reject("enterprise", Reason.UNKNOWN, v["enterprise"], f"no enterprise with code {v['enterprise']!r}")
+                row.reject("enterprise", Reason.UNKNOWN, v["enterprise"], unknown_enterprise(v["enterprise"]))
                 continue
             row.enterprise_id = enterprise_id
             values = {"enterprise_id": enterprise_id, "month": v["month"]}
@@ -464,165 +361,41 @@ class OutcomeImporter(Importer):
             total = values.get("total_sales", current.total_sales if current else Decimal(0))
             online = values.get("online_sales", current.online_sales if current else Decimal(0))
             if online > total:
-                row.reject("online_sales", Reason.OUT_OF_RANGE, v.get("online_sales"), f"online sales {online} exceed total sales {total}")
+                row.reject("online_sales", Reason.OUT_OF_RANGE, v.get("online_sales"),
+                           _("online sales %(online)s exceed total sales %(total)s") % {"online": online, "total": total})
+                continue
+            if not self._keep_precedence(row, values, current):
                 continue
             row.model_values = values
         self._existing = existing
 
+    def _keep_precedence(self, row, values, current) -> bool:
+        """Record each figure's source; refuse a row that would replace a figure from a more
+        trusted source (a channel's or an estimate's figure never overwrites a surveyed one).
+
+        A file's figures come from its source column, or from a survey when it has none.
+        """
+        source = values.get("source") or OutcomeRecord.Source.SURVEY
+        given = [f for f in OutcomeRecord.FIGURES if f in values]
+        if current is None:
+            values["figure_sources"] = dict.fromkeys(given, source)
+            return True
+        changed = [f for f in given if getattr(current, f) != values[f]]
+        for figure in changed:
+            if not current.may_replace(figure, source):
+                held = current.source_of(figure)
+                row.reject(figure, Reason.PRECEDENCE, row.values.get(figure),
+                           _("the stored value %(value)s came from %(held)s, which a row from %(source)s does not replace;"
+                             " set the source column to %(held_code)s to correct it") % {
+                               "value": getattr(current, figure), "held": OutcomeRecord.Source(held).label,
+                               "source": OutcomeRecord.Source(source).label, "held_code": held})
+                return False
+        if changed or values.get("source", current.source) != current.source:
+            values["figure_sources"] = current.figure_sources_after(changed, source)
+        return True
+
     def write(self, rows, *, dry_run):
         return upsert(OutcomeRecord, rows, lambda r: (r.enterprise_id, r.values["month"]), self._existing, dry_run)
-
-
-# --- people ----------------------------------------------------------------------------------
-
-SEX = choice(Sex, f="female", m="male", h="male", mujer="female", mulher="female", feminino="female", femenino="female",
-             hombre="male", homem="male", masculino="male", otro="other", outro="other",
-             prefiero_no_decir="undisclosed", prefiro_nao_dizer="undisclosed", nd="undisclosed")
-
-
-def email(value, ctx):
-    result = clean_text(value)
-    if len(result) > 254 or result.count("@") != 1 or "." not in result.split("@")[1] or " " in result:
-        raise ValueError(f"{result!r} is not an email address")
-    return result
-
-
-class PersonImporter(Importer):
-    kind = "people"
-    model = Person
-    key_column = "external_id"
-    columns = (
-        Column("id", integer(1), ("id_aldea", "aldea_id")),
-        Column("external_id", text(60), ("folio", "id_externo", "identificador", "numero_registro", "registro", "matricula", "external_id", "curp", "cpf")),
-        Column("given_name", text(100), ("nombre", "nombres", "nome", "primeiro_nome", "first_name", "given_name"), required=True),
-        Column("family_name", text(100), ("apellidos", "apellido", "sobrenome", "last_name", "surname")),
-        Column("sex", SEX, ("sexo", "genero", "gender")),
-        Column("birth_year", integer(1900, 2030), ("ano_nacimiento", "ano_de_nacimiento", "ano_de_nascimento", "ano_nascimento", "year_of_birth")),
-        Column("speaks_indigenous_language", boolean, ("habla_lengua_indigena", "hablante_lengua_indigena", "fala_lingua_indigena", "indigenous_language_speaker")),
-        Column("indigenous_language", text(60), ("lengua_indigena", "lingua_indigena")),
-        Column("email", email, ("correo", "correo_electronico", "e_mail", "mail")),
-        Column("phone", text(30), ("telefono", "celular", "telefone", "whatsapp", "mobile")),
-        Column("has_contact_consent", boolean, ("consentimiento_contacto", "acepta_contacto", "consentimento_contato", "contact_consent")),
-        Column("contact_consent_on", date, ("fecha_consentimiento", "data_consentimento", "consent_date")),
-        Column("locality", LOCALITY_CODE, ("localidad", "localidade", "cve_loc", "clave_localidad", "codigo_localidad", "locality_code")),
-    )
-
-    def key(self, row):
-        v = row.values
-        if v.get("id"):
-            return ("id", v["id"])
-        if v.get("external_id"):
-            return ("external_id", v["external_id"])
-        return ("email", v["email"].lower())
-
-    def check_row(self, row):
-        v = row.values
-        if not (v.get("id") or v.get("external_id") or v.get("email")):
-            row.reject("external_id", Reason.MISSING, "", "each person needs an id, an external_id or an email so re-imports update them")
-        if v.get("has_contact_consent") and not v.get("contact_consent_on"):
-            row.reject("contact_consent_on", Reason.MISSING, "", "consent needs the date it was recorded")
-
-    def resolve(self, rows):
-        from aldea.interop.models import PersonReference
-
-        localities = localities_by_code(r.values["locality"] for r in rows if r.values.get("locality"))
-        ids = {r.values["id"] for r in rows if r.values.get("id")}
-        refs = {r.values["external_id"] for r in rows if r.values.get("external_id")}
-        emails = {r.values["email"].lower() for r in rows if r.values.get("email") and not r.values.get("id") and not r.values.get("external_id")}
-        by_ref = dict(PersonReference.objects.filter(external_id__in=refs).values_list("external_id", "person_id"))
-        # A person's external id, to know whether a reference must be created or changed.
-        ref_of = dict(PersonReference.objects.filter(person_id__in=ids | set(by_ref.values())).values_list("person_id", "external_id"))
-        email_match = Q()
-        for address in emails:
-            email_match |= Q(email__iexact=address)
-        people = Person.objects.filter(Q(id__in=ids | set(by_ref.values())) | email_match) if (ids or by_ref or emails) else []
-        by_id = {p.id: p for p in people}
-        by_email = {}
-        for person in by_id.values():
-            if person.email:
-                by_email.setdefault(person.email.lower(), []).append(person)
-        self._existing = {}
-        for row in rows:
-            v = row.values
-            person = None
-            if v.get("id"):
-                person = by_id.get(v["id"])
-                if person is None:
-                    row.reject("id", Reason.UNKNOWN, v["id"], f"no person with id {v['id']}")
-                    continue
-                other = by_ref.get(v.get("external_id"))
-                if v.get("external_id") and other and other != person.id:
-                    row.reject("external_id", Reason.DUPLICATE, v["external_id"], f"external id already belongs to person {other}")
-                    continue
-            elif v.get("external_id"):
-                person = by_id.get(by_ref.get(v["external_id"]))
-            else:
-                matches = by_email.get(v["email"].lower(), [])
-                if len(matches) > 1:
-                    row.reject("email", Reason.DUPLICATE, v["email"], "several people share this email; use id or external_id")
-                    continue
-                person = matches[0] if matches else None
-            values = {"given_name": v["given_name"]}
-            for name, default in (("family_name", ""), ("sex", "undisclosed"), ("birth_year", None),
-                                  ("speaks_indigenous_language", False), ("indigenous_language", ""), ("email", ""),
-                                  ("phone", ""), ("has_contact_consent", False), ("contact_consent_on", None)):
-                if name in v:
-                    values[name] = default if v[name] is None else v[name]
-            if person is not None and not values.get("has_contact_consent", person.has_contact_consent):
-                # Exports withhold the contact details of people without consent: an empty cell
-                # there is withheld, not erased.
-                for name in ("email", "phone"):
-                    if name in values and not values[name]:
-                        del values[name]
-            if "locality" in v:
-                if v["locality"]:
-                    found = localities.get(v["locality"])
-                    if found is None:
-                        row.reject("locality", Reason.UNKNOWN, v["locality"], f"no locality with code {v['locality']!r}")
-                        continue
-                    values["locality_id"] = found[0]
-                else:
-                    values["locality_id"] = None
-            row.model_values = values
-            row.person = person
-            row.current_ref = ref_of.get(person.id) if person else None
-
-    def write(self, rows, *, dry_run):
-        from aldea.interop.models import PersonReference
-
-        created = updated = unchanged = 0
-        new_people, new_refs, changed = [], [], []
-        for row in rows:
-            values, person = row.model_values, row.person
-            wanted_ref = row.values.get("external_id")
-            if person is None:
-                created += 1
-                new_people.append((Person(**values), wanted_ref))
-                continue
-            diff = [k for k, val in values.items() if getattr(person, k) != val]
-            ref_changes = bool(wanted_ref) and wanted_ref != row.current_ref
-            if not diff and not ref_changes:
-                unchanged += 1
-                continue
-            updated += 1
-            for k in diff:
-                setattr(person, k, values[k])
-            if diff:
-                changed.append((person, diff))
-            if ref_changes:
-                new_refs.append((person, wanted_ref))
-        if dry_run:
-            return created, updated, unchanged
-        made = Person.objects.bulk_create([p for p, _ in new_people])
-        for person, (_, ref) in zip(made, new_people, strict=True):
-            if ref:
-                new_refs.append((person, ref))
-        for person, fields in changed:
-            person.save(update_fields=[*fields, "updated_at"])
-        if new_refs:
-            PersonReference.objects.filter(person__in=[p for p, _ in new_refs]).delete()
-            PersonReference.objects.bulk_create([PersonReference(person=p, external_id=r) for p, r in new_refs])
-        return created, updated, unchanged
 
 
 IMPORTERS = {

@@ -2,6 +2,7 @@
 """`aldea import enterprises|people|products|outcomes|localities|kobo|sales FILE`."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from aldea.interop.importers.base import MODES, VALID_ROWS
 from aldea.interop.services import REGISTRIES, import_registry
@@ -48,11 +49,11 @@ class Command(BaseCommand):
         for error in report.errors:
             self.stdout.write(str(error))
         if report.rejected > len(report.errors):
-            self.stdout.write(f"… and more: see --rejects for all {report.rejected} rejected rows")
+            self.stdout.write(_("… and more: see --rejects for all %(count)s rejected rows") % {"count": report.rejected})
         for note in report.notes:
-            self.stdout.write(f"note: {note}")
+            self.stdout.write(_("note: %(note)s") % {"note": note})
         self.stdout.write(report.summary())
         if report.file_error:
             raise CommandError(report.file_error)
         if report.rejected:
-            raise CommandError(f"{report.rejected} row(s) rejected")
+            raise CommandError(_("%(count)s row(s) rejected") % {"count": report.rejected})
