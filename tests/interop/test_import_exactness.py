@@ -204,6 +204,8 @@ def test_file_errors_never_show_server_paths(tmp_path, programme):
 # --- safe feeds and forms --------------------------------------------------------------------
 
 def test_the_google_tsv_feed_neutralises_formulas(tmp_path, ruiz):
+    ruiz.has_showcase_consent = True  # feeds publish only producers on show
+    ruiz.save()
     Product.objects.create(enterprise=ruiz, sku="TAP-001", title='=HYPERLINK("https://evil.example","Oferta")',
                            description="+1 tapete", brand="@marca", price=Decimal(10), is_handmade=True,
                            image_urls=["https://img.example.mx/t.jpg"])
