@@ -15,10 +15,10 @@
 from types import SimpleNamespace
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from aldea.accounts.models import Role
+from aldea.accounts.tokens import issue_token
 from tests import factories as f
 
 
@@ -72,8 +72,8 @@ def client_for(user) -> APIClient:
     """An API client that authenticates as ``user`` with a token, as a real client would."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _token, key = issue_token(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
