@@ -199,9 +199,8 @@ def expansion_refusal(label: str, rows: int, cells: int) -> str | None:
 
 def within_expansion_limits(label: str, rows):
     """Pass (line, values) rows through, refusing the file once it passes the expansion limits."""
-    count = cells = 0
-    for number, values in rows:
-        count += 1
+    cells = 0
+    for count, (number, values) in enumerate(rows, start=1):
         cells += len(values)
         if (refusal := expansion_refusal(label, count, cells)) is not None:
             raise FileRefused(refusal)

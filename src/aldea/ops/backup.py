@@ -172,7 +172,7 @@ def extract_verified(archive_path: Path, work: Path) -> dict:
     Nothing but regular files named in the manifest is extracted, and none outside ``work``.
     """
     try:
-        archive = tarfile.open(archive_path, "r")
+        archive = tarfile.open(archive_path, "r")  # noqa: SIM115 (closed by the with below)
     except (tarfile.TarError, OSError) as exc:
         raise BackupError(f"{archive_path} cannot be read as a backup: {exc}") from exc
     with archive:
