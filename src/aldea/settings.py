@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "aldea.ops",
     "aldea.core",
     "aldea.territories",

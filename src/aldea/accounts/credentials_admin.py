@@ -1,9 +1,19 @@
 """Admin for API tokens and signed-in sessions (imported by accounts.admin)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 
 from aldea.accounts.credentials import ApiToken, SignedInSession
 from aldea.accounts.tokens import issue_token
+from aldea.accounts.two_factor import SecondFactorMixin
+
+
+class AdminLoginForm(SecondFactorMixin, AdminAuthenticationForm):
+    """The admin's login asks for the second factor too: it is a login door like the others."""
+
+
+admin.site.login_form = AdminLoginForm
+admin.site.login_template = "registration/login.html"
 
 
 @admin.register(ApiToken)

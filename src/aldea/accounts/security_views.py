@@ -1,5 +1,7 @@
 """Pages for one's own sessions and API tokens, and the manager's password links."""
 
+import base64
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -8,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aldea.accounts import sessions, tokens
+from aldea.accounts import sessions, tokens, two_factor
 from aldea.accounts.recovery import LinkRefused, issue_password_link, users_recoverable_by
 
 
@@ -33,6 +35,8 @@ def security(request):
         "tokens": tokens.active_tokens_of(request.user),
         "form": form,
         "new_key": new_key,
+        "may_use_two_factor": two_factor.may_use_two_factor(request.user),
+        "may_issue_password_links": users_recoverable_by(request.user).exists(),
     })
 
 
@@ -76,3 +80,35 @@ def password_link(request):
             form.add_error("user", str(exc))
     return render(request, "accounts/password_link.html", {"form": form, "link": link,
                                                             "title": _("Password link for field staff")})
+
+
+class CodeForm(forms.Form):
+    token = forms.CharField(label=gettext_lazy("Code from your authenticator app"), max_length=10,
+                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_page(request):
+    """Turn the second factor on (scan a QR code, confirm a code) or off (with a code)."""
+    import segno
+
+    user = request.user
+    if not two_factor.may_use_two_factor(user):
+        raise Http404
+    action = request.POST.get("action", "")
+    form = CodeForm(request.POST if action in {"confirm", "off"} else None)
+    device, error = None, ""
+    if action == "start":
+        device = two_factor.start_enrolment(user=user)
+    elif action == "confirm" and form.is_valid():
+        if not two_factor.confirm_enrolment(user=user, token=form.cleaned_data["token"]):
+            device = user.totpdevice_set.filter(confirmed=False).first()
+            error = _("That code does not match; check the app's clock and try the next code.")
+    elif action == "off" and form.is_valid() and not two_factor.turn_off(user=user, token=form.cleaned_data["token"]):
+        error = _("That code does not match.")
+    context = {"enabled": two_factor.confirmed_device(user) is not None, "device": device, "form": form, "error": error}
+    if device is not None:
+        context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4)
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+    return render(request, "accounts/two_factor.html", context)

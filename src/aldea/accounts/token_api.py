@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from aldea.accounts.throttling import is_locked_out, lockout_message
 from aldea.accounts.tokens import ExpiringTokenAuthentication, issue_token
+from aldea.accounts.two_factor import check_second_factor
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -18,6 +19,8 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
     name = serializers.CharField(required=False, allow_blank=True, max_length=100,
                                  help_text="What the token is for (shown on the user's sessions page).")
+    otp_token = serializers.CharField(required=False, allow_blank=True, max_length=10,
+                                      help_text="The authenticator app's current code, for users who use one.")
 
 
 TokenResponse = inline_serializer(
@@ -51,6 +54,8 @@ class TokenView(APIView):
                 {"non_field_errors": [_("Unable to log in with provided credentials.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        if message := check_second_factor(user, data.get("otp_token", "")):
+            return Response({"otp_token": [message]}, status=status.HTTP_400_BAD_REQUEST)
         # As a page log-in does: earlier failures no longer count toward the throttle.
         reset_attempts(username=user.get_username())
         token, key = issue_token(user=user, name=data.get("name", ""))

@@ -8,16 +8,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from aldea.accounts import security_views
+from aldea.accounts.two_factor import LoginForm
 
 app_patterns = [
     path("security/", security_views.security, name="security"),
     path("security/sessions/<int:pk>/end/", security_views.end_session, name="end-session"),
     path("security/tokens/<int:pk>/revoke/", security_views.revoke_token, name="revoke-token"),
     path("password-link/", security_views.password_link, name="password-link"),
+    path("two-factor/", security_views.two_factor_page, name="two-factor"),
 ]
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
