@@ -47,7 +47,7 @@ def test_setting_it_up_shows_a_qr_code_and_confirms_with_a_code(world):
 
 
 def test_with_it_on_the_login_page_needs_the_code(manager_with_two_factor):
-    manager, device = manager_with_two_factor
+    _manager, device = manager_with_two_factor
     without = Client().post("/accounts/login/", {"username": "manager", "password": PASSWORD})
     assert without.status_code == 200 and "6-digit code" in without.content.decode()
     wrong = Client().post("/accounts/login/", {"username": "manager", "password": PASSWORD, "otp_token": "123456"})
@@ -59,7 +59,7 @@ def test_with_it_on_the_login_page_needs_the_code(manager_with_two_factor):
 
 
 def test_with_it_on_the_token_endpoint_needs_the_code(manager_with_two_factor):
-    manager, device = manager_with_two_factor
+    _manager, device = manager_with_two_factor
     without = Client().post("/api/auth/token/", {"username": "manager", "password": PASSWORD})
     assert without.status_code == 400 and "otp_token" in without.json() and "token" not in without.json()
 

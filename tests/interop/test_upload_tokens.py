@@ -15,7 +15,7 @@ from aldea.interop.services import UPLOAD_DIR_NAME, UploadRefused, commit_upload
 SALT = "aldea.interop.upload"
 
 
-def signed(manager, **fields):
+def signed(manager, **fields):  # noqa: F811
     """A token signed with the server's own key, as a holder of the key could make one."""
     return signing.dumps({"kind": "enterprises", "mode": "valid-rows", "user": manager.pk, "name": "x.csv", **fields},
                          salt=SALT)

@@ -144,7 +144,7 @@ def test_two_clients_deleting_at_once_on_sqlite_get_no_server_error(server):
 
 
 def test_the_worker_runs_queued_tasks_and_beats(demo_site):
-    data_dir, env = demo_site
+    _data_dir, env = demo_site
     enqueue = (
         "import django; django.setup();"
         "from aldea.programmes.tasks import compute_analytics; print(compute_analytics.enqueue().id)"
