@@ -136,3 +136,30 @@ def test_a_sentry_dsn_starts_error_reporting_without_personal_data():
         assert client.options["environment"] == "test"
     finally:
         sentry_sdk.init(dsn=None)
+
+
+def test_database_connections_are_kept_and_checked_or_left_to_a_pooler(tmp_path):
+    code = ("from django.conf import settings; d = settings.DATABASES['default'];"
+            " print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], d.get('DISABLE_SERVER_SIDE_CURSORS', False))")
+    url = "postgres://aldea@db.example.org:5432/aldea"
+    kept = run_python(code, tmp_path, **production_env(ALDEA_DATABASE_URL=url))
+    pooled = run_python(code, tmp_path, **production_env(ALDEA_DATABASE_URL=url, ALDEA_DATABASE_POOLED="true"))
+    assert kept.stdout.split() == ["600", "True", "False"], kept.stderr
+    assert pooled.stdout.split() == ["0", "True", "True"], pooled.stderr
+
+
+def test_the_sqlite_file_runs_in_wal_mode_with_immediate_transactions(tmp_path):
+    code = ("import django; django.setup(); from django.db import connection, transaction;"
+            "c = connection.cursor(); c.execute('PRAGMA journal_mode'); mode = c.fetchone()[0];"
+            "c.execute('PRAGMA busy_timeout'); timeout = c.fetchone()[0];"
+            "print(mode, timeout, connection.transaction_mode)")
+    result = run_python(code, tmp_path, **production_env(ALDEA_DATABASE_URL=""))
+    assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"], result.stderr
+
+
+def test_mail_is_written_to_files_unless_an_smtp_host_is_given(tmp_path):
+    code = "from django.conf import settings; print(settings.EMAIL_BACKEND, getattr(settings, 'EMAIL_FILE_PATH', '-'))"
+    files = run_python(code, tmp_path, **production_env())
+    smtp = run_python(code, tmp_path, **production_env(ALDEA_EMAIL_HOST="smtp.example.org"))
+    assert files.stdout.split() == ["django.core.mail.backends.filebased.EmailBackend", str(tmp_path / "sent-mail")]
+    assert smtp.stdout.split()[0] == "django.core.mail.backends.smtp.EmailBackend"
