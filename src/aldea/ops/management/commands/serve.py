@@ -21,6 +21,25 @@ def default_workers() -> int:
     return min(2 * (os.cpu_count() or 1) + 1, MAX_DEFAULT_WORKERS)
 
 
+def gunicorn_logger_class():
+    """gunicorn's logger, writing its own lines (workers booting, timeouts) as Aldea's logs do:
+    one JSON object a line when ALDEA_LOG_FORMAT=json."""
+    from django.conf import settings
+    from gunicorn.glogging import Logger
+
+    from aldea.ops.logs import JsonFormatter, RequestIdFilter
+
+    class AldeaLogger(Logger):
+        def setup(self, cfg):
+            super().setup(cfg)
+            if settings.LOG_FORMAT == "json":
+                for handler in self.error_log.handlers:
+                    handler.setFormatter(JsonFormatter())
+                    handler.addFilter(RequestIdFilter())
+
+    return AldeaLogger
+
+
 def gunicorn_options(*, host: str, port: int, workers: int, timeout: int) -> dict:
     """gunicorn's settings for Aldea (why each: docs/decisions.md, O1)."""
     return {
@@ -44,6 +63,7 @@ def gunicorn_options(*, host: str, port: int, workers: int, timeout: int) -> dic
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "info",
+        "logger_class": gunicorn_logger_class(),
         "proc_name": "aldea",
         # No control socket in $HOME: systemd (or the shell) manages the process.
         "control_socket_disable": True,
