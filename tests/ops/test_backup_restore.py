@@ -4,6 +4,7 @@ Each side is a real Aldea (its own data folder and database) run as the `aldea` 
 operator would: the demo programme in the source, nothing in the target.
 """
 
+import io
 import os
 import sqlite3
 import subprocess
@@ -78,13 +79,18 @@ def test_restore_refuses_a_target_that_is_not_empty_unless_forced(tmp_path):
     source = source_with_demo(tmp_path)
     backup = tmp_path / "aldea.tar"
     aldea("backup", "--out", str(backup), data_dir=source)
-    aldea("load_demo", "--reset", "--seed", "7", "--scale", "16", data_dir=source)  # the data changed since
+    backed_up = sqlite_tables(source / "aldea.sqlite3")
+    aldea("load_demo", "--reset", "--seed", "7", "--scale", "16", data_dir=source)  # a bad day's changes
+    (source / "media" / "photos" / "2026" / "05" / "rug.jpg").unlink()
+    assert sqlite_tables(source / "aldea.sqlite3") != backed_up
 
     refused = aldea("restore", str(backup), data_dir=source, check=False)
     assert refused.returncode != 0 and "the target is not empty" in refused.stderr
+    assert sqlite_tables(source / "aldea.sqlite3") != backed_up  # nothing was touched
 
     aldea("restore", str(backup), "--force", data_dir=source)
-    assert aldea("load_demo", data_dir=source, check=False).returncode != 0  # the demo is back
+    assert sqlite_tables(source / "aldea.sqlite3") == backed_up
+    assert (source / "media" / "photos" / "2026" / "05" / "rug.jpg").read_bytes() == bytes(range(256)) * 40
 
 
 def test_a_damaged_backup_is_refused_before_anything_is_touched(tmp_path):
@@ -98,8 +104,6 @@ def test_a_damaged_backup_is_refused_before_anything_is_touched(tmp_path):
         for member, body in members:
             if member.name.endswith("rug.jpg"):
                 body = body[:-1] + b"!"
-            import io
-
             archive.addfile(member, io.BytesIO(body))
     target = tmp_path / "target"
 
