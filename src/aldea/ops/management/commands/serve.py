@@ -11,14 +11,18 @@ from django.db import connections
 MAX_DEFAULT_WORKERS = 9
 
 
+def env_count(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise CommandError(f"{name} must be a whole number, not {value!r}") from exc
+
+
 def default_workers() -> int:
-    value = os.environ.get("ALDEA_WEB_WORKERS", "")
-    if value:
-        try:
-            return int(value)
-        except ValueError as exc:
-            raise CommandError(f"ALDEA_WEB_WORKERS must be a whole number, not {value!r}") from exc
-    return min(2 * (os.cpu_count() or 1) + 1, MAX_DEFAULT_WORKERS)
+    return env_count("ALDEA_WEB_WORKERS", min(2 * (os.cpu_count() or 1) + 1, MAX_DEFAULT_WORKERS))
 
 
 def gunicorn_logger_class():
@@ -82,8 +86,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=None, help="port (default ALDEA_PORT or 8000)")
         parser.add_argument("--workers", type=int, default=None,
                             help=f"worker processes (default ALDEA_WEB_WORKERS, or 2 x cores + 1 up to {MAX_DEFAULT_WORKERS})")
-        parser.add_argument("--timeout", type=int, default=int(os.environ.get("ALDEA_WEB_TIMEOUT", "60") or 60),
-                            help="seconds before a request's worker is killed and replaced (default 60)")
+        parser.add_argument("--timeout", type=int, default=None,
+                            help="seconds before a request's worker is killed and replaced (default ALDEA_WEB_TIMEOUT or 60)")
         parser.add_argument("--no-access-log", action="store_true", help="do not log one line per request")
 
     def handle(self, *args, host, port, workers, timeout, no_access_log, **options):
@@ -93,9 +97,10 @@ class Command(BaseCommand):
         from aldea.wsgi import application
 
         workers = workers or default_workers()
+        timeout = timeout or env_count("ALDEA_WEB_TIMEOUT", 60)
         if workers < 1:
             raise CommandError("--workers must be at least 1")
-        options = gunicorn_options(host=host, port=port or settings.PORT, workers=workers, timeout=timeout)
+        config = gunicorn_options(host=host, port=port or settings.PORT, workers=workers, timeout=timeout)
         if not no_access_log:
             logging.getLogger("aldea.access").setLevel(logging.INFO)
         # Nothing opened in this process may be shared by the forked workers.
@@ -103,12 +108,12 @@ class Command(BaseCommand):
 
         class AldeaApplication(BaseApplication):
             def load_config(self):
-                for key, value in options.items():
+                for key, value in config.items():
                     self.cfg.set(key, value)
 
             def load(self):
                 return application
 
-        self.stdout.write(f"Serving Aldea on http://{options['bind']}/ with {workers} workers")
+        self.stdout.write(f"Serving Aldea on http://{config['bind']}/ with {workers} workers")
         self.stdout.flush()
         AldeaApplication().run()
