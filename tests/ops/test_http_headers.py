@@ -96,3 +96,13 @@ def test_the_log_format_is_checked():
     assert logging_config(level="INFO", log_format="json")["formatters"]["aldea"]["()"].endswith("JsonFormatter")
     with pytest.raises(Exception, match="ALDEA_LOG_FORMAT must be text or json"):
         logging_config(level="INFO", log_format="xml")
+
+
+def test_the_client_address_is_the_proxy_s_forwarded_one_only_behind_the_https_proxy(rf, settings):
+    from aldea.ops.middleware import client_address
+
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    settings.SECURE_PROXY_SSL_HEADER = None
+    assert client_address(request) == "127.0.0.1"  # a client could write the header itself
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert client_address(request) == "203.0.113.9"

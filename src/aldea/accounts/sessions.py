@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from aldea.accounts.credentials import SignedInSession
+from aldea.ops.middleware import client_address
 
 
 @receiver(user_logged_in, dispatch_uid="aldea.accounts.sessions.record")
@@ -19,7 +20,7 @@ def record_session(sender, request, user, **kwargs):
         defaults={
             "user": user,
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
-            "ip_address": request.META.get("REMOTE_ADDR") or None,
+            "ip_address": client_address(request) or None,
         },
     )
 

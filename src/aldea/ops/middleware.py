@@ -17,6 +17,18 @@ TRUSTED_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
 
 
+def client_address(request) -> str:
+    """The visitor's address: behind the https proxy (ALDEA_PUBLIC_URL), the X-Forwarded-For it
+    sets (docs/deploy.md: it overwrites the header, so its last entry is the proxy's own view);
+    otherwise the connection's."""
+    from django.conf import settings
+
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
 class RequestIdMiddleware:
     """Gives each request an id (the proxy's X-Request-ID, or a new one), puts it on every log
     record made while serving it and on the response, and writes one access-log line."""
@@ -44,7 +56,7 @@ class RequestIdMiddleware:
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     "user_id": user.pk if user is not None and user.is_authenticated else None,
-                    "remote_addr": request.META.get("REMOTE_ADDR", ""),
+                    "remote_addr": client_address(request),
                 },
             )
         return response
