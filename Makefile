@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/aldea demo
 
 test: $(STAMP)
-	$(BIN)/aldea makemigrations --check --dry-run
+	ALDEA_DEBUG=true $(BIN)/aldea makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

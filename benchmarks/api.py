@@ -50,6 +50,7 @@ def setup_django(data_dir: str | None):
     if not os.environ.get("ALDEA_DATABASE_URL"):
         os.environ["ALDEA_DATA_DIR"] = data_dir or tempfile.mkdtemp(prefix="aldea-bench-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aldea.settings")
+    os.environ.setdefault("ALDEA_DEBUG", "true")  # as the figures were measured: a local run
     sys.path.insert(0, str(ROOT))  # for tests.factories
     import django
 

@@ -41,6 +41,7 @@ def setup_django(data_dir: Path):
     os.environ.setdefault("ALDEA_DATA_DIR", str(data_dir))
     os.environ.setdefault("ALDEA_DATABASE_URL", f"sqlite:///{data_dir / 'bench.sqlite3'}")
     os.environ["DJANGO_SETTINGS_MODULE"] = "aldea.settings"
+    os.environ.setdefault("ALDEA_DEBUG", "true")  # as the figures were measured: a local run
     sys.path.insert(0, str(REPO / "src"))
     import django
 

@@ -1,9 +1,9 @@
 """One router for every app's viewsets, so the API has a single index at /api/."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from aldea.accounts.token_api import TokenView
 from aldea.consulting.api import (
     ActionItemViewSet,
     EngagementViewSet,
@@ -87,7 +87,7 @@ router.register("listings", ListingViewSet, basename="listing")
 router.register("outcome-records", OutcomeRecordViewSet, basename="outcome-record")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("villages/<slug:slug>/cascade/", VillageCascadeView.as_view(), name="village-cascade"),
     *router.urls,
 ]

@@ -13,6 +13,10 @@ def main(argv: list[str] | None = None) -> int:
         from aldea.analytics import cli as analytics_cli
 
         return getattr(analytics_cli, ANALYTICS_COMMANDS[argv[0]])(argv[1:]) or 0
+    if argv and argv[0] == "demo":
+        # The demo runs on a laptop: debugging on, with a key generated into the data folder
+        # (aldea.settings), unless the environment says otherwise.
+        os.environ.setdefault("ALDEA_DEBUG", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aldea.settings")
     from django.core.management import execute_from_command_line
 

@@ -7,6 +7,8 @@ import dj_database_url
 import plotly
 from django.core.exceptions import ImproperlyConfigured
 
+from aldea.ops import conf as ops_conf
+
 
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
@@ -30,27 +32,59 @@ def env_int(name: str, default: int) -> int:
 
 
 # --- environment -------------------------------------------------------------------------------
-DEBUG = env_bool("ALDEA_DEBUG", True)
+# Off unless asked for: `aldea demo` turns it on for itself (aldea.cli).
+DEBUG = env_bool("ALDEA_DEBUG", False)
 DATA_DIR = Path(os.environ.get("ALDEA_DATA_DIR") or "var").resolve()
-DATABASE_URL = os.environ.get("ALDEA_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'aldea.sqlite3'}"
-SECRET_KEY = os.environ.get("ALDEA_SECRET_KEY", "")
+# Secrets may also come from files: ALDEA_SECRET_KEY_FILE, ALDEA_DATABASE_URL_FILE, ...
+DATABASE_URL = ops_conf.env_secret("ALDEA_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'aldea.sqlite3'}"
+SECRET_KEY = ops_conf.env_secret("ALDEA_SECRET_KEY")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALDEA_ALLOWED_HOSTS", "").split(",") if h]
 PORT = env_int("ALDEA_PORT", 8000)
 LANGUAGE_CODE = os.environ.get("ALDEA_LANGUAGE", "es-mx")
 TIME_ZONE = os.environ.get("ALDEA_TIME_ZONE", "America/Mexico_City")
 API_PAGE_SIZE = env_int("ALDEA_API_PAGE_SIZE", 50)
 # Where the public site lives (https://aldea.example.org): product feeds link to the showcase.
+# An https address also turns on HSTS, the SSL redirect and Secure cookies (aldea.ops.conf).
 PUBLIC_URL = os.environ.get("ALDEA_PUBLIC_URL", "").rstrip("/")
 
+# --- production operations (aldea.ops; every variable in docs/deploy.md) ---------------------
+LOG_FORMAT = os.environ.get("ALDEA_LOG_FORMAT", "text")
+# Seconds a database connection is kept between requests; 0 behind a pooler (docs/deploy.md).
+CONN_MAX_AGE = env_int("ALDEA_CONN_MAX_AGE", 600)
+# PgBouncer in transaction mode: no persistent connections and no server-side cursors.
+DATABASE_POOLED = env_bool("ALDEA_DATABASE_POOLED", False)
+SQLITE_BUSY_TIMEOUT = env_int("ALDEA_SQLITE_BUSY_TIMEOUT", 20)
+HSTS_SECONDS = env_int("ALDEA_HSTS_SECONDS", ops_conf.DEFAULT_HSTS_SECONDS)
+HSTS_PRELOAD = env_bool("ALDEA_HSTS_PRELOAD", False)
+EMAIL_HOST = os.environ.get("ALDEA_EMAIL_HOST", "")
+EMAIL_PORT = env_int("ALDEA_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("ALDEA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = ops_conf.env_secret("ALDEA_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("ALDEA_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("ALDEA_EMAIL_FROM", "aldea@localhost")
+SENTRY_DSN = ops_conf.env_secret("ALDEA_SENTRY_DSN")
+API_TOKEN_DAYS = env_int("ALDEA_API_TOKEN_DAYS", 30)
+LOGIN_FAILURE_LIMIT = env_int("ALDEA_LOGIN_FAILURE_LIMIT", 10)
+LOGIN_COOLOFF_MINUTES = env_int("ALDEA_LOGIN_COOLOFF_MINUTES", 15)
+
 if DEBUG:
-    # Development and demo only: a fixed key is harmless on a laptop and keeps sessions stable.
-    SECRET_KEY = SECRET_KEY or "aldea-insecure-development-key-do-not-use-in-production"
+    # Development and demo only: a key generated into the data folder, never a published one.
+    SECRET_KEY = SECRET_KEY or ops_conf.local_secret_key(DATA_DIR)
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "testserver", "[::1]"]
 else:
     if not SECRET_KEY:
-        raise ImproperlyConfigured("ALDEA_SECRET_KEY must be set when ALDEA_DEBUG is off")
+        raise ImproperlyConfigured(
+            "ALDEA_SECRET_KEY must be set when ALDEA_DEBUG is off (or ALDEA_SECRET_KEY_FILE, naming "
+            "a file that holds it); make one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    if not ALLOWED_HOSTS and PUBLIC_URL:
+        ALLOWED_HOSTS = [ops_conf.public_url_parts(PUBLIC_URL)[1]]
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("ALDEA_ALLOWED_HOSTS must be set when ALDEA_DEBUG is off")
+        raise ImproperlyConfigured(
+            "ALDEA_ALLOWED_HOSTS must be set when ALDEA_DEBUG is off "
+            "(or ALDEA_PUBLIC_URL, whose host is then the one allowed)"
+        )
+# ----------------------------------------------------------------------------------------------
 
 # --- Django ----------------------------------------------------------------------------------
 BASE_DIR = Path(__file__).resolve().parent
@@ -64,13 +98,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "django_htmx",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "aldea.ops",
     "aldea.core",
     "aldea.territories",
     "aldea.accounts",
@@ -90,6 +128,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "aldea.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Pages shrink about fourfold: it matters on a village's mobile connection. CSRF tokens are
     # masked per response, which is Django's answer to BREACH.
@@ -105,6 +144,10 @@ MIDDLEWARE = [
     # Sets request.htmx: views choose the partial an htmx request swaps in.
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "aldea.ops.middleware.NoStoreForSignedInMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aldea.urls"
@@ -128,15 +171,30 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# One connection per web worker process (and per task worker), kept for CONN_MAX_AGE and
+# checked before reuse, so a restarted database costs one failed check, not a 500.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=0 if DATABASE_POOLED else CONN_MAX_AGE, conn_health_checks=True
+    )
+}
+if DATABASE_POOLED:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # WAL lets the demo server read while a task writes.
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;"}
+    DATABASES["default"]["OPTIONS"] = ops_conf.sqlite_options(busy_timeout_seconds=SQLITE_BUSY_TIMEOUT)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # Refuses every login door (page, API token, admin) for a username with too many failures.
+    "aldea.accounts.throttling.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 USE_I18N = True
@@ -159,7 +217,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "aldea.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -189,9 +247,50 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("ALDEA_LOG_LEVEL", "WARNING")},
+LOGGING = ops_conf.logging_config(level=os.environ.get("ALDEA_LOG_LEVEL", "WARNING"), log_format=LOG_FORMAT)
+
+# --- security and accounts (aldea.ops, aldea.accounts; docs/deploy.md) ------------------------
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+
+globals().update(ops_conf.secure_settings(PUBLIC_URL, hsts_seconds=HSTS_SECONDS, hsts_preload=HSTS_PRELOAD))
+# axes.W006 asks to count failures by address too: a field office shares one address, and one
+# person's typos would lock out the whole office. Failures are counted by user name (O4).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+if not HSTS_PRELOAD:
+    # W021 says the site could not join browsers' preload lists: joining is the domain owner's
+    # decision (ALDEA_HSTS_PRELOAD=true), not a default (docs/decisions.md, O3).
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Scripts only from Aldea itself, inline ones only with the page's nonce; styles may be inline
+# (the templates' style blocks and Plotly's own); nothing from other sites but product photos.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", "https:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
+# django-axes: LOGIN_FAILURE_LIMIT failures for one username, then a cool-off, whatever the IP
+# (an attacker has many addresses; a username is what is attacked).
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = LOGIN_COOLOFF_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "aldea.accounts.throttling.lockout_response"
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    # No mail server configured: messages (password resets) are written to files to read by hand.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "sent-mail"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day: field staff may read the message late
+ops_conf.init_error_reporting(SENTRY_DSN, environment=os.environ.get("ALDEA_ENVIRONMENT", "production"),
+                              release=SPECTACULAR_SETTINGS["VERSION"])

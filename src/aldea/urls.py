@@ -1,20 +1,23 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import IsAuthenticated
 
-from aldea.core.views import healthz
+from aldea.ops.health import healthz
 from aldea.workspace.views.home import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("aldea.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("aldea.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The schema and its docs describe every field of personal data: signed-in users only
+    # (a token or a session), like the API itself. The docs' script is served from the page's
+    # own URL, not inline, so the Content-Security-Policy holds there too.
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
+    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("aldea.workspace.urls")),
     path("territory/", include("aldea.territories.urls")),

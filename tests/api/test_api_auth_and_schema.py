@@ -51,7 +51,8 @@ def test_api_index_lists_every_resource(world, api_client_for):
     assert {r.endpoint for r in RESOURCES} <= index.keys()
 
 
-def test_schema_is_openapi_3_json(db, client):
+def test_schema_is_openapi_3_json(world, client):
+    client.force_login(world.analyst)
     response = client.get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
     schema = response.json()
@@ -67,15 +68,25 @@ def test_schema_validates_without_warnings(db, tmp_path):
     assert (tmp_path / "schema.yml").stat().st_size > 10_000
 
 
-def test_docs_page_serves_swagger_ui_from_the_package(db, client):
+def test_docs_page_serves_swagger_ui_from_the_package(world, client):
+    client.force_login(world.analyst)
     response = client.get("/api/docs/")
     assert response.status_code == 200
     page = response.content.decode()
     assert "swagger-ui" in page
     assert "cdn." not in page and "unpkg.com" not in page and "jsdelivr" not in page
+    # Its script comes from its own URL, so no inline script needs the CSP's permission.
+    assert "<script>" not in page
+    assert client.get("/api/docs/", {"script": ""}).status_code == 200
+
+
+def test_schema_and_docs_are_for_signed_in_users_only(db, client):
+    assert client.get("/api/schema/", {"format": "json"}).status_code == 401
+    response = client.get("/api/docs/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_healthz_answers_200_when_the_database_answers(db, client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "worker": "absent"}

@@ -32,3 +32,6 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["person__given_name", "person__family_name", "village__name", "organisation__name"]
     list_select_related = ["person", "programme", "village", "organisation"]
     raw_id_fields = ["person", "village", "organisation"]
+
+# API tokens and signed-in sessions.
+from aldea.accounts import credentials_admin  # noqa: F401

@@ -113,3 +113,6 @@ class Membership(TimeStamped):
 
     def __str__(self):
         return f"{self.person} · {self.get_role_display()} · {self.programme}"
+
+# API tokens and tracked sessions (aldea.accounts.credentials).
+from aldea.accounts.credentials import ApiToken, SignedInSession  # noqa: F401

@@ -256,7 +256,7 @@ def _main_member(path: Path, members, headers) -> zipfile.ZipInfo:
 def _open_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Table:
     """A CSV inside the zip, streamed with the same encoding and delimiter sniffing as CSV files."""
     return readers.csv_table(f"{path.name}: {info.filename}", lambda: archive.open(info), Path(info.filename),
-                             read_errors=ZIP_READ_ERRORS)
+                             read_errors=ZIP_READ_ERRORS, expands=True)
 
 
 class _VirtualTable(Table):

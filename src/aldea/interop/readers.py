@@ -31,6 +31,17 @@ SNIFF_LINES = 20
 SNIFF_ROWS = 1000
 csv.field_size_limit(10 * 1024 * 1024)
 
+# Files that expand when read (an XLSX workbook, the CSVs of a zip) are bounded by what they
+# expand to, not by their upload size: 1 MB of XLSX can hold a million rows. A larger table
+# belongs in a CSV or Parquet file (or several workbooks).
+MAX_EXPANDED_ROWS = 500_000
+MAX_EXPANDED_CELLS = 10_000_000
+# Declared in the zip's directory before anything is inflated: the sheets' and shared strings'
+# XML together, and how much smaller than that a sizeable part may be packed.
+MAX_XLSX_XML_BYTES = 500 * 1024 * 1024
+MAX_XLSX_COMPRESSION_RATIO = 200
+XLSX_RATIO_CHECKED_FROM_BYTES = 10 * 1024 * 1024
+
 
 class FileRefused(ValueError):
     """The whole file cannot be read (format, encoding, headers): nothing is imported."""
@@ -170,12 +181,14 @@ def without_paths(text: str, path: Path, label: str) -> str:
     return text
 
 
-def csv_table(label: str, open_binary, path: Path | None = None, read_errors: tuple = ()) -> Table:
+def csv_table(label: str, open_binary, path: Path | None = None, read_errors: tuple = (),
+              expands: bool = False) -> Table:
     """A CSV streamed as a Table, its encoding, BOM and delimiter sniffed from the first bytes.
 
     ``open_binary()`` opens the bytes afresh (once for the sample, once to read): a file, or a
     member of a zip. ``read_errors`` are what that source raises on damaged data (a zip's CRC
     and inflate errors); they are refused like a bad encoding. Messages start with ``label``.
+    ``expands``: the bytes come out of an archive, so the expansion limits apply.
     """
     try:
         with open_binary() as fh:
@@ -218,7 +231,7 @@ def csv_table(label: str, open_binary, path: Path | None = None, read_errors: tu
                 "file": label, "line": reader.line_num, "error": f"{exc.__class__.__name__}: {exc}"}) from exc
 
     fmt = TableFormat("csv", encoding=encoding, delimiter=delimiter, decimal_mark=decimal_mark, has_bom=has_bom)
-    stream = rows()
+    stream = within_expansion_limits(label, rows()) if expands else rows()
     try:
         ahead = list(itertools.islice(stream, SNIFF_ROWS))
     except FileRefused:
@@ -227,6 +240,45 @@ def csv_table(label: str, open_binary, path: Path | None = None, read_errors: tu
     marks = column_decimal_marks((values for _line, values in ahead), decimal_mark)
     return Table(path or Path(label), fmt, [h.strip() for h in headers], itertools.chain(ahead, stream), [fh.close],
                  decimal_marks=marks)
+
+
+def expansion_refusal(label: str, rows: int, cells: int) -> str | None:
+    """The reason a table that expanded to ``rows`` rows and ``cells`` cells is refused, if it is."""
+    if rows > MAX_EXPANDED_ROWS:
+        return (f"{label}: more than {MAX_EXPANDED_ROWS:,} rows; an XLSX workbook or a zipped CSV may hold "
+                f"at most {MAX_EXPANDED_ROWS:,} rows and {MAX_EXPANDED_CELLS:,} cells: split it, or send CSV or Parquet")
+    if cells > MAX_EXPANDED_CELLS:
+        return (f"{label}: more than {MAX_EXPANDED_CELLS:,} cells; an XLSX workbook or a zipped CSV may hold "
+                f"at most {MAX_EXPANDED_ROWS:,} rows and {MAX_EXPANDED_CELLS:,} cells: split it, or send CSV or Parquet")
+    return None
+
+
+def within_expansion_limits(label: str, rows):
+    """Pass (line, values) rows through, refusing the file once it passes the expansion limits."""
+    cells = 0
+    for count, (number, values) in enumerate(rows, start=1):
+        cells += len(values)
+        if (refusal := expansion_refusal(label, count, cells)) is not None:
+            raise FileRefused(refusal)
+        yield number, values
+
+
+def _check_xlsx_directory(path: Path) -> None:
+    """Refuse a workbook whose XML parts are declared too large or packed too tightly."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = [info for info in archive.infolist()
+                 if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml"]
+    declared = sum(info.file_size for info in parts)
+    if declared > MAX_XLSX_XML_BYTES:
+        raise FileRefused(f"{path.name}: its sheets expand to {declared // 2**20:,} MB when unpacked; "
+                          f"the limit is {MAX_XLSX_XML_BYTES // 2**20} MB: split it, or send CSV or Parquet")
+    for info in parts:
+        ratio = info.file_size // max(info.compress_size, 1)
+        if info.file_size > XLSX_RATIO_CHECKED_FROM_BYTES and ratio > MAX_XLSX_COMPRESSION_RATIO:
+            raise FileRefused(f"{path.name}: {info.filename} expands {ratio:,} times when unpacked; "
+                              f"the limit is {MAX_XLSX_COMPRESSION_RATIO} times")
 
 
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d*,(\d{1,2}|\d{4,})$")
@@ -266,12 +318,18 @@ def column_decimal_marks(rows, default: str) -> list[str]:
 def _open_xlsx(path: Path, sheet: str | None, label: str) -> Table:
     import openpyxl
 
+    _check_xlsx_directory(path)
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     if sheet is not None and sheet not in workbook.sheetnames:
         workbook.close()
         raise FileRefused(_("%(file)s: no sheet named %(sheet)r (sheets: %(sheets)s)") % {
             "file": label, "sheet": sheet, "sheets": ", ".join(workbook.sheetnames)})
     worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+    # The sheet's own <dimension> (when it has one) refuses a huge sheet before a row is read.
+    declared_rows, declared_columns = worksheet.max_row or 0, worksheet.max_column or 0
+    if (refusal := expansion_refusal(path.name, declared_rows - 1, (declared_rows - 1) * declared_columns)) is not None:
+        workbook.close()
+        raise FileRefused(refusal)
     iterator = worksheet.iter_rows(values_only=True)
     try:
         header_values = next(iterator)
@@ -283,8 +341,13 @@ def _open_xlsx(path: Path, sheet: str | None, label: str) -> Table:
         headers.pop()
 
     def rows():
+        cells = 0
         for number, values in enumerate(iterator, start=2):
             values = list(values)
+            # Every row read counts, blank or not: reading it is the work a bomb asks for.
+            cells += len(values)
+            if (refusal := expansion_refusal(path.name, number - 1, cells)) is not None:
+                raise FileRefused(refusal)
             # Drop empty trailing cells, but keep cells beyond the header: a report's real header
             # row may lie below a short title row (Mercado Libre), and the caller finds it.
             while len(values) > len(headers) and (values[-1] is None or values[-1] == ""):

@@ -114,15 +114,33 @@ def preview_upload(*, user, kind: str, uploaded_file, mode: str = VALID_ROWS) ->
     # The file's age must never be less than its token's: a long dry run would otherwise let the
     # sweep delete the file of a token that is still valid.
     os.utime(stored)
-    token = signing.dumps({"file": stored.name, "kind": kind, "mode": mode, "user": user.pk, "name": uploaded_file.name},
-                          salt="aldea.interop.upload")
+    # The token names the upload by its id, never by a path: commit_upload finds the file.
+    token = signing.dumps({"upload": stored.stem, "format": suffix, "kind": kind, "mode": mode, "user": user.pk,
+                           "name": uploaded_file.name}, salt="aldea.interop.upload")
     return report, token
+
+
+def _stored_upload(data: dict):
+    """The stored file a token names, inside the upload folder only.
+
+    Even a token signed with the right key (a leaked or published key) names nothing but a file
+    ``preview_upload`` could have written: an upload id and one of the accepted formats.
+    """
+    name = f"{data.get('upload', '')}{data.get('format', '')}"
+    if not isinstance(data.get("upload"), str) or not STORED_UPLOAD_NAME.fullmatch(name):
+        raise UploadRefused("this upload expired or is not valid; upload the file again")
+    directory = _upload_dir().resolve()
+    stored = (directory / name).resolve()
+    if stored.parent != directory:
+        raise UploadRefused("this upload expired or is not valid; upload the file again")
+    return stored
 
 
 def commit_upload(*, user, token: str) -> ImportReport:
     """Import a previewed upload for real and delete the stored file.
 
-    Raises UploadRefused for a token that is forged, expired, another user's, or already used.
+    Raises UploadRefused for a token that is forged, expired, another user's, already used, or
+    that names anything but a stored upload.
     """
     from django.core import signing
 
@@ -130,9 +148,9 @@ def commit_upload(*, user, token: str) -> ImportReport:
         data = signing.loads(token, salt="aldea.interop.upload", max_age=UPLOAD_MAX_AGE)
     except signing.BadSignature as exc:
         raise UploadRefused("this upload expired or is not valid; upload the file again") from exc
-    if data["user"] != user.pk or data["kind"] not in registries_importable_by(user):
+    if data.get("user") != user.pk or data.get("kind") not in registries_importable_by(user):
         raise UploadRefused("this upload belongs to another user")
-    stored = _upload_dir() / data["file"]
+    stored = _stored_upload(data)
     if not stored.exists():
         raise UploadRefused("this upload was already imported; upload the file again")
     try:

@@ -1,0 +1,14 @@
+"""Settings for the test suite: Aldea's own, with DEBUG off as in production.
+
+The environment is completed before aldea.settings reads it (pytest-django loads settings before
+any conftest runs): a throw-away secret key and the hosts Django's test client and live server
+use. Anything set in the real environment wins.
+"""
+
+import os
+import secrets
+
+os.environ.setdefault("ALDEA_SECRET_KEY", "tests-only-" + secrets.token_urlsafe(40))
+os.environ.setdefault("ALDEA_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from aldea.settings import *
