@@ -12,3 +12,11 @@ os.environ.setdefault("ALDEA_SECRET_KEY", "tests-only-" + secrets.token_urlsafe(
 os.environ.setdefault("ALDEA_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from aldea.settings import *
+
+# A file, not SQLite's shared-cache memory database: threads and the live server then share the
+# database as production's processes do (WAL, a busy timeout, immediate transactions), and a
+# lock waits rather than failing at once.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"aldea-tests-{os.getpid()}.sqlite3")}

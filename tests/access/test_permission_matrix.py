@@ -15,8 +15,6 @@ import io
 
 import pytest
 from django.db.models import Q
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from aldea.accounts.models import Membership, Person, Role
 from aldea.api_urls import router
@@ -25,6 +23,7 @@ from aldea.enterprises.queries import enterprises_visible_to
 from aldea.people.queries import persons_visible_to
 from tests.access.doors import PAGE_DOORS, PROGRAMME_OF
 from tests.api.resources import BY_ENDPOINT
+from tests.conftest import client_for
 
 PERSONAS = [
     "manager", "analyst", "partner", "wide_partner", "trainer", "consultant", "msme_owner", "manager_b",
@@ -35,9 +34,7 @@ READ_ONLY_ROLES = {"analyst", "partner", "wide_partner", "nobody"}
 
 
 def api_client(user):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
+    return client_for(user)
 
 
 def listed(client, endpoint) -> list[dict]:

@@ -87,6 +87,7 @@ def test_a_zipped_csv_past_the_row_limit_is_refused(tmp_path, small_limits):
         archive.writestr("form.csv", "KEY,name\n" + "".join(f"uuid:{i},x\n" for i in range(80)))
     with zipfile.ZipFile(archive_path) as archive:
         info = archive.getinfo("form.csv")
-        table = readers.csv_table(f"central.zip: {info.filename}", lambda: archive.open(info), expands=True)
+        # Refused while the first rows are read to learn the columns' decimal marks, or after.
         with pytest.raises(readers.FileRefused, match="central.zip: form.csv: more than 50 rows"):
+            table = readers.csv_table(f"central.zip: {info.filename}", lambda: archive.open(info), expands=True)
             list(table.rows)

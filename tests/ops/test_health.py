@@ -54,7 +54,7 @@ def test_a_live_worker_is_ok_and_a_silent_one_is_failing(client):
 
 
 def test_work_waiting_with_no_worker_is_failing(client):
-    from aldea.programmes.tasks import compute_analytics
+    from aldea.reporting.tasks import compute_analytics
 
     result = compute_analytics.enqueue()
     from django_tasks_db.models import DBTaskResult

@@ -147,7 +147,7 @@ def test_the_worker_runs_queued_tasks_and_beats(demo_site):
     _data_dir, env = demo_site
     enqueue = (
         "import django; django.setup();"
-        "from aldea.programmes.tasks import compute_analytics; print(compute_analytics.enqueue().id)"
+        "from aldea.reporting.tasks import compute_analytics; print(compute_analytics.enqueue().id)"
     )
     task_id = subprocess.run([sys.executable, "-c", enqueue], env={**env, "DJANGO_SETTINGS_MODULE": "aldea.settings"},
                              capture_output=True, text=True, timeout=120, check=True).stdout.strip()
