@@ -173,10 +173,12 @@ def _inequality_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _numeric(t, name):
+def _numeric(t, name, con):
+    from .engines import strip_text
+
     if name is None or t[name].type().is_numeric():
         return t
-    return t.mutate(**{name: t[name].cast("string").strip().try_cast("float64")})
+    return t.mutate(**{name: strip_text(t[name].cast("string"), con).try_cast("float64")})
 
 
 def main_inequality(argv: list[str]) -> int:
@@ -197,10 +199,9 @@ def main_inequality(argv: list[str]) -> int:
                   file=sys.stderr)
             return 2
         for name in (args.value, args.weight):
-            t = _numeric(t, name)
+            t = _numeric(t, name, con)
         if args.rank_by and t[args.rank_by].type().is_string():
-            numeric = t[args.rank_by].strip().try_cast("float64")
-            t = t.mutate(**{args.rank_by: numeric})
+            t = _numeric(t, args.rank_by, con)
         result = inequality_summary(
             t, args.value, weight=args.weight, group=args.group, rank_by=args.rank_by,
             lorenz_points=args.lorenz_points, progress=progress,

@@ -1,17 +1,16 @@
 """Cluster detection: which localities are digital villages, and which parents are towns.
 
 Everything here builds Ibis expressions; rows stay in the engine. The only values that
-come back to Python are a handful of scalars (the last date, key checks) and, when
-coordinates are given, the qualifying localities to link into clusters.
+come back to Python are small tables: rows per day (for the window), key checks, and one
+row per locality for the over-representation test (evidence.py) and spatial clusters
+(spatial.py), whose results go back to the engine as a small in-memory table.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 import itertools
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,8 +18,11 @@ import ibis
 import ibis.expr.types as ir
 
 from .engines import read_table
+from .evidence import over_representation
 from .profiles import Profile, load_profile
 from .rates import load_rates
+from .spatial import getis_ord_clusters, single_linkage_clusters
+from .window import choose_window, months_before  # noqa: F401 (public since 0.1)
 
 __all__ = [
     "LOCALITIES_COLUMNS",
@@ -36,7 +38,7 @@ __all__ = [
 #: (required, optional) columns of each input; see docs/data-contracts.md.
 SALES_COLUMNS = (
     ("seller_id", "date", "amount", "currency"),
-    ("locality_code", "category", "units", "order_id"),
+    ("locality_code", "category", "units", "order_id", "line_id"),
 )
 SELLERS_COLUMNS = (("seller_id", "locality_code"), ("category",))
 LOCALITIES_COLUMNS = (
@@ -53,8 +55,12 @@ REASONS = {
     "currency_no_rate": "currency has no rate",
     "unknown_seller": "seller is not in the sellers input",
     "unknown_locality": "locality is missing or not in the localities input",
-    "duplicate_line": "duplicate order line (same order, seller, date, amount and currency as an earlier line)",
+    "duplicate_line": "duplicate order line (same order_id and line_id as an earlier line)",
 }
+
+#: A category is the locality's speciality when its share of the locality's turnover is at
+#: least this many times its share nationally (docs/decisions.md A3).
+SPECIALITY_LQ = 1.5
 
 LOCALITY_OUTPUT = [
     "locality_code",
@@ -72,10 +78,19 @@ LOCALITY_OUTPUT = [
     "top_category",
     "top_category_share",
     "top_category_lq",
+    "speciality",
+    "expected_shops",
+    "shop_lq_shrunk",
+    "p_value",
+    "q_value",
+    "scale",
+    "is_hub",
     "qualifies",
     "rule",
     "score",
     "rank",
+    "hotspot_z",
+    "hotspot_p",
     "cluster_id",
 ]
 PARENT_OUTPUT = ["parent_code", "qualifying_villages", "active_shops", "turnover_cny", "qualifies", "rule"]
@@ -146,13 +161,6 @@ def _arrow_memtable(columns: dict, types: dict) -> ir.Table:
     return ibis.memtable(pa.table({k: pa.array(v, type=types[k]) for k, v in columns.items()}))
 
 
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` calendar months earlier (clamped to the month's end)."""
-    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
-    last = calendar.monthrange(y, m + 1)[1]
-    return dt.date(y, m + 1, min(day.day, last))
-
-
 @dataclass
 class DetectionResult:
     """What :func:`detect` returns: Ibis tables plus the window and profile used.
@@ -160,7 +168,9 @@ class DetectionResult:
     ``localities`` has one row per locality with at least one seller (columns in
     ``LOCALITY_OUTPUT``), ``parents`` one row per parent code, ``rejects`` one row per
     rejected input line (``line``, ``reason``, ``detail`` and the raw fields) and
-    ``counts`` the number of rows per ``reason`` (``None`` for rows used).
+    ``counts`` the number of rows per ``reason`` (``None`` for rows used). ``hubs`` are
+    the localities above the profile's scale that pass its over-representation test
+    (over-representation profiles only), reported apart from digital villages.
     """
 
     localities: ir.Table
@@ -170,6 +180,7 @@ class DetectionResult:
     window_end: dt.date
     profile: Profile
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     _rejects: Callable[[], ir.Table] | None = field(default=None, repr=False)
     _cached: list = field(default_factory=list, repr=False)
 
@@ -177,6 +188,12 @@ class DetectionResult:
         """Drop the engine tables that ``materialize`` created (before closing the engine)."""
         while self._cached:
             self._cached.pop().release()
+
+    @property
+    def hubs(self) -> ir.Table:
+        """Over-represented localities above the profile's scale, strongest first."""
+        loc = self.localities
+        return loc.filter(loc.is_hub).order_by([ibis.desc(loc.shop_lq_shrunk), loc.locality_code])
 
     @functools.cached_property
     def rejects(self) -> ir.Table:
@@ -189,6 +206,16 @@ class DetectionResult:
         rejected = {r["reason"]: int(r["n"]) for r in df if r["reason"] is not None}
         used = sum(int(r["n"]) for r in df if r["reason"] is None)
         in_window = sum(int(r["n_window"] or 0) for r in df if r["reason"] is None)
+        repeated = sum(int(r["n_rep"] or 0) for r in df if r["reason"] is None)
+        warnings = list(self.warnings)
+        if repeated:
+            warnings.append(
+                f"{repeated:,} used line(s) repeat every field of another line of the same order; "
+                "they are kept, as several units of one product are often sent as identical "
+                "lines. If the source can send a line twice, give each line its number within "
+                "the order as line_id (Olist: order_item_id): a repeated (order_id, line_id) "
+                "is then rejected as duplicate_line"
+            )
         return {
             "read": used + sum(rejected.values()),
             "used": used,
@@ -198,7 +225,9 @@ class DetectionResult:
             "window_start_exclusive": self.window_start.isoformat(),
             "window_end": self.window_end.isoformat(),
             "profile": self.profile.name,
+            "repeated_identical_lines": repeated,
             "notes": list(self.notes),
+            "warnings": warnings,
         }
 
 
@@ -220,10 +249,15 @@ def detect(
     paths (CSV/Parquet by extension, or ``URL#table``); see docs/data-contracts.md.
     An *active shop* is a seller with at least one used sale in the window: the
     ``window_months`` calendar months ending at ``window_end`` (default: the last date
-    in the sales). Amounts are converted to RMB with purchasing-power factors
-    (:func:`aldea.analytics.rates.load_rates`; ``rates`` overrides them). Turnover is in
-    units of the sales currency (``turnover``) and RMB (``turnover_cny``) per year of
-    window.
+    of the last month holding a substantial share of a typical month's rows; see
+    :mod:`aldea.analytics.window`). Amounts are converted to RMB with purchasing-power
+    factors (:func:`aldea.analytics.rates.load_rates`; ``rates`` overrides them). Turnover
+    is in units of the sales currency (``turnover``) and RMB (``turnover_cny``) per year
+    of window: the window's sum times 12 / ``window_months``.
+
+    With ``order_id`` and ``line_id`` a repeated (order, line) is rejected as a duplicate
+    (the earliest line is kept). Without ``line_id`` no line is dropped; lines that repeat
+    every field within an order are counted in ``summary()["warnings"]``.
 
     With ``materialize`` the per-seller aggregate and the per-locality output are
     computed once and cached in the engine, so that the localities, parents and counts
@@ -248,10 +282,15 @@ def detect(
 
             con = connect("duckdb")
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
-    sales_t = read_table(con, sales)
-    loc_t = read_table(con, localities, with_line=False)
-    sel_t = read_table(con, sellers, with_line=False) if sellers is not None else None
+    sales_t = read_table(con, sales, columns=[*SALES_COLUMNS[0], *SALES_COLUMNS[1]])
+    loc_t = read_table(con, localities, with_line=False,
+                       columns=[*LOCALITIES_COLUMNS[0], *LOCALITIES_COLUMNS[1]])
+    sel_t = (read_table(con, sellers, with_line=False,
+                        columns=[*SELLERS_COLUMNS[0], *SELLERS_COLUMNS[1]])
+             if sellers is not None else None)
     _check_columns(sales_t, SALES_COLUMNS, "sales")
+    if "line_id" in sales_t.columns and "order_id" not in sales_t.columns:
+        raise MissingColumnsError("sales (line_id numbers a line within its order)", ["order_id"])
     _check_columns(loc_t, LOCALITIES_COLUMNS, "localities")
     if sel_t is not None:
         _check_columns(sel_t, SELLERS_COLUMNS, "sellers")
@@ -265,14 +304,20 @@ def detect(
     _check_unique([(locs, "_lcode", "localities", "code")]
                   + ([(sel, "_s_seller", "sellers", "seller_id")] if sel is not None else []))
 
-    if window_end is None:
-        # The last parseable date of any row: a cheap scan of one column, no joins.
-        last = _fetch(_date(sales_t.date).max())[0]["value"]
-        window_end = last or dt.date.today()
-        notes.append(f"window ends at the last sale date, {window_end.isoformat()}")
-    elif isinstance(window_end, str):
+    if isinstance(window_end, str):
         window_end = dt.date.fromisoformat(window_end)
-    window_start = months_before(window_end, window_months)
+    if window_months < 1:
+        raise ValueError(f"window_months must be at least 1, got {window_months}")
+    # Rows per valid date: one scan of one column, a few hundred rows back.
+    day = _date(sales_t.date)
+    daily = sales_t.select(_day=day).filter(lambda t: t._day.notnull())
+    daily = daily.group_by("_day").aggregate(n=daily.count())
+    window = choose_window([{"date": r["_day"], "n": r["n"]} for r in _fetch(daily)],
+                           window_end, window_months)
+    window_start, window_end = window.start, window.end
+    notes.extend(window.notes)
+    notes.append(f"window: ({window_start.isoformat()}, {window_end.isoformat()}], "
+                 f"{window_months} months; turnover is per year of window")
 
     seller_agg = _seller_aggregate(sales_t, sel, locs, rate_map, window_start, window_end)
     cached = []
@@ -280,22 +325,30 @@ def detect(
         seller_agg = seller_agg.cache()
         cached.append(seller_agg)
 
-    counts = seller_agg.select("reason", "n", "n_window")
-    if "order_id" in sales_t.columns:
+    counts = seller_agg.select("reason", "n", "n_window", "n_rep")
+    if {"order_id", "line_id"} <= set(sales_t.columns):
         repeats = seller_agg.filter(seller_agg.n_dup > 0)
         counts = counts.union(repeats.select(
             reason=ibis.coalesce(repeats.reason, "duplicate_line"),
             n=repeats.n_dup,
             n_window=ibis.literal(0, "int64"),
+            n_rep=ibis.literal(0, "int64"),
         ))
-    counts = counts.group_by("reason").aggregate(n=counts.n.sum(), n_window=counts.n_window.sum())
+    counts = counts.group_by("reason").aggregate(
+        n=counts.n.sum(), n_window=counts.n_window.sum(), n_rep=counts.n_rep.sum())
     used = seller_agg.filter(seller_agg.reason.isnull())
-    out = _localities_output(used, locs, prof)
-    if prof.cluster_distance_km and {"lat", "lon"} <= set(loc_t.columns):
-        out = _with_clusters(out, locs, prof)
+    out = _localities_output(used, locs, prof, window_months)
+    has_points = {"lat", "lon"} <= set(loc_t.columns)
+    if prof.method == "over-representation":
+        if materialize:
+            out = out.cache()
+            cached.append(out)
+        out = _with_evidence(out, locs, prof, has_points)
     else:
-        out = out.mutate(cluster_id=ibis.null("int64"))
-    out = out.select(*LOCALITY_OUTPUT)
+        out = _with_rule(out, prof)
+        if prof.cluster_distance_km and has_points:
+            out = _with_clusters(out, locs, prof)
+    out = _ranked(out).select(*LOCALITY_OUTPUT)
     if materialize:
         out = out.cache()
         cached.append(out)
@@ -311,7 +364,8 @@ def detect(
             "where households are missing they are estimated as population / "
             f"{prof.household_size} (households_estimated = true)"
         )
-    return DetectionResult(out, parents, counts, window_start, window_end, prof, notes, rejects, cached)
+    return DetectionResult(out, parents, counts, window_start, window_end, prof, notes,
+                           window.warnings, rejects, cached)
 
 
 def _prepare_localities(loc: ir.Table, prof: Profile) -> ir.Table:
@@ -333,7 +387,22 @@ def _prepare_localities(loc: ir.Table, prof: Profile) -> ir.Table:
         _hh_est=~hh_known & pop.notnull(),
         _lat=num("lat"),
         _lon=num("lon"),
+        _rural=_flag(loc.rural) if "rural" in loc.columns else ibis.null("boolean"),
         _l_known=ibis.literal(True),
+    )
+
+
+def _flag(col: ir.Column):
+    """A yes/no column of any type: true/false, 1/0, yes/no, sí/no, sim/não (any case)."""
+    if col.type().is_boolean():
+        return col
+    if col.type().is_numeric():
+        return ibis.ifelse(col.isnull(), ibis.null("boolean"), col != 0)
+    s = _text(col).lower()
+    return ibis.cases(
+        (s.isin(["true", "t", "1", "yes", "y", "si", "sí", "sim"]), True),
+        (s.isin(["false", "f", "0", "no", "n", "não", "nao"]), False),
+        else_=ibis.null("boolean"),
     )
 
 
@@ -424,29 +493,43 @@ def _seller_aggregate(sales: ir.Table, sel, locs: ir.Table, rate_map: dict,
     Sales are grouped on their raw fields first (seller, currency and, when present,
     locality and category) plus the row-level reject code; the joins that decide the
     other reasons (currency without a rate, unknown seller or locality) then run on a
-    few rows per seller instead of on every sale. Duplicate order lines (when there is
-    an ``order_id``) are found by a first grouping on all contract fields: each group
-    is one line and ``_n - 1`` repeats of it.
+    few rows per seller instead of on every sale.
+
+    With ``order_id`` and ``line_id``, a first grouping on the pair keeps the fields of
+    the earliest line of each (``arg_min`` by line number) and counts ``_n - 1`` repeats.
+    With ``order_id`` alone a first grouping on all contract fields finds lines that
+    repeat every field: they are all used (weight ``_n``) and counted in ``n_rep``.
     """
     raw = [c for c in (*SALES_COLUMNS[0], *SALES_COLUMNS[1]) if c in sales.columns]
-    # Only the contract columns: the line number (a window over the whole input for CSV)
-    # is left to the rejects listing, and Parquet columns not named are never read.
-    sales = sales.select(*raw)
-    if "order_id" in sales.columns:
-        lines = sales.group_by(_keys(sales, raw)).aggregate(_n=sales.count())
-        dup = lines._n - 1
+    dup = rep = None
+    if "line_id" in raw:
+        # The line number is free from DuckDB's Parquet reader; elsewhere it is a row
+        # number in read order (docs/decisions.md A6).
+        keyed = sales.select(*raw, "_line", _lone=_lone(sales))
+        others = [c for c in raw if c not in ("order_id", "line_id")]
+        lines = keyed.group_by("order_id", "line_id", "_lone").aggregate(
+            _n=keyed.count(), **{c: keyed[c].argmin(keyed._line) for c in others})
+        dup, weight = lines._n - 1, None
+    elif "order_id" in raw:
+        # Only the contract columns: Parquet columns not named are never read.
+        plain = sales.select(*raw)
+        lines = plain.group_by(_keys(plain, raw)).aggregate(_n=plain.count())
+        rep, weight = lines._n - 1, lines._n
     else:
-        lines, dup = sales, None
+        lines, weight = sales.select(*raw), None
     amount, date, code = _row_code(lines)
     in_window = (date > ibis.literal(window_start)) & (date <= ibis.literal(window_end))
     group = _keys(lines, ("seller_id", "currency", "locality_code", "category"))
-    aggs = {
-        "n": lines.count(),
-        "n_window": lines.count(where=in_window),
-        "amount_w": amount.sum(where=in_window),
-    }
+    if weight is None:
+        aggs = {"n": lines.count(), "n_window": lines.count(where=in_window),
+                "amount_w": amount.sum(where=in_window)}
+    else:
+        aggs = {"n": weight.sum(), "n_window": weight.sum(where=in_window),
+                "amount_w": (amount * weight).sum(where=in_window)}
     if dup is not None:
         aggs["n_dup"] = dup.sum()
+    if rep is not None:
+        aggs["n_rep"] = rep.sum()
     g = lines.group_by(_code=code, **group).aggregate(**aggs)
     g = g.mutate(
         _seller=_text(g.seller_id),
@@ -467,7 +550,14 @@ def _seller_aggregate(sales: ir.Table, sel, locs: ir.Table, rate_map: dict,
         cny_w=x.amount_w * x._factor,
         # Repeats of a line take the line's reason, or duplicate_line when it is used.
         n_dup=x.n_dup.cast("int64") if dup is not None else ibis.literal(0, "int64"),
+        n_rep=x.n_rep.cast("int64") if rep is not None else ibis.literal(0, "int64"),
     )
+
+
+def _lone(sales: ir.Table):
+    """A line without an order or line number is never a repeat: its own group key."""
+    missing = sales.order_id.isnull() | sales.line_id.isnull()
+    return ibis.ifelse(missing, sales._line.cast("int64"), ibis.literal(0, "int64"))
 
 
 def _annotate(sales: ir.Table, sel, locs: ir.Table, rate_map: dict) -> ir.Table:
@@ -480,11 +570,11 @@ def _annotate(sales: ir.Table, sel, locs: ir.Table, rate_map: dict) -> ir.Table:
         _sale_loc=_text(sales.locality_code) if "locality_code" in sales.columns else ibis.null("string"),
         _sale_cat=_text(sales.category) if "category" in sales.columns else ibis.null("string"),
     )
-    if "order_id" in sales.columns:
-        # Identical contract fields within one order: a line sent twice. The earliest
-        # line is kept; the window's ORDER BY makes which one that is deterministic.
-        keys = [c for c in (*SALES_COLUMNS[0], *SALES_COLUMNS[1]) if c in sales.columns]
-        occurrence = ibis.row_number().over(group_by=[base[c] for c in keys], order_by=base._line)
+    if "line_id" in sales.columns:
+        # A repeated (order, line): a line sent twice. The earliest line is kept; the
+        # window's ORDER BY makes which one that is deterministic.
+        occurrence = ibis.row_number().over(
+            group_by=[base.order_id, base.line_id, _lone(base)], order_by=base._line)
         base = base.mutate(_code=ibis.ifelse((base._code == 0) & (occurrence > 0), 5, base._code).cast("int8"))
     return _resolve(base, sel, locs, rate_map)
 
@@ -557,8 +647,9 @@ def _rule_columns(t: ir.Table, branches, metrics: dict):
     return qualifies, rule, score.cast("float64")
 
 
-def _localities_output(used: ir.Table, locs: ir.Table, prof: Profile) -> ir.Table:
+def _localities_output(used: ir.Table, locs: ir.Table, prof: Profile, window_months: int) -> ir.Table:
     active = used.n_window > 0
+    per_year = 12.0 / window_months
     # Shops are counted on the distinct (locality, seller) pairs of active rows rather
     # than with COUNT(DISTINCT); the currency is single when the smallest and largest
     # currency of the active rows agree.
@@ -617,9 +708,9 @@ def _localities_output(used: ir.Table, locs: ir.Table, prof: Profile) -> ir.Tabl
         active_shops=j.active_shops.cast("int64"),
         shop_share=shop_share,
         shop_lq=shop_lq,
-        turnover=ibis.ifelse(single, j.turnover_local, ibis.null("float64")),
+        turnover=ibis.ifelse(single, j.turnover_local * per_year, ibis.null("float64")),
         currency=ibis.cases((mixed, "MIXED"), (single, j.min_currency), else_=j.any_currency),
-        turnover_cny=ibis.coalesce(j.turnover_cny, 0.0),
+        turnover_cny=ibis.coalesce(j.turnover_cny * per_year, 0.0),
         top_category=j.top_category,
         top_category_share=ibis.ifelse(
             j.turnover_cny > 0, j._top_cny / j.turnover_cny, ibis.null("float64")
@@ -630,6 +721,17 @@ def _localities_output(used: ir.Table, locs: ir.Table, prof: Profile) -> ir.Tabl
             ibis.null("float64"),
         ),
     )
+    return out.mutate(speciality=ibis.ifelse(out.top_category_lq >= SPECIALITY_LQ,
+                                             out.top_category, ibis.null("string")))
+
+
+_EVIDENCE_COLUMNS = {"expected_shops": "float64", "shop_lq_shrunk": "float64", "p_value": "float64",
+                     "q_value": "float64", "scale": "string", "is_hub": "boolean",
+                     "hotspot_z": "float64", "hotspot_p": "float64"}
+
+
+def _with_rule(out: ir.Table, prof: Profile) -> ir.Table:
+    """Qualification by the profile's threshold branches (the AliResearch profiles)."""
     metrics = {
         "turnover_cny": out.turnover_cny,
         "active_shops": out.active_shops,
@@ -638,11 +740,70 @@ def _localities_output(used: ir.Table, locs: ir.Table, prof: Profile) -> ir.Tabl
         "households": out.households,
     }
     qualifies, rule, score = _rule_columns(out, prof.village, metrics)
-    out = out.mutate(qualifies=qualifies, rule=rule, score=score)
+    empty = {k: ibis.null(v) for k, v in _EVIDENCE_COLUMNS.items()}
+    return out.mutate(qualifies=qualifies, rule=rule, score=score,
+                      cluster_id=ibis.null("int64"), **empty)
+
+
+def _ranked(out: ir.Table) -> ir.Table:
+    """Rank 1 = strongest: qualifying first, then the score, turnover and code."""
     rank = ibis.row_number().over(
         order_by=[ibis.desc(out.qualifies), ibis.desc(out.score), ibis.desc(out.turnover_cny), out.locality_code]
     )
     return out.mutate(rank=(rank + 1).cast("int64"))
+
+
+def _with_evidence(out: ir.Table, locs: ir.Table, prof: Profile, has_points: bool) -> ir.Table:
+    """Qualification by the over-representation test (evidence.py) and Gi* clusters.
+
+    Every locality of the input is tested (those without shops count with zero), so one
+    row per locality comes back to Python; the figures go back as an in-memory table.
+    """
+    shops = out.select(_scode=out.locality_code, _shops=out.active_shops)
+    j = locs.left_join(shops, locs._lcode == shops._scode)
+    pop = ibis.coalesce(j._pop, j._hh * prof.household_size)
+    rows = _fetch(j.select(code=j._lcode, households=j._hh, population=pop, rural=j._rural,
+                           shops=ibis.coalesce(j._shops, 0), _lat=j._lat, _lon=j._lon))
+    figures = over_representation(rows, prof.evidence)
+    spatial = {}
+    if prof.spatial is not None and has_points:
+        points = [
+            {"locality_code": r["code"], "_lat": r["_lat"], "_lon": r["_lon"],
+             "value": figures[r["code"]]["shop_lq_shrunk"], "qualifies": figures[r["code"]]["qualifies"]}
+            for r in rows
+            if r["_lat"] is not None and r["_lon"] is not None and r["code"] in figures
+            and figures[r["code"]]["shop_lq_shrunk"] is not None
+        ]
+        sp = prof.spatial
+        spatial = getis_ord_clusters(points, neighbours=sp.neighbours, permutations=sp.permutations,
+                                     significance=sp.significance, min_size=sp.min_size)
+    e = prof.evidence
+    label = (f"over-represented shops (FDR {e.false_discovery_rate:g}), shrunken quotient >= "
+             f"{e.min_shrunk_lq:g}, at least {e.min_active_shops} active shops, "
+             + ("rural" if e.rural else f"population <= {e.population_ceiling:,.0f}"))
+    codes = sorted(figures)
+    columns = {
+        "_ecode": codes,
+        **{k: [figures[c][k] for c in codes] for k in
+           ("expected_shops", "shop_lq_shrunk", "p_value", "q_value", "scale", "is_hub", "qualifies")},
+        "hotspot_z": [spatial.get(c, {}).get("hotspot_z") for c in codes],
+        "hotspot_p": [spatial.get(c, {}).get("hotspot_p") for c in codes],
+        "cluster_id": [spatial.get(c, {}).get("cluster_id") for c in codes],
+    }
+    types = {"_ecode": "string", "qualifies": "bool", "is_hub": "bool", "scale": "string",
+             "cluster_id": "int64", **{k: "float64" for k in
+                                       ("expected_shops", "shop_lq_shrunk", "p_value", "q_value",
+                                        "hotspot_z", "hotspot_p")}}
+    m = _arrow_memtable(columns, types)
+    j = out.left_join(m, out.locality_code == m._ecode)
+    return j.mutate(
+        qualifies=ibis.coalesce(j.qualifies, False),
+        is_hub=ibis.coalesce(j.is_hub, False),
+        rule=ibis.ifelse(j.qualifies, label,
+                         ibis.ifelse(j.is_hub, "hub: " + label.split(", population")[0],
+                                     ibis.null("string"))),
+        score=j.shop_lq_shrunk,
+    ).drop("_ecode")
 
 
 def _parents_output(out: ir.Table, prof: Profile) -> ir.Table:
@@ -668,47 +829,11 @@ def _with_clusters(out: ir.Table, locs: ir.Table, prof: Profile) -> ir.Table:
     )
     q = q.filter(q._lat.notnull() & q._lon.notnull()).select("locality_code", "_lat", "_lon")
     rows = sorted(_fetch(q), key=lambda r: r["locality_code"])
-    ids = _cluster_ids(rows, prof.cluster_distance_km, prof.cluster_min_size)
+    ids = single_linkage_clusters(rows, prof.cluster_distance_km, prof.cluster_min_size)
     if not ids:
-        return out.mutate(cluster_id=ibis.null("int64"))
-    m = _arrow_memtable({"_ccode": list(ids), "cluster_id": [int(v) for v in ids.values()]},
-                        {"_ccode": "string", "cluster_id": "int64"})
+        return out
+    m = _arrow_memtable({"_ccode": list(ids), "_cid": [int(v) for v in ids.values()]},
+                        {"_ccode": "string", "_cid": "int64"})
     j = out.left_join(m, out.locality_code == m._ccode)
-    return j.drop("_ccode")
+    return j.mutate(cluster_id=j._cid).drop("_ccode", "_cid")
 
-
-def _cluster_ids(rows: list[dict], distance_km: float, min_size: int) -> dict[str, int]:
-    import numpy as np
-
-    n = len(rows)
-    if n == 0:
-        return {}
-    lat = np.radians([r["_lat"] for r in rows])
-    lon = np.radians([r["_lon"] for r in rows])
-    parent = list(range(n))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(n):
-        # Haversine distance from i to every later point, in km.
-        dlat = lat[i + 1 :] - lat[i]
-        dlon = lon[i + 1 :] - lon[i]
-        a = np.sin(dlat / 2) ** 2 + math.cos(lat[i]) * np.cos(lat[i + 1 :]) * np.sin(dlon / 2) ** 2
-        d = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-        for k in np.nonzero(d <= distance_km)[0]:
-            a_root, b_root = find(i), find(i + 1 + int(k))
-            if a_root != b_root:
-                parent[max(a_root, b_root)] = min(a_root, b_root)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
-    out = {}
-    big = sorted((g for g in groups.values() if len(g) >= min_size), key=lambda g: (-len(g), g[0]))
-    for cid, g in enumerate(big, start=1):
-        for i in g:
-            out[rows[i]["locality_code"]] = cid
-    return out
