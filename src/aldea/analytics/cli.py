@@ -77,7 +77,8 @@ def _detect_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", default="aliresearch-2019",
                    help="shipped profile name or a TOML file (default: aliresearch-2019)")
     p.add_argument("--engine", default="duckdb", help="duckdb, spark or spark://HOST:PORT")
-    p.add_argument("--window-end", help="last day of the window, YYYY-MM-DD (default: last sale date)")
+    p.add_argument("--window-end", help="last day of the window, YYYY-MM-DD (default: the last date "
+                   "of the last month with a substantial share of a typical month's rows)")
     p.add_argument("--window-months", type=int, default=12, help="window length in months (default 12)")
     p.add_argument("--rates", help="CSV with currency,factor_to_cny overriding the PPP table")
     p.add_argument("--out", required=True, help="output per locality (.csv or .parquet)")
@@ -114,11 +115,13 @@ def main_detect(argv: list[str]) -> int:
         progress(f"writing {args.out}")
         _write(result.localities, args.out)
         loc = result.localities
-        n = loc.aggregate(n=loc.count(), q=loc.qualifies.cast("int64").sum())
+        n = loc.aggregate(n=loc.count(), q=loc.qualifies.cast("int64").sum(),
+                          h=loc.is_hub.cast("int64").sum())
         if args.parents_out:
             n = n.cross_join(result.parents.aggregate(p=result.parents.count()))
         figures = _fetch(n)[0]
         summary["localities"], summary["qualifying"] = figures["n"], int(figures["q"] or 0)
+        summary["hubs"] = int(figures["h"] or 0)
         if args.parents_out:
             progress(f"writing {args.parents_out}")
             summary["parents"] = figures["p"]
@@ -144,14 +147,19 @@ def main_detect(argv: list[str]) -> int:
               f"({summary['used_in_window']} in the window), rejected {summary['rejected']}")
         for reason, n in summary["rejected_by_reason"].items():
             print(f"  rejected {reason}: {n}")
+        print(f"window: ({summary['window_start_exclusive']}, {summary['window_end']}]")
         print(f"localities: {summary['localities']}, qualifying: {summary['qualifying']} "
               f"(profile {summary['profile']})")
+        if result.profile.method == "over-representation":
+            print(f"hubs (over-represented, above the profile's scale; not villages): {summary['hubs']}")
         if "parents" in summary:
             print(f"parents: {summary['parents']}")
         for note in summary["notes"]:
             print(f"note: {note}")
         if summary["rejected"] and not args.rejects:
             print("note: pass --rejects FILE to list the rejected lines")
+        for warning in summary["warnings"]:
+            print(f"warning: {warning}")
     return 0
 
 
