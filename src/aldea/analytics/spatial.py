@@ -103,7 +103,8 @@ def getis_ord_clusters(rows: list[dict], *, neighbours: int, permutations: int, 
         raise RuntimeError("spatial clusters need PySAL's esda: pip install esda") from exc
 
     xyz = _unit_vectors([r["_lat"] for r in rows], [r["_lon"] for r in rows])
-    w = KNN.from_array(xyz, k=neighbours)
+    # silence_warnings: islands (Fernando de Noronha) make a graph of several components.
+    w = KNN.from_array(xyz, k=neighbours, silence_warnings=True)
     values = np.array([float(r["value"]) for r in rows])
     with warnings.catch_warnings():
         # esda announces a change of its default alternative; a hot spot here is read as
