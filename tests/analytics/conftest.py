@@ -48,7 +48,7 @@ def engine(request):
     return request.getfixturevalue("spark_con")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data():
     if not SHARED_DATA.exists():
         pytest.skip(f"shared data not found at {SHARED_DATA}")

@@ -103,10 +103,11 @@ def getis_ord_clusters(rows: list[dict], *, neighbours: int, permutations: int, 
         raise RuntimeError("spatial clusters need PySAL's esda: pip install esda") from exc
 
     xyz = _unit_vectors([r["_lat"] for r in rows], [r["_lon"] for r in rows])
-    # silence_warnings: islands (Fernando de Noronha) make a graph of several components.
-    w = KNN.from_array(xyz, k=neighbours, silence_warnings=True)
     values = np.array([float(r["value"]) for r in rows])
     with warnings.catch_warnings():
+        # Islands (Fernando de Noronha) make a neighbour graph of several components: fine.
+        warnings.filterwarnings("ignore", message="The weights matrix is not fully connected")
+        w = KNN.from_array(xyz, k=neighbours, silence_warnings=True)
         # esda announces a change of its default alternative; a hot spot here is read as
         # z > 0 with the one-sided ("directed") pseudo p-value, which is what it gives now.
         warnings.filterwarnings("ignore", message="The alternative hypothesis", category=DeprecationWarning)
