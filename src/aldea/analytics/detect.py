@@ -420,7 +420,7 @@ def _check_unique(checks) -> None:
     parts = []
     for i, (t, key, _, _) in enumerate(checks):
         dup = t.group_by(_key=t[key]).aggregate(n=t.count()).filter(lambda x: x.n > 1).limit(5)
-        parts.append(dup.select("_key", _check=ibis.literal(i)))
+        parts.append(dup.select(_key=dup._key.cast("string"), _check=ibis.literal(i)))
     q = parts[0]
     for part in parts[1:]:
         q = q.union(part)

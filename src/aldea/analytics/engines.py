@@ -45,12 +45,16 @@ def connect(engine: str = "duckdb", **options):
         database = engine.partition(":")[2] or ":memory:"
         threads = options.pop("threads", None) or os.environ.get("ALDEA_DUCKDB_THREADS")
         limit = options.pop("memory_limit", None) or os.environ.get("ALDEA_DUCKDB_MEMORY_LIMIT")
+        temp_option = options.pop("temp_directory", None)
         con = ibis.duckdb.connect(database, **options)
         if threads:
             con.raw_sql(f"SET threads = {int(threads)}")
-        # A cap makes DuckDB spill to disk instead of growing (e.g. "3GB").
+        temp = temp_option or os.environ.get("ALDEA_DUCKDB_TEMP_DIRECTORY")
+        # A cap makes DuckDB spill to disk (its temp directory) instead of growing (e.g. "3GB").
         if limit:
             con.raw_sql(f"SET memory_limit = '{limit}'")
+        if temp:
+            con.raw_sql(f"SET temp_directory = '{temp}'")
         return con
     if engine == "spark" or engine.startswith(("spark://", "local[")):
         return _connect_spark(engine, **options)
