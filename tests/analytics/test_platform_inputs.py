@@ -11,15 +11,16 @@ import pytest
 from aldea.analytics import detect
 from aldea.analytics.platform import equity_inputs, platform_inputs, platform_inputs_in
 
+# The columns of the platform's tables that the analytics read (Django creates the real ones).
 DDL = [
     "CREATE TABLE territories_country (id INTEGER PRIMARY KEY, code VARCHAR(2), name VARCHAR(100), currency VARCHAR(3))",
-    "CREATE TABLE territories_administrativearea (id INTEGER PRIMARY KEY, country_id INTEGER, level VARCHAR(20),"
-    " parent_id INTEGER, code VARCHAR(12), name VARCHAR(150), population INTEGER, households INTEGER,"
-    " latitude NUMERIC(9, 6), longitude NUMERIC(9, 6))",
-    'CREATE TABLE enterprises_enterprise (id INTEGER PRIMARY KEY, code VARCHAR(40), programme_id INTEGER,'
-    ' municipality_id INTEGER, sector VARCHAR(14), "group" VARCHAR(20))',
-    "CREATE TABLE outcomes_outcomerecord (id INTEGER PRIMARY KEY, enterprise_id INTEGER, month DATE,"
-    " currency VARCHAR(3), online_sales NUMERIC(14, 2))",
+    ("CREATE TABLE territories_administrativearea (id INTEGER PRIMARY KEY, country_id INTEGER, level VARCHAR(20),"
+     " parent_id INTEGER, code VARCHAR(12), name VARCHAR(150), population INTEGER, households INTEGER,"
+     " latitude NUMERIC(9, 6), longitude NUMERIC(9, 6))"),
+    ('CREATE TABLE enterprises_enterprise (id INTEGER PRIMARY KEY, code VARCHAR(40), programme_id INTEGER,'
+     ' municipality_id INTEGER, sector VARCHAR(14), "group" VARCHAR(20))'),
+    ("CREATE TABLE outcomes_outcomerecord (id INTEGER PRIMARY KEY, enterprise_id INTEGER, month DATE,"
+     " currency VARCHAR(3), online_sales NUMERIC(14, 2))"),
 ]
 
 
@@ -58,7 +59,7 @@ def sqlite_url(tmp_path):
 
 
 def _expected_frames():
-    countries, areas, enterprises, outcomes = _rows()
+    _, areas, enterprises, outcomes = _rows()
     code = {a[0]: a[4] for a in areas}
     sales = pd.DataFrame([(f"MSME-{o[1] - 1:03d}", pd.Timestamp(o[2]), float(o[4]), o[3]) for o in outcomes if o[4] > 0],
                          columns=["seller_id", "date", "amount", "currency"])
