@@ -96,7 +96,11 @@ def test_programme_filter_is_pushed_down_into_the_query(sqlite_url):
     assert len(rows) == 5 * 12 and set(rows.municipality_code) == {"20067"}
 
 
-POSTGRES = os.environ.get("ALDEA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/aldea_detect")
+# The platform's PostgreSQL when it is the configured database, else the server's maintenance
+# database; the test works in a schema of its own and drops it.
+_URL = os.environ.get("ALDEA_DATABASE_URL", "")
+POSTGRES = (_URL.replace("postgres://", "postgresql://", 1) if _URL.startswith("postgres")
+            else "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture
