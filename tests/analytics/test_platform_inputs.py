@@ -133,3 +133,31 @@ def test_postgresql_inputs_run_the_whole_detection_in_postgresql(postgres_url, d
     b = want.localities.to_pandas()[cols].sort_values("locality_code").reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b, check_dtype=False)
     assert got.summary()["used"] == want.summary()["used"] == 330
+    pd.testing.assert_frame_equal(got.parents.to_pandas(), want.parents.to_pandas(), check_dtype=False)
+
+
+def test_the_command_runs_in_postgresql_when_every_input_is_one_of_its_tables(postgres_url, tmp_path, capsys):
+    import psycopg
+
+    from aldea.analytics.cli import _engine_of, main_detect
+
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE cli_sales (seller_id TEXT, date DATE, amount DOUBLE PRECISION, currency TEXT)")
+        conn.execute("CREATE TABLE cli_sellers (seller_id TEXT, locality_code TEXT)")
+        conn.execute("CREATE TABLE cli_localities (code TEXT, name TEXT, households DOUBLE PRECISION)")
+        for i in range(100):
+            conn.execute("INSERT INTO cli_sales VALUES (%s, '2024-05-01', 100000, 'CNY')", (f"s{i}",))
+            conn.execute("INSERT INTO cli_sellers VALUES (%s, 'v1')", (f"s{i}",))
+        conn.execute("INSERT INTO cli_sales VALUES ('s1', '2024-05-02', -3, 'CNY')")
+        conn.execute("INSERT INTO cli_localities VALUES ('v1', 'Uno', 900)")
+    sources = [f"{postgres_url}#cli_{t}" for t in ("sales", "localities", "sellers")]
+    assert _engine_of(*sources) == postgres_url
+    assert _engine_of(sources[0], "localities.csv", None) == "duckdb"
+    out = tmp_path / "out.csv"
+    code = main_detect(["--sales", sources[0], "--localities", sources[1], "--sellers", sources[2],
+                        "--profile", "aliresearch-2014", "--out", str(out), "--rejects", str(tmp_path / "r.csv")])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "connecting to postgresql://" in captured.err
+    assert "read 101 rows, used 100" in captured.out and "rejected amount_not_positive: 1" in captured.out
+    assert pd.read_csv(out).qualifies.tolist() == [True]

@@ -65,6 +65,20 @@ def _close(con) -> None:
         con.disconnect()
 
 
+def _engine_of(*sources) -> str:
+    """The PostgreSQL database holding every input, or ``"duckdb"``.
+
+    Detection then runs inside PostgreSQL instead of copying its tables out. SQLite
+    sources are read into DuckDB (SQLite's SQL lacks what detection needs).
+    """
+    bases = {str(s).partition("#")[0] for s in sources if s is not None}
+    if len(bases) == 1:
+        base = bases.pop()
+        if base.startswith(("postgres://", "postgresql://")):
+            return base
+    return "duckdb"
+
+
 def _detect_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="aldea detect",
@@ -76,7 +90,9 @@ def _detect_parser() -> argparse.ArgumentParser:
     p.add_argument("--sellers", help="sellers: CSV, Parquet or URL#table")
     p.add_argument("--profile", default="aliresearch-2019",
                    help="shipped profile name or a TOML file (default: aliresearch-2019)")
-    p.add_argument("--engine", default="duckdb", help="duckdb, spark or spark://HOST:PORT")
+    p.add_argument("--engine", help="duckdb, spark, spark://HOST:PORT or a database URL "
+                   "(default: the inputs' PostgreSQL when every input is a table of one PostgreSQL "
+                   "database, so the work runs there; else duckdb)")
     p.add_argument("--window-end", help="last day of the window, YYYY-MM-DD (default: the last date "
                    "of the last month with a substantial share of a typical month's rows)")
     p.add_argument("--window-months", type=int, default=12, help="window length in months (default 12)")
@@ -99,8 +115,9 @@ def main_detect(argv: list[str]) -> int:
 
     con = result = None
     try:
-        progress(f"connecting to {args.engine}")
-        con = connect(args.engine)
+        engine = args.engine or _engine_of(args.sales, args.localities, args.sellers)
+        progress(f"connecting to {engine}")
+        con = connect(engine)
         if args.quiet and con.name == "duckdb":
             con.raw_sql("SET enable_progress_bar = false")
         progress("reading inputs and checking columns")
@@ -115,8 +132,8 @@ def main_detect(argv: list[str]) -> int:
         progress(f"writing {args.out}")
         _write(result.localities, args.out)
         loc = result.localities
-        n = loc.aggregate(n=loc.count(), q=loc.qualifies.cast("int64").sum(),
-                          h=loc.is_hub.cast("int64").sum())
+        n = loc.aggregate(n=loc.count(), q=loc.count(where=loc.qualifies),
+                          h=loc.count(where=loc.is_hub))
         if args.parents_out:
             n = n.cross_join(result.parents.aggregate(p=result.parents.count()))
         figures = _fetch(n)[0]

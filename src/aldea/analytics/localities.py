@@ -180,7 +180,7 @@ def with_evidence(out: ir.Table, locs: ir.Table, prof: Profile, has_points: bool
 def parents_output(out: ir.Table, prof: Profile) -> ir.Table:
     p = out.filter(out.parent_code.notnull())
     g = p.group_by("parent_code").aggregate(
-        qualifying_villages=p.qualifies.cast("int64").sum(),
+        qualifying_villages=p.count(where=p.qualifies),
         active_shops=p.active_shops.sum(),
         turnover_cny=p.turnover_cny.sum(),
     )
