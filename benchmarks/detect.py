@@ -92,7 +92,10 @@ SET memory_limit = '{limit}';
 {temp}
 COPY (
   WITH raw AS ({source}),
-  months AS (SELECT date_trunc('month', date) AS m, count(*) AS n, max(date) AS d FROM raw GROUP BY 1),
+  -- Rows per month straight from the file (as aldea counts them): referencing raw twice
+  -- would make DuckDB materialise the whole CTE.
+  months AS (SELECT date_trunc('month', date) AS m, count(*) AS n, max(date) AS d
+             FROM read_parquet('{file}') GROUP BY 1),
   last AS (SELECT max(d) AS d FROM months WHERE n >= 0.25 * (SELECT median(n) FROM months)),
   sales AS (
     SELECT se.locality_code, s.seller_id, s.amount * {rate} AS cny
@@ -143,8 +146,8 @@ def run_method(method: str, folder: Path, out: Path, limit: str, case: str, temp
 
         source = (LINES_SOURCE if case == "lines" else BARE_SOURCE).format(d=d)
         temp_sql = f"SET temp_directory = '{temp}';" if temp else ""
-        duckdb.connect().execute(HAND_SQL.format(d=d, out=out, rate=RATE_MXN, limit=limit,
-                                                 source=source, temp=temp_sql))
+        duckdb.connect().execute(HAND_SQL.format(d=d, out=out, rate=RATE_MXN, limit=limit, source=source,
+                                                 temp=temp_sql, file=sales_file(folder, case)))
     elif method == "pandas":
         import pandas as pd
 
