@@ -83,8 +83,8 @@ def main() -> None:
     print(f"# database {url.rsplit('/', 1)[-1] or 'sqlite (default)'}; load average {os.getloadavg()[0]:.1f}")
     runs = {"pandas": [], "engine": []}
     for _ in range(args.repeat):
-        for m in runs:
-            runs[m].append(measure(m))
+        for m, rs in runs.items():
+            rs.append(measure(m))
     for m, rs in runs.items():
         walls = sorted(r["wall"] for r in rs)
         cpus = sorted(r["cpu"] for r in rs)
