@@ -1,19 +1,29 @@
 """Benchmark of cluster detection: Aldea on DuckDB vs hand-written DuckDB SQL vs pandas.
 
-    python benchmarks/detect.py --rows 1e6 1e7 1e8
+    python benchmarks/detect.py --rows 1e6 1e7 1e8 --cases bare lines
 
 For each size it generates sales (about 300,000 sellers in 50,000 localities) as Parquet
 with DuckDB (kept under ``--data`` and reused), then runs each method in its own process,
 ``--repeat`` times interleaved (aldea, sql, pandas, aldea, ...), and prints the median wall
 time of the whole process, its CPU time (user + system), its peak resident memory and
-the ratios (wall and CPU) to the hand-written query. It
-ends with a check that the methods agree on shops, turnover and qualifying localities. The village rule is aliresearch-2014's; all three read
-the same Parquet files and write the per-locality result to Parquet.
+the ratios (wall and CPU) to the hand-written query. Each size ends with a check that
+every method agrees with sql on every locality's shops, turnover and qualification, both
+ways (rows of the method missing from sql and rows of sql missing from the method); the
+script exits with status 1 if any method disagrees. The village rule is
+aliresearch-2014's; all methods read the same Parquet files and write the per-locality
+result to Parquet.
+
+Two cases (``--cases``): ``bare`` sales (seller, date, amount, currency) and ``lines``,
+the same sales with ``order_id`` and ``line_id``, where every method also rejects a
+repeated (order, line), keeping the earliest line. Both cases use the same window rule:
+it ends at the last date of the last month holding at least 25% of the median month's
+rows.
 
 - ``aldea``: the ``aldea detect`` command (run as ``python -m aldea detect``) with default options:
   reject checks, window, PPP conversion, per-locality output, parents, counts.
-- ``sql``: one hand-written DuckDB query of the same village rule (window, conversion,
-  shops per locality, the two branches), no reject report.
+- ``aldea-spark``: the same command with ``--engine spark`` (local mode, every core).
+- ``sql``: one hand-written DuckDB query of the same village rule (window, duplicate
+  check, conversion, shops per locality, the two branches), no reject report.
 - ``pandas``: idiomatic vectorised pandas (read, merge, filter, groupby), no row loops.
 """
 
@@ -62,15 +72,34 @@ def generate(folder: Path, rows: int) -> None:
                          'MXN' AS currency
                   FROM range({rows}) t(i))
             TO '{folder}/sales.parquet' (FORMAT parquet, ROW_GROUP_SIZE 1000000)""")
+    if not (folder / "sales_lines.parquet").exists():
+        # The same sales in orders of three lines, then one line in 10,000 sent again with
+        # another amount: the repeat comes later in the file and must be rejected.
+        line = f"""'S' || lpad((hash(i) % {SELLERS})::VARCHAR, 7, '0') AS seller_id,
+                   DATE '2023-01-01' + (hash(i + 7) % 730)::INTEGER AS date,
+                   {{amount}} AS amount, 'MXN' AS currency,
+                   'O' || lpad((i // 3)::VARCHAR, 9, '0') AS order_id, (i % 3 + 1)::INTEGER AS line_id"""
+        amount = "round(50 + (hash(i + 13) % 500000) / 100.0, 2)"
+        con.execute(f"""
+            COPY (SELECT {line.format(amount=amount)} FROM range({rows}) t(i)
+                  UNION ALL
+                  SELECT {line.format(amount=amount + ' * 2')} FROM range(7, {rows}, 10000) t(i))
+            TO '{folder}/sales_lines.parquet' (FORMAT parquet, ROW_GROUP_SIZE 1000000)""")
 
 
 HAND_SQL = """
 SET memory_limit = '{limit}';
+{temp}
 COPY (
-  WITH last AS (SELECT max(date) AS d FROM read_parquet('{d}/sales.parquet')),
+  WITH raw AS ({source}),
+  -- Rows per month straight from the file (as aldea counts them): referencing raw twice
+  -- would make DuckDB materialise the whole CTE.
+  months AS (SELECT date_trunc('month', date) AS m, count(*) AS n, max(date) AS d
+             FROM read_parquet('{file}') GROUP BY 1),
+  last AS (SELECT max(d) AS d FROM months WHERE n >= 0.25 * (SELECT median(n) FROM months)),
   sales AS (
     SELECT se.locality_code, s.seller_id, s.amount * {rate} AS cny
-    FROM read_parquet('{d}/sales.parquet') s
+    FROM raw s
     JOIN read_parquet('{d}/sellers.parquet') se USING (seller_id), last
     WHERE s.amount > 0 AND s.currency = 'MXN'
       AND s.date > last.d - INTERVAL 12 MONTH AND s.date <= last.d
@@ -86,30 +115,51 @@ COPY (
 """
 
 
-def aldea_command(folder: Path, out: Path) -> list[str]:
+# The bare sales, or the sales with order lines where a repeated (order, line) keeps its
+# earliest line (the reader's row number, as aldea does).
+BARE_SOURCE = "SELECT seller_id, date, amount, currency FROM read_parquet('{d}/sales.parquet')"
+LINES_SOURCE = """SELECT arg_min(seller_id, r) AS seller_id, arg_min(date, r) AS date,
+                     arg_min(amount, r) AS amount, arg_min(currency, r) AS currency
+              FROM read_parquet('{d}/sales_lines.parquet', file_row_number = true) t(seller_id, date,
+                   amount, currency, order_id, line_id, r)
+              GROUP BY order_id, line_id"""
+
+
+def sales_file(folder: Path, case: str) -> Path:
+    return folder / ("sales_lines.parquet" if case == "lines" else "sales.parquet")
+
+
+def aldea_command(folder: Path, out: Path, case: str, engine: str = "duckdb") -> list[str]:
     """``aldea detect`` exactly as a user types it (``python -m aldea`` is the console script)."""
     d = folder
-    return [sys.executable, "-m", "aldea", "detect",
-            "--sales", f"{d}/sales.parquet", "--localities", f"{d}/localities.parquet",
+    return [sys.executable, "-m", "aldea", "detect", "--engine", engine,
+            "--sales", str(sales_file(folder, case)), "--localities", f"{d}/localities.parquet",
             "--sellers", f"{d}/sellers.parquet", "--profile", "aliresearch-2014",
             "--out", str(out), "--parents-out", str(out.with_suffix(".parents.parquet")),
             "--quiet"]
 
 
-def run_method(method: str, folder: Path, out: Path, limit: str) -> None:
+def run_method(method: str, folder: Path, out: Path, limit: str, case: str, temp: str) -> None:
     d = folder
     if method == "sql":
         import duckdb
 
-        duckdb.connect().execute(HAND_SQL.format(d=d, out=out, rate=RATE_MXN, limit=limit))
+        source = (LINES_SOURCE if case == "lines" else BARE_SOURCE).format(d=d)
+        temp_sql = f"SET temp_directory = '{temp}';" if temp else ""
+        duckdb.connect().execute(HAND_SQL.format(d=d, out=out, rate=RATE_MXN, limit=limit, source=source,
+                                                 temp=temp_sql, file=sales_file(folder, case)))
     elif method == "pandas":
         import pandas as pd
 
-        sales = pd.read_parquet(f"{d}/sales.parquet")
+        sales = pd.read_parquet(sales_file(folder, case))
+        if case == "lines":
+            sales = sales.drop_duplicates(["order_id", "line_id"], keep="first")
         sellers = pd.read_parquet(f"{d}/sellers.parquet")
         locs = pd.read_parquet(f"{d}/localities.parquet")
         sales["date"] = pd.to_datetime(sales["date"])
-        end = sales["date"].max()
+        month = sales["date"].dt.to_period("M")
+        per_month = sales.groupby(month)["date"].agg(["size", "max"])
+        end = per_month.loc[per_month["size"] >= 0.25 * per_month["size"].median(), "max"].max()
         start = end - pd.DateOffset(months=12)
         sales = sales[(sales["amount"] > 0) & (sales["currency"] == "MXN")
                       & (sales["date"] > start) & (sales["date"] <= end)]
@@ -126,7 +176,7 @@ def run_method(method: str, folder: Path, out: Path, limit: str) -> None:
         raise SystemExit(f"unknown method {method}")
 
 
-def measure(method: str, folder: Path, limit: str, keep: Path) -> dict:
+def measure(method: str, folder: Path, limit: str, keep: Path, case: str, temp: str) -> dict:
     """Run one method in a fresh process; wall time and peak RSS of that process.
 
     The wall time is the whole process as a user would see it (interpreter start-up,
@@ -137,11 +187,15 @@ def measure(method: str, folder: Path, limit: str, keep: Path) -> dict:
         out = Path(tmp) / "out.parquet"
         env = dict(os.environ, ALDEA_DUCKDB_MEMORY_LIMIT=limit,
                    PYTHONPATH=os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]))
+        if temp:
+            env["ALDEA_DUCKDB_TEMP_DIRECTORY"] = temp
         if method == "aldea":
-            cmd = aldea_command(folder, out)
+            cmd = aldea_command(folder, out, case)
+        elif method == "aldea-spark":
+            cmd = aldea_command(folder, out, case, engine="spark")
         else:
             cmd = [sys.executable, __file__, "--child", method, "--dir", str(folder),
-                   "--out", str(out), "--memory-limit", limit]
+                   "--out", str(out), "--memory-limit", limit, "--case", case, "--temp-dir", temp]
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                 env=env)
@@ -157,37 +211,38 @@ def measure(method: str, folder: Path, limit: str, keep: Path) -> dict:
                 "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}
 
 
-def check_agreement(folder: Path, methods) -> str:
-    """Do the methods find the same shops, turnover and qualifying localities?"""
+def check_agreement(folder: Path, methods, case: str) -> tuple[str, bool]:
+    """Does every method find sql's shops, turnover and qualification, locality by locality?
+
+    Each method is compared with sql both ways: rows of the method that sql lacks, and rows
+    of sql that the method lacks. Returns the text to print and whether all agreed.
+    """
     import duckdb
 
-    cols = {"aldea": ("locality_code", "active_shops"), "sql": ("code", "shops"),
-            "pandas": ("locality_code", "shops")}
+    cols = {"aldea": ("locality_code", "active_shops"), "aldea-spark": ("locality_code", "active_shops"),
+            "sql": ("code", "shops"), "pandas": ("locality_code", "shops")}
     con = duckdb.connect()
-    parts = []
-    for m in methods:
-        f = folder / f"out-{m}.parquet"
-        if not f.exists():
-            continue
+    present = [m for m in methods if (folder / f"out-{case}-{m}.parquet").exists()]
+    if "sql" not in present or len(present) < 2:
+        return "agreement: not checked (needs sql and another method)", True
+    for m in present:
         code, shops = cols[m]
-        parts.append(f"SELECT '{m}' AS m, {code} AS code, {shops}::BIGINT AS shops, "
-                     f"round(turnover_cny, 2) AS cny, qualifies FROM '{f}'")
-    if len(parts) < 2:
-        return "agreement: not checked"
-    con.execute("CREATE TABLE r AS " + " UNION ALL ".join(parts))
-    # aldea lists localities whose sellers sold only outside the window (0 shops); the
-    # others only list localities with sales in the window.
-    rows = con.execute("""
-        SELECT m, count(*) AS n, sum(shops) AS shops, round(sum(cny)) AS cny,
-               count(*) FILTER (WHERE qualifies) AS q
-        FROM r WHERE shops > 0 GROUP BY m ORDER BY m""").fetchall()
-    diff = con.execute("""
-        SELECT count(*) FROM (SELECT code, shops, cny, qualifies FROM r WHERE shops > 0 AND m = 'sql'
-                              EXCEPT SELECT code, shops, cny, qualifies FROM r WHERE shops > 0 AND m <> 'sql')
-    """).fetchone()[0] if any(r[0] == "sql" for r in rows) else None
-    text = "; ".join(f"{m}: {n} localities, {s} shops, RMB {c:,.0f}, {q} qualifying"
-                     for m, n, s, c, q in rows)
-    return f"agreement: {text}" + (f"; rows of sql not matched exactly: {diff}" if diff is not None else "")
+        # aldea also lists localities whose sellers sold only outside the window (0 shops).
+        con.execute(f"""CREATE TABLE "{m}" AS SELECT {code} AS code, {shops}::BIGINT AS shops,
+                        round(turnover_cny, 2) AS cny, qualifies
+                        FROM '{folder}/out-{case}-{m}.parquet' WHERE {shops} > 0""")
+    parts, ok = [], True
+    for m in present:
+        if m == "sql":
+            continue
+        extra = con.execute(f'SELECT count(*) FROM (SELECT * FROM "{m}" EXCEPT SELECT * FROM sql)').fetchone()[0]
+        missing = con.execute(f'SELECT count(*) FROM (SELECT * FROM sql EXCEPT SELECT * FROM "{m}")').fetchone()[0]
+        n, q = con.execute(f'SELECT count(*), count(*) FILTER (WHERE qualifies) FROM "{m}"').fetchone()
+        ok &= extra == 0 and missing == 0
+        parts.append(f"{m}: {n} localities, {q} qualifying, {extra} not in sql, {missing} of sql missing")
+    n, q = con.execute("SELECT count(*), count(*) FILTER (WHERE qualifies) FROM sql").fetchone()
+    parts.append(f"sql: {n} localities, {q} qualifying")
+    return ("agreement " + ("OK" if ok else "MISMATCH") + ": " + "; ".join(parts)), ok
 
 
 def median(values):
@@ -206,17 +261,22 @@ def main() -> None:
     p.add_argument("--pandas-max-rows", type=float, default=3e7,
                    help="skip pandas above this size (it needs the data in memory)")
     p.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit for both DuckDB runs")
+    p.add_argument("--temp-dir", default="", help="DuckDB temp_directory (spill files) for both DuckDB runs")
+    p.add_argument("--cases", nargs="+", default=["bare", "lines"], choices=["bare", "lines"],
+                   help="bare sales, and sales with order_id and line_id (default: both)")
+    p.add_argument("--case", help=argparse.SUPPRESS)
     p.add_argument("--child", help=argparse.SUPPRESS)
     p.add_argument("--dir", help=argparse.SUPPRESS)
     p.add_argument("--out", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
-        run_method(args.child, Path(args.dir), Path(args.out), args.memory_limit)
+        run_method(args.child, Path(args.dir), Path(args.out), args.memory_limit, args.case, args.temp_dir)
         return
     print(f"# {os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.1f}; "
           f"{args.repeat} interleaved run(s) per method, medians", flush=True)
-    print(f"{'rows':>12} {'method':<8} {'wall s':>8} {'runs':>22} {'cpu s':>7} {'peak MiB':>9}"
+    print(f"{'rows':>12} {'case':<6} {'method':<12} {'wall s':>8} {'runs':>22} {'cpu s':>7} {'peak MiB':>9}"
           f" {'vs sql':>7} {'pandas/x':>9} {'cpu vs sql':>10}")
+    all_agree = True
     for size in args.rows:
         rows = int(float(size))
         folder = Path(args.data) / f"rows-{rows}"
@@ -224,43 +284,53 @@ def main() -> None:
         generate(folder, rows)
         print(f"# {rows:,} rows in {folder} (generated or found in {time.perf_counter() - t0:.1f}s)",
               flush=True)
-        methods = [m for m in args.methods if not (m == "pandas" and rows > args.pandas_max_rows)]
-        runs: dict[str, list[dict]] = {m: [] for m in methods}
-        errors = {}
-        for _ in range(args.repeat):
-            for m in methods:
-                if m in errors:
-                    continue
-                r = measure(m, folder, args.memory_limit, folder / f"out-{m}.parquet")
-                if "error" in r:
-                    errors[m] = r["error"]
-                else:
-                    runs[m].append(r)
-        wall = {m: median([r["wall_s"] for r in rs]) for m, rs in runs.items() if rs}
-        cpu = {m: median([r["cpu_s"] for r in rs]) for m, rs in runs.items() if rs}
-        for m in args.methods:
-            if m not in methods:
-                print(f"{rows:>12,} {m:<8} skipped (> --pandas-max-rows)", flush=True)
-                continue
-            if m in errors:
-                print(f"{rows:>12,} {m:<8} error: {errors[m]}", flush=True)
-                continue
-            rs = runs[m]
-            peak = max(r["peak_mib"] for r in rs)
-            each = " ".join(f"{r['wall_s']:.2f}" for r in rs)
-            vs_sql = wall[m] / wall["sql"] if "sql" in wall else float("nan")
-            pd_x = wall["pandas"] / wall[m] if "pandas" in wall else float("nan")
-            cpu_sql = cpu[m] / cpu["sql"] if "sql" in cpu else float("nan")
-            print(f"{rows:>12,} {m:<8} {wall[m]:>8.2f} {each:>22} {cpu[m]:>7.2f} {peak:>9.0f}"
-                  f" {vs_sql:>7.2f} {pd_x:>9.2f} {cpu_sql:>10.2f}", flush=True)
-        if {"aldea", "sql"} <= set(wall):
-            line = f"# {rows:,}: aldea/sql = {wall['aldea'] / wall['sql']:.2f}x"
-            if "pandas" in wall:
-                line += (f", pandas/aldea = {wall['pandas'] / wall['aldea']:.1f}x, "
-                         f"pandas/sql = {wall['pandas'] / wall['sql']:.1f}x")
-            print(line, flush=True)
-        print("# " + check_agreement(folder, methods), flush=True)
+        for case in args.cases:
+            all_agree &= bench_case(args, folder, rows, case)
         print(f"# load average now {os.getloadavg()[0]:.1f}", flush=True)
+    if not all_agree:
+        print("# a method disagreed with sql: see the agreement lines above", flush=True)
+        sys.exit(1)
+
+
+def bench_case(args, folder: Path, rows: int, case: str) -> bool:
+    methods = [m for m in args.methods if not (m == "pandas" and rows > args.pandas_max_rows)]
+    runs: dict[str, list[dict]] = {m: [] for m in methods}
+    errors = {}
+    for _ in range(args.repeat):
+        for m in methods:
+            if m in errors:
+                continue
+            r = measure(m, folder, args.memory_limit, folder / f"out-{case}-{m}.parquet", case, args.temp_dir)
+            if "error" in r:
+                errors[m] = r["error"]
+            else:
+                runs[m].append(r)
+    wall = {m: median([r["wall_s"] for r in rs]) for m, rs in runs.items() if rs}
+    cpu = {m: median([r["cpu_s"] for r in rs]) for m, rs in runs.items() if rs}
+    for m in args.methods:
+        if m not in methods:
+            print(f"{rows:>12,} {case:<6} {m:<12} skipped (> --pandas-max-rows)", flush=True)
+            continue
+        if m in errors:
+            print(f"{rows:>12,} {case:<6} {m:<12} error: {errors[m]}", flush=True)
+            continue
+        rs = runs[m]
+        peak = max(r["peak_mib"] for r in rs)
+        each = " ".join(f"{r['wall_s']:.2f}" for r in rs)
+        vs_sql = wall[m] / wall["sql"] if "sql" in wall else float("nan")
+        pd_x = wall["pandas"] / wall[m] if "pandas" in wall else float("nan")
+        cpu_sql = cpu[m] / cpu["sql"] if "sql" in cpu else float("nan")
+        print(f"{rows:>12,} {case:<6} {m:<12} {wall[m]:>8.2f} {each:>22} {cpu[m]:>7.2f} {peak:>9.0f}"
+              f" {vs_sql:>7.2f} {pd_x:>9.2f} {cpu_sql:>10.2f}", flush=True)
+    if {"aldea", "sql"} <= set(wall):
+        line = f"# {rows:,} {case}: aldea/sql = {wall['aldea'] / wall['sql']:.2f}x"
+        if "pandas" in wall:
+            line += (f", pandas/aldea = {wall['pandas'] / wall['aldea']:.1f}x, "
+                     f"pandas/sql = {wall['pandas'] / wall['sql']:.1f}x")
+        print(line, flush=True)
+    text, ok = check_agreement(folder, [m for m in methods if m not in errors], case)
+    print("# " + text, flush=True)
+    return ok and not errors
 
 
 if __name__ == "__main__":

@@ -38,7 +38,17 @@ def spark_con():
     con._session.stop()
 
 
-@pytest.fixture
+@pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def engine(request):
+    """Each engine in turn: one test body runs on DuckDB and on Spark (local mode)."""
+    if request.param == "duckdb":
+        from aldea.analytics import connect
+
+        return connect("duckdb")
+    return request.getfixturevalue("spark_con")
+
+
+@pytest.fixture(scope="session")
 def shared_data():
     if not SHARED_DATA.exists():
         pytest.skip(f"shared data not found at {SHARED_DATA}")

@@ -7,19 +7,19 @@ import pytest
 from aldea.analytics import MissingColumnsError, detect
 from aldea.analytics.detect import DuplicateKeyError
 
-SALES_CSV = """seller_id,date,amount,currency,order_id
-s1,2024-01-05,100,CNY,o1
-s1,2024-01-06,,CNY,o2
-s1,2024-01-07,abc,CNY,o3
-s1,2024-01-08,0,CNY,o4
-s1,2024-01-09,-5,CNY,o5
-s1,not a date,10,CNY,o6
-s1,2024-01-10,10,XXX,o7
-ghost,2024-01-11,10,CNY,o8
-s2,2024-01-12,10,CNY,o9
-s1,2024-01-05,100,CNY,o1
-s1,2024-02-30,10,CNY,o10
-s1,2024-03-01 10:30:00,10,mxn,o11
+SALES_CSV = """seller_id,date,amount,currency,order_id,line_id
+s1,2024-01-05,100,CNY,o1,1
+s1,2024-01-06,,CNY,o2,1
+s1,2024-01-07,abc,CNY,o3,1
+s1,2024-01-08,0,CNY,o4,1
+s1,2024-01-09,-5,CNY,o5,1
+s1,not a date,10,CNY,o6,1
+s1,2024-01-10,10,XXX,o7,1
+ghost,2024-01-11,10,CNY,o8,1
+s2,2024-01-12,10,CNY,o9,1
+s1,2024-01-05,100,CNY,o1,1
+s1,2024-02-30,10,CNY,o10,1
+s1,2024-03-01 10:30:00,10,mxn,o11,1
 """
 SELLERS_CSV = "seller_id,locality_code\ns1,v1\ns2,nowhere\n"
 LOCALITIES_CSV = "code,name,households\nv1,Villa Uno,100\n"
@@ -35,7 +35,7 @@ def files(tmp_path):
 
 def test_every_reject_reason_is_reported_with_its_line(files, duck):
     res = detect(files / "sales.csv", files / "localities.csv", files / "sellers.csv",
-                 profile="aliresearch-2014", con=duck)
+                 profile="aliresearch-2014", window_end="2024-03-01", con=duck)
     rejects = res.rejects.to_pandas()
     assert list(zip(rejects.line, rejects.reason)) == [
         (3, "amount_missing"),

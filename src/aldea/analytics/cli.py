@@ -65,6 +65,20 @@ def _close(con) -> None:
         con.disconnect()
 
 
+def _engine_of(*sources) -> str:
+    """The PostgreSQL database holding every input, or ``"duckdb"``.
+
+    Detection then runs inside PostgreSQL instead of copying its tables out. SQLite
+    sources are read into DuckDB (SQLite's SQL lacks what detection needs).
+    """
+    bases = {str(s).partition("#")[0] for s in sources if s is not None}
+    if len(bases) == 1:
+        base = bases.pop()
+        if base.startswith(("postgres://", "postgresql://")):
+            return base
+    return "duckdb"
+
+
 def _detect_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="aldea detect",
@@ -76,8 +90,11 @@ def _detect_parser() -> argparse.ArgumentParser:
     p.add_argument("--sellers", help="sellers: CSV, Parquet or URL#table")
     p.add_argument("--profile", default="aliresearch-2019",
                    help="shipped profile name or a TOML file (default: aliresearch-2019)")
-    p.add_argument("--engine", default="duckdb", help="duckdb, spark or spark://HOST:PORT")
-    p.add_argument("--window-end", help="last day of the window, YYYY-MM-DD (default: last sale date)")
+    p.add_argument("--engine", help="duckdb, spark, spark://HOST:PORT or a database URL "
+                   "(default: the inputs' PostgreSQL when every input is a table of one PostgreSQL "
+                   "database, so the work runs there; else duckdb)")
+    p.add_argument("--window-end", help="last day of the window, YYYY-MM-DD (default: the last date "
+                   "of the last month with a substantial share of a typical month's rows)")
     p.add_argument("--window-months", type=int, default=12, help="window length in months (default 12)")
     p.add_argument("--rates", help="CSV with currency,factor_to_cny overriding the PPP table")
     p.add_argument("--out", required=True, help="output per locality (.csv or .parquet)")
@@ -98,8 +115,9 @@ def main_detect(argv: list[str]) -> int:
 
     con = result = None
     try:
-        progress(f"connecting to {args.engine}")
-        con = connect(args.engine)
+        engine = args.engine or _engine_of(args.sales, args.localities, args.sellers)
+        progress(f"connecting to {engine}")
+        con = connect(engine)
         if args.quiet and con.name == "duckdb":
             con.raw_sql("SET enable_progress_bar = false")
         progress("reading inputs and checking columns")
@@ -114,11 +132,13 @@ def main_detect(argv: list[str]) -> int:
         progress(f"writing {args.out}")
         _write(result.localities, args.out)
         loc = result.localities
-        n = loc.aggregate(n=loc.count(), q=loc.qualifies.cast("int64").sum())
+        n = loc.aggregate(n=loc.count(), q=loc.count(where=loc.qualifies),
+                          h=loc.count(where=loc.is_hub))
         if args.parents_out:
             n = n.cross_join(result.parents.aggregate(p=result.parents.count()))
         figures = _fetch(n)[0]
         summary["localities"], summary["qualifying"] = figures["n"], int(figures["q"] or 0)
+        summary["hubs"] = int(figures["h"] or 0)
         if args.parents_out:
             progress(f"writing {args.parents_out}")
             summary["parents"] = figures["p"]
@@ -144,14 +164,19 @@ def main_detect(argv: list[str]) -> int:
               f"({summary['used_in_window']} in the window), rejected {summary['rejected']}")
         for reason, n in summary["rejected_by_reason"].items():
             print(f"  rejected {reason}: {n}")
+        print(f"window: ({summary['window_start_exclusive']}, {summary['window_end']}]")
         print(f"localities: {summary['localities']}, qualifying: {summary['qualifying']} "
               f"(profile {summary['profile']})")
+        if result.profile.method == "over-representation":
+            print(f"hubs (over-represented, above the profile's scale; not villages): {summary['hubs']}")
         if "parents" in summary:
             print(f"parents: {summary['parents']}")
         for note in summary["notes"]:
             print(f"note: {note}")
         if summary["rejected"] and not args.rejects:
             print("note: pass --rejects FILE to list the rejected lines")
+        for warning in summary["warnings"]:
+            print(f"warning: {warning}")
     return 0
 
 
@@ -173,10 +198,12 @@ def _inequality_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _numeric(t, name):
+def _numeric(t, name, con):
+    from .engines import strip_text
+
     if name is None or t[name].type().is_numeric():
         return t
-    return t.mutate(**{name: t[name].cast("string").strip().try_cast("float64")})
+    return t.mutate(**{name: strip_text(t[name].cast("string"), con).try_cast("float64")})
 
 
 def main_inequality(argv: list[str]) -> int:
@@ -197,10 +224,9 @@ def main_inequality(argv: list[str]) -> int:
                   file=sys.stderr)
             return 2
         for name in (args.value, args.weight):
-            t = _numeric(t, name)
+            t = _numeric(t, name, con)
         if args.rank_by and t[args.rank_by].type().is_string():
-            numeric = t[args.rank_by].strip().try_cast("float64")
-            t = t.mutate(**{args.rank_by: numeric})
+            t = _numeric(t, args.rank_by, con)
         result = inequality_summary(
             t, args.value, weight=args.weight, group=args.group, rank_by=args.rank_by,
             lorenz_points=args.lorenz_points, progress=progress,

@@ -1,26 +1,36 @@
 """Cluster detection: which localities are digital villages, and which parents are towns.
 
 Everything here builds Ibis expressions; rows stay in the engine. The only values that
-come back to Python are a handful of scalars (the last date, key checks) and, when
-coordinates are given, the qualifying localities to link into clusters.
+come back to Python are small tables: rows per day (for the window), key checks, and one
+row per locality for the over-representation test (evidence.py) and spatial clusters
+(spatial.py), whose results go back to the engine as a small in-memory table.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
-import itertools
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
 
+from ._fetch import _arrow_memtable, _fetch  # noqa: F401 (the command imports _fetch from here)
 from .engines import read_table
+from .localities import (
+    PARENT_OUTPUT,  # noqa: F401 (re-exported)
+    SPECIALITY_LQ,  # noqa: F401 (re-exported)
+    localities_output,
+    parents_output,
+    ranked,
+    with_clusters,
+    with_evidence,
+    with_rule,
+)
 from .profiles import Profile, load_profile
 from .rates import load_rates
+from .window import choose_window, months_before  # noqa: F401 (public since 0.1)
 
 __all__ = [
     "LOCALITIES_COLUMNS",
@@ -36,7 +46,7 @@ __all__ = [
 #: (required, optional) columns of each input; see docs/data-contracts.md.
 SALES_COLUMNS = (
     ("seller_id", "date", "amount", "currency"),
-    ("locality_code", "category", "units", "order_id"),
+    ("locality_code", "category", "units", "order_id", "line_id"),
 )
 SELLERS_COLUMNS = (("seller_id", "locality_code"), ("category",))
 LOCALITIES_COLUMNS = (
@@ -53,8 +63,10 @@ REASONS = {
     "currency_no_rate": "currency has no rate",
     "unknown_seller": "seller is not in the sellers input",
     "unknown_locality": "locality is missing or not in the localities input",
-    "duplicate_line": "duplicate order line (same order, seller, date, amount and currency as an earlier line)",
+    "duplicate_line": "duplicate order line (same order_id and line_id as an earlier line)",
 }
+
+
 
 LOCALITY_OUTPUT = [
     "locality_code",
@@ -72,13 +84,22 @@ LOCALITY_OUTPUT = [
     "top_category",
     "top_category_share",
     "top_category_lq",
+    "speciality",
+    "expected_shops",
+    "shop_lq_shrunk",
+    "p_value",
+    "q_value",
+    "scale",
+    "is_hub",
     "qualifies",
     "rule",
     "score",
     "rank",
+    "hotspot_z",
+    "hotspot_p",
     "cluster_id",
 ]
-PARENT_OUTPUT = ["parent_code", "qualifying_villages", "active_shops", "turnover_cny", "qualifies", "rule"]
+
 
 
 class MissingColumnsError(ValueError):
@@ -124,35 +145,6 @@ def _date(col: ir.Column):
     return _text(col).try_cast("date")
 
 
-def _fetch(t) -> list[dict]:
-    """The rows of a small Ibis table (or scalar) as dicts.
-
-    On DuckDB the result is taken as Arrow from the engine's relation rather than through
-    ``to_pyarrow``/``execute``, which load Ibis's pandas converters: importing pandas
-    costs more than the queries themselves on small inputs.
-    """
-    if not isinstance(t, ir.Table):
-        t = t.name("value").as_table()
-    con = ibis.get_backend(t)
-    relation = getattr(con, "_to_duckdb_relation", None)  # DuckDB: Arrow straight from the engine
-    if con.name == "duckdb" and relation is not None:
-        return relation(t).to_arrow_table().to_pylist()
-    return t.to_pyarrow().to_pylist()
-
-
-def _arrow_memtable(columns: dict, types: dict) -> ir.Table:
-    import pyarrow as pa
-
-    return ibis.memtable(pa.table({k: pa.array(v, type=types[k]) for k, v in columns.items()}))
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` calendar months earlier (clamped to the month's end)."""
-    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
-    last = calendar.monthrange(y, m + 1)[1]
-    return dt.date(y, m + 1, min(day.day, last))
-
-
 @dataclass
 class DetectionResult:
     """What :func:`detect` returns: Ibis tables plus the window and profile used.
@@ -160,7 +152,9 @@ class DetectionResult:
     ``localities`` has one row per locality with at least one seller (columns in
     ``LOCALITY_OUTPUT``), ``parents`` one row per parent code, ``rejects`` one row per
     rejected input line (``line``, ``reason``, ``detail`` and the raw fields) and
-    ``counts`` the number of rows per ``reason`` (``None`` for rows used).
+    ``counts`` the number of rows per ``reason`` (``None`` for rows used). ``hubs`` are
+    the localities above the profile's scale that pass its over-representation test
+    (over-representation profiles only), reported apart from digital villages.
     """
 
     localities: ir.Table
@@ -170,6 +164,7 @@ class DetectionResult:
     window_end: dt.date
     profile: Profile
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     _rejects: Callable[[], ir.Table] | None = field(default=None, repr=False)
     _cached: list = field(default_factory=list, repr=False)
 
@@ -177,6 +172,12 @@ class DetectionResult:
         """Drop the engine tables that ``materialize`` created (before closing the engine)."""
         while self._cached:
             self._cached.pop().release()
+
+    @property
+    def hubs(self) -> ir.Table:
+        """Over-represented localities above the profile's scale, strongest first."""
+        loc = self.localities
+        return loc.filter(loc.is_hub).order_by([ibis.desc(loc.shop_lq_shrunk), loc.locality_code])
 
     @functools.cached_property
     def rejects(self) -> ir.Table:
@@ -189,6 +190,16 @@ class DetectionResult:
         rejected = {r["reason"]: int(r["n"]) for r in df if r["reason"] is not None}
         used = sum(int(r["n"]) for r in df if r["reason"] is None)
         in_window = sum(int(r["n_window"] or 0) for r in df if r["reason"] is None)
+        repeated = sum(int(r["n_rep"] or 0) for r in df if r["reason"] is None)
+        warnings = list(self.warnings)
+        if repeated:
+            warnings.append(
+                f"{repeated:,} used line(s) repeat every field of another line of the same order; "
+                "they are kept, as several units of one product are often sent as identical "
+                "lines. If the source can send a line twice, give each line its number within "
+                "the order as line_id (Olist: order_item_id): a repeated (order_id, line_id) "
+                "is then rejected as duplicate_line"
+            )
         return {
             "read": used + sum(rejected.values()),
             "used": used,
@@ -198,7 +209,9 @@ class DetectionResult:
             "window_start_exclusive": self.window_start.isoformat(),
             "window_end": self.window_end.isoformat(),
             "profile": self.profile.name,
+            "repeated_identical_lines": repeated,
             "notes": list(self.notes),
+            "warnings": warnings,
         }
 
 
@@ -220,10 +233,15 @@ def detect(
     paths (CSV/Parquet by extension, or ``URL#table``); see docs/data-contracts.md.
     An *active shop* is a seller with at least one used sale in the window: the
     ``window_months`` calendar months ending at ``window_end`` (default: the last date
-    in the sales). Amounts are converted to RMB with purchasing-power factors
-    (:func:`aldea.analytics.rates.load_rates`; ``rates`` overrides them). Turnover is in
-    units of the sales currency (``turnover``) and RMB (``turnover_cny``) per year of
-    window.
+    of the last month holding a substantial share of a typical month's rows; see
+    :mod:`aldea.analytics.window`). Amounts are converted to RMB with purchasing-power
+    factors (:func:`aldea.analytics.rates.load_rates`; ``rates`` overrides them). Turnover
+    is in units of the sales currency (``turnover``) and RMB (``turnover_cny``) per year
+    of window: the window's sum times 12 / ``window_months``.
+
+    With ``order_id`` and ``line_id`` a repeated (order, line) is rejected as a duplicate
+    (the earliest line is kept). Without ``line_id`` no line is dropped; lines that repeat
+    every field within an order are counted in ``summary()["warnings"]``.
 
     With ``materialize`` the per-seller aggregate and the per-locality output are
     computed once and cached in the engine, so that the localities, parents and counts
@@ -248,10 +266,15 @@ def detect(
 
             con = connect("duckdb")
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
-    sales_t = read_table(con, sales)
-    loc_t = read_table(con, localities, with_line=False)
-    sel_t = read_table(con, sellers, with_line=False) if sellers is not None else None
+    sales_t = read_table(con, sales, columns=[*SALES_COLUMNS[0], *SALES_COLUMNS[1]])
+    loc_t = read_table(con, localities, with_line=False,
+                       columns=[*LOCALITIES_COLUMNS[0], *LOCALITIES_COLUMNS[1]])
+    sel_t = (read_table(con, sellers, with_line=False,
+                        columns=[*SELLERS_COLUMNS[0], *SELLERS_COLUMNS[1]])
+             if sellers is not None else None)
     _check_columns(sales_t, SALES_COLUMNS, "sales")
+    if "line_id" in sales_t.columns and "order_id" not in sales_t.columns:
+        raise MissingColumnsError("sales (line_id numbers a line within its order)", ["order_id"])
     _check_columns(loc_t, LOCALITIES_COLUMNS, "localities")
     if sel_t is not None:
         _check_columns(sel_t, SELLERS_COLUMNS, "sellers")
@@ -265,14 +288,20 @@ def detect(
     _check_unique([(locs, "_lcode", "localities", "code")]
                   + ([(sel, "_s_seller", "sellers", "seller_id")] if sel is not None else []))
 
-    if window_end is None:
-        # The last parseable date of any row: a cheap scan of one column, no joins.
-        last = _fetch(_date(sales_t.date).max())[0]["value"]
-        window_end = last or dt.date.today()
-        notes.append(f"window ends at the last sale date, {window_end.isoformat()}")
-    elif isinstance(window_end, str):
+    if isinstance(window_end, str):
         window_end = dt.date.fromisoformat(window_end)
-    window_start = months_before(window_end, window_months)
+    if window_months < 1:
+        raise ValueError(f"window_months must be at least 1, got {window_months}")
+    # Rows per valid date: one scan of one column, a few hundred rows back.
+    day = _date(sales_t.date)
+    daily = sales_t.select(_day=day).filter(lambda t: t._day.notnull())
+    daily = daily.group_by("_day").aggregate(n=daily.count())
+    window = choose_window([{"date": r["_day"], "n": r["n"]} for r in _fetch(daily)],
+                           window_end, window_months)
+    window_start, window_end = window.start, window.end
+    notes.extend(window.notes)
+    notes.append(f"window: ({window_start.isoformat()}, {window_end.isoformat()}], "
+                 f"{window_months} months; turnover is per year of window")
 
     seller_agg = _seller_aggregate(sales_t, sel, locs, rate_map, window_start, window_end)
     cached = []
@@ -280,26 +309,34 @@ def detect(
         seller_agg = seller_agg.cache()
         cached.append(seller_agg)
 
-    counts = seller_agg.select("reason", "n", "n_window")
-    if "order_id" in sales_t.columns:
+    counts = seller_agg.select("reason", "n", "n_window", "n_rep")
+    if {"order_id", "line_id"} <= set(sales_t.columns):
         repeats = seller_agg.filter(seller_agg.n_dup > 0)
         counts = counts.union(repeats.select(
             reason=ibis.coalesce(repeats.reason, "duplicate_line"),
             n=repeats.n_dup,
             n_window=ibis.literal(0, "int64"),
+            n_rep=ibis.literal(0, "int64"),
         ))
-    counts = counts.group_by("reason").aggregate(n=counts.n.sum(), n_window=counts.n_window.sum())
+    counts = counts.group_by("reason").aggregate(
+        n=counts.n.sum(), n_window=counts.n_window.sum(), n_rep=counts.n_rep.sum())
     used = seller_agg.filter(seller_agg.reason.isnull())
-    out = _localities_output(used, locs, prof)
-    if prof.cluster_distance_km and {"lat", "lon"} <= set(loc_t.columns):
-        out = _with_clusters(out, locs, prof)
+    out = localities_output(used, locs, prof, window_months)
+    has_points = {"lat", "lon"} <= set(loc_t.columns)
+    if prof.method == "over-representation":
+        if materialize:
+            out = out.cache()
+            cached.append(out)
+        out = with_evidence(out, locs, prof, has_points)
     else:
-        out = out.mutate(cluster_id=ibis.null("int64"))
-    out = out.select(*LOCALITY_OUTPUT)
+        out = with_rule(out, prof)
+        if prof.cluster_distance_km and has_points:
+            out = with_clusters(out, locs, prof)
+    out = ranked(out).select(*LOCALITY_OUTPUT)
     if materialize:
         out = out.cache()
         cached.append(out)
-    parents = _parents_output(out, prof)
+    parents = parents_output(out, prof)
 
     def rejects() -> ir.Table:
         return _rejects_output(_annotate(sales_t, sel, locs, rate_map), sales_t)
@@ -311,7 +348,8 @@ def detect(
             "where households are missing they are estimated as population / "
             f"{prof.household_size} (households_estimated = true)"
         )
-    return DetectionResult(out, parents, counts, window_start, window_end, prof, notes, rejects, cached)
+    return DetectionResult(out, parents, counts, window_start, window_end, prof, notes,
+                           window.warnings, rejects, cached)
 
 
 def _prepare_localities(loc: ir.Table, prof: Profile) -> ir.Table:
@@ -333,7 +371,22 @@ def _prepare_localities(loc: ir.Table, prof: Profile) -> ir.Table:
         _hh_est=~hh_known & pop.notnull(),
         _lat=num("lat"),
         _lon=num("lon"),
+        _rural=_flag(loc.rural) if "rural" in loc.columns else ibis.null("boolean"),
         _l_known=ibis.literal(True),
+    )
+
+
+def _flag(col: ir.Column):
+    """A yes/no column of any type: true/false, 1/0, yes/no, sí/no, sim/não (any case)."""
+    if col.type().is_boolean():
+        return col
+    if col.type().is_numeric():
+        return ibis.ifelse(col.isnull(), ibis.null("boolean"), col != 0)
+    s = _text(col).lower()
+    return ibis.cases(
+        (s.isin(["true", "t", "1", "yes", "y", "si", "sí", "sim"]), True),
+        (s.isin(["false", "f", "0", "no", "n", "não", "nao"]), False),
+        else_=ibis.null("boolean"),
     )
 
 
@@ -351,7 +404,7 @@ def _check_unique(checks) -> None:
     parts = []
     for i, (t, key, _, _) in enumerate(checks):
         dup = t.group_by(_key=t[key]).aggregate(n=t.count()).filter(lambda x: x.n > 1).limit(5)
-        parts.append(dup.select("_key", _check=ibis.literal(i)))
+        parts.append(dup.select(_key=dup._key.cast("string"), _check=ibis.literal(i)))
     q = parts[0]
     for part in parts[1:]:
         q = q.union(part)
@@ -424,29 +477,43 @@ def _seller_aggregate(sales: ir.Table, sel, locs: ir.Table, rate_map: dict,
     Sales are grouped on their raw fields first (seller, currency and, when present,
     locality and category) plus the row-level reject code; the joins that decide the
     other reasons (currency without a rate, unknown seller or locality) then run on a
-    few rows per seller instead of on every sale. Duplicate order lines (when there is
-    an ``order_id``) are found by a first grouping on all contract fields: each group
-    is one line and ``_n - 1`` repeats of it.
+    few rows per seller instead of on every sale.
+
+    With ``order_id`` and ``line_id``, a first grouping on the pair keeps the fields of
+    the earliest line of each (``arg_min`` by line number) and counts ``_n - 1`` repeats.
+    With ``order_id`` alone a first grouping on all contract fields finds lines that
+    repeat every field: they are all used (weight ``_n``) and counted in ``n_rep``.
     """
     raw = [c for c in (*SALES_COLUMNS[0], *SALES_COLUMNS[1]) if c in sales.columns]
-    # Only the contract columns: the line number (a window over the whole input for CSV)
-    # is left to the rejects listing, and Parquet columns not named are never read.
-    sales = sales.select(*raw)
-    if "order_id" in sales.columns:
-        lines = sales.group_by(_keys(sales, raw)).aggregate(_n=sales.count())
-        dup = lines._n - 1
+    dup = rep = None
+    if "line_id" in raw:
+        # The line number is free from DuckDB's Parquet reader; elsewhere it is a row
+        # number in read order (docs/decisions.md A6).
+        keyed = sales.select(*raw, "_line", _lone=_lone(sales))
+        others = [c for c in raw if c not in ("order_id", "line_id")]
+        lines = keyed.group_by("order_id", "line_id", "_lone").aggregate(
+            _n=keyed.count(), **{c: keyed[c].argmin(keyed._line) for c in others})
+        dup, weight = lines._n - 1, None
+    elif "order_id" in raw:
+        # Only the contract columns: Parquet columns not named are never read.
+        plain = sales.select(*raw)
+        lines = plain.group_by(_keys(plain, raw)).aggregate(_n=plain.count())
+        rep, weight = lines._n - 1, lines._n
     else:
-        lines, dup = sales, None
+        lines, weight = sales.select(*raw), None
     amount, date, code = _row_code(lines)
     in_window = (date > ibis.literal(window_start)) & (date <= ibis.literal(window_end))
     group = _keys(lines, ("seller_id", "currency", "locality_code", "category"))
-    aggs = {
-        "n": lines.count(),
-        "n_window": lines.count(where=in_window),
-        "amount_w": amount.sum(where=in_window),
-    }
+    if weight is None:
+        aggs = {"n": lines.count(), "n_window": lines.count(where=in_window),
+                "amount_w": amount.sum(where=in_window)}
+    else:
+        aggs = {"n": weight.sum(), "n_window": weight.sum(where=in_window),
+                "amount_w": (amount * weight).sum(where=in_window)}
     if dup is not None:
         aggs["n_dup"] = dup.sum()
+    if rep is not None:
+        aggs["n_rep"] = rep.sum()
     g = lines.group_by(_code=code, **group).aggregate(**aggs)
     g = g.mutate(
         _seller=_text(g.seller_id),
@@ -467,7 +534,14 @@ def _seller_aggregate(sales: ir.Table, sel, locs: ir.Table, rate_map: dict,
         cny_w=x.amount_w * x._factor,
         # Repeats of a line take the line's reason, or duplicate_line when it is used.
         n_dup=x.n_dup.cast("int64") if dup is not None else ibis.literal(0, "int64"),
+        n_rep=x.n_rep.cast("int64") if rep is not None else ibis.literal(0, "int64"),
     )
+
+
+def _lone(sales: ir.Table):
+    """A line without an order or line number is never a repeat: its own group key."""
+    missing = sales.order_id.isnull() | sales.line_id.isnull()
+    return ibis.ifelse(missing, sales._line.cast("int64"), ibis.literal(0, "int64"))
 
 
 def _annotate(sales: ir.Table, sel, locs: ir.Table, rate_map: dict) -> ir.Table:
@@ -480,11 +554,11 @@ def _annotate(sales: ir.Table, sel, locs: ir.Table, rate_map: dict) -> ir.Table:
         _sale_loc=_text(sales.locality_code) if "locality_code" in sales.columns else ibis.null("string"),
         _sale_cat=_text(sales.category) if "category" in sales.columns else ibis.null("string"),
     )
-    if "order_id" in sales.columns:
-        # Identical contract fields within one order: a line sent twice. The earliest
-        # line is kept; the window's ORDER BY makes which one that is deterministic.
-        keys = [c for c in (*SALES_COLUMNS[0], *SALES_COLUMNS[1]) if c in sales.columns]
-        occurrence = ibis.row_number().over(group_by=[base[c] for c in keys], order_by=base._line)
+    if "line_id" in sales.columns:
+        # A repeated (order, line): a line sent twice. The earliest line is kept; the
+        # window's ORDER BY makes which one that is deterministic.
+        occurrence = ibis.row_number().over(
+            group_by=[base.order_id, base.line_id, _lone(base)], order_by=base._line)
         base = base.mutate(_code=ibis.ifelse((base._code == 0) & (occurrence > 0), 5, base._code).cast("int8"))
     return _resolve(base, sel, locs, rate_map)
 
@@ -501,214 +575,4 @@ def _rejects_output(annotated: ir.Table, sales: ir.Table) -> ir.Table:
     ).order_by("line")
 
 
-def _condition(metric_expr, op: str, value: float):
-    cond = {">=": metric_expr >= value, ">": metric_expr > value,
-            "<=": metric_expr <= value, "<": metric_expr < value}[op]
-    return ibis.coalesce(cond, False)
 
-
-def _ratio(metric_expr, op: str, value: float):
-    """How far a metric is past its threshold: 1 at the threshold, 0 when unknown."""
-    if value == 0:
-        return ibis.ifelse(_condition(metric_expr, op, value), 1.0, 0.0)
-    if op in (">=", ">"):
-        r = metric_expr.cast("float64") / value
-    else:
-        r = value / ibis.greatest(metric_expr.cast("float64"), 1e-12)
-    return ibis.coalesce(r, 0.0)
-
-
-def _rule_columns(t: ir.Table, branches, metrics: dict):
-    """(qualifies, rule, score) expressions for a list of branches."""
-    if not branches:
-        return ibis.literal(False), ibis.null("string"), ibis.literal(0.0)
-    fires = []
-    scores = []
-    for b in branches:
-        conds = [_condition(metrics[c.metric], c.op, c.value) for c in b.conditions]
-        fire = conds[0]
-        for c in conds[1:]:
-            fire = fire & c
-        fires.append(fire)
-        # Geometric mean of how far each condition is past its threshold: 1 when every
-        # condition sits exactly at its threshold, larger the stronger the locality.
-        ratios = [_ratio(metrics[c.metric], c.op, c.value) for c in b.conditions]
-        prod = ratios[0]
-        for r in ratios[1:]:
-            prod = prod * r
-        scores.append(prod ** (1.0 / len(ratios)) if len(ratios) > 1 else prod)
-    qualifies = fires[0]
-    for f in fires[1:]:
-        qualifies = qualifies | f
-    score = ibis.greatest(*scores) if len(scores) > 1 else scores[0]
-    # Name every branch that fired, most complete combination first.
-    n = len(branches)
-    cases = []
-    if n <= 4:
-        for size in range(n, 0, -1):
-            for combo in itertools.combinations(range(n), size):
-                cond = fires[combo[0]]
-                for i in combo[1:]:
-                    cond = cond & fires[i]
-                cases.append((cond, "; ".join(branches[i].label for i in combo)))
-    else:
-        cases = [(f, b.label) for f, b in zip(fires, branches)]
-    rule = ibis.cases(*cases, else_=ibis.null("string"))
-    return qualifies, rule, score.cast("float64")
-
-
-def _localities_output(used: ir.Table, locs: ir.Table, prof: Profile) -> ir.Table:
-    active = used.n_window > 0
-    # Shops are counted on the distinct (locality, seller) pairs of active rows rather
-    # than with COUNT(DISTINCT); the currency is single when the smallest and largest
-    # currency of the active rows agree.
-    pairs = used.filter(active).select("_loc", "_seller").distinct()
-    shops = pairs.group_by(_sloc=pairs._loc).aggregate(active_shops=pairs.count())
-    money = used.group_by(_loc=used._loc).aggregate(
-        min_currency=used._cur.min(where=active),
-        max_currency=used._cur.max(where=active),
-        any_currency=used._cur.min(),
-        turnover_local=used.amount_w.sum(),
-        turnover_cny=used.cny_w.sum(),
-    )
-    per_loc = money.left_join(shops, money._loc == shops._sloc)
-    per_loc = per_loc.select(
-        "_loc", "min_currency", "max_currency", "any_currency", "turnover_local", "turnover_cny",
-        active_shops=ibis.coalesce(per_loc.active_shops, 0),
-    )
-    # Top category by turnover in RMB within the window; ties go to the first name.
-    cats = used.filter(active & used._cat.notnull())
-    cat_loc = cats.group_by(_loc=cats._loc, _cat=cats._cat).aggregate(cat_cny=cats.cny_w.sum())
-    cat_tot = cats.group_by(_cat=cats._cat).aggregate(cat_total=cats.cny_w.sum())
-    grand = cats.aggregate(grand_total=cats.cny_w.sum())
-    pos = ibis.row_number().over(
-        group_by=cat_loc._loc, order_by=[ibis.desc(cat_loc.cat_cny), cat_loc._cat]
-    )
-    top = cat_loc.mutate(_pos=pos).filter(lambda t: t._pos == 0)
-    top = top.join(cat_tot, "_cat").cross_join(grand)
-    top = top.select(
-        _tloc=top._loc,
-        top_category=top._cat,
-        _top_cny=top.cat_cny,
-        _top_lq_den=top.cat_total / top.grand_total,
-    )
-
-    # Reference rate for the location quotient: all shops over all households in the
-    # localities input whose households are known or estimated.
-    ref_j = locs.left_join(per_loc, locs._lcode == per_loc._loc)
-    ref = ref_j.filter(ref_j._hh.notnull() & (ref_j._hh > 0)).aggregate(
-        _ref_shops=ref_j.active_shops.sum().cast("float64"), _ref_hh=ref_j._hh.sum()
-    )
-
-    j = per_loc.join(locs, per_loc._loc == locs._lcode)
-    j = j.left_join(top, j._loc == top._tloc).cross_join(ref)
-    shop_share = ibis.ifelse(j._hh > 0, j.active_shops / j._hh, ibis.null("float64"))
-    ref_rate = ibis.ifelse(j._ref_hh > 0, j._ref_shops / j._ref_hh, ibis.null("float64"))
-    shop_lq = ibis.ifelse(ref_rate > 0, shop_share / ref_rate, ibis.null("float64"))
-    single = j.min_currency.notnull() & (j.min_currency == j.max_currency)
-    mixed = j.min_currency.notnull() & (j.min_currency != j.max_currency)
-    out = j.select(
-        locality_code=j._loc,
-        name=j._lname,
-        parent_code=j._parent,
-        households=j._hh,
-        population=j._pop,
-        households_estimated=j._hh_est,
-        active_shops=j.active_shops.cast("int64"),
-        shop_share=shop_share,
-        shop_lq=shop_lq,
-        turnover=ibis.ifelse(single, j.turnover_local, ibis.null("float64")),
-        currency=ibis.cases((mixed, "MIXED"), (single, j.min_currency), else_=j.any_currency),
-        turnover_cny=ibis.coalesce(j.turnover_cny, 0.0),
-        top_category=j.top_category,
-        top_category_share=ibis.ifelse(
-            j.turnover_cny > 0, j._top_cny / j.turnover_cny, ibis.null("float64")
-        ),
-        top_category_lq=ibis.ifelse(
-            (j.turnover_cny > 0) & (j._top_lq_den > 0),
-            (j._top_cny / j.turnover_cny) / j._top_lq_den,
-            ibis.null("float64"),
-        ),
-    )
-    metrics = {
-        "turnover_cny": out.turnover_cny,
-        "active_shops": out.active_shops,
-        "shop_share": out.shop_share,
-        "shop_lq": out.shop_lq,
-        "households": out.households,
-    }
-    qualifies, rule, score = _rule_columns(out, prof.village, metrics)
-    out = out.mutate(qualifies=qualifies, rule=rule, score=score)
-    rank = ibis.row_number().over(
-        order_by=[ibis.desc(out.qualifies), ibis.desc(out.score), ibis.desc(out.turnover_cny), out.locality_code]
-    )
-    return out.mutate(rank=(rank + 1).cast("int64"))
-
-
-def _parents_output(out: ir.Table, prof: Profile) -> ir.Table:
-    p = out.filter(out.parent_code.notnull())
-    g = p.group_by("parent_code").aggregate(
-        qualifying_villages=p.qualifies.cast("int64").sum(),
-        active_shops=p.active_shops.sum(),
-        turnover_cny=p.turnover_cny.sum(),
-    )
-    metrics = {
-        "qualifying_villages": g.qualifying_villages,
-        "active_shops": g.active_shops,
-        "turnover_cny": g.turnover_cny,
-    }
-    qualifies, rule, _ = _rule_columns(g, prof.town, metrics)
-    return g.mutate(qualifies=qualifies, rule=rule).select(*PARENT_OUTPUT).order_by("parent_code")
-
-
-def _with_clusters(out: ir.Table, locs: ir.Table, prof: Profile) -> ir.Table:
-    """Link qualifying localities within ``cluster_distance_km`` (single linkage)."""
-    q = out.filter(out.qualifies).join(
-        locs.select("_lcode", "_lat", "_lon"), out.locality_code == locs._lcode
-    )
-    q = q.filter(q._lat.notnull() & q._lon.notnull()).select("locality_code", "_lat", "_lon")
-    rows = sorted(_fetch(q), key=lambda r: r["locality_code"])
-    ids = _cluster_ids(rows, prof.cluster_distance_km, prof.cluster_min_size)
-    if not ids:
-        return out.mutate(cluster_id=ibis.null("int64"))
-    m = _arrow_memtable({"_ccode": list(ids), "cluster_id": [int(v) for v in ids.values()]},
-                        {"_ccode": "string", "cluster_id": "int64"})
-    j = out.left_join(m, out.locality_code == m._ccode)
-    return j.drop("_ccode")
-
-
-def _cluster_ids(rows: list[dict], distance_km: float, min_size: int) -> dict[str, int]:
-    import numpy as np
-
-    n = len(rows)
-    if n == 0:
-        return {}
-    lat = np.radians([r["_lat"] for r in rows])
-    lon = np.radians([r["_lon"] for r in rows])
-    parent = list(range(n))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(n):
-        # Haversine distance from i to every later point, in km.
-        dlat = lat[i + 1 :] - lat[i]
-        dlon = lon[i + 1 :] - lon[i]
-        a = np.sin(dlat / 2) ** 2 + math.cos(lat[i]) * np.cos(lat[i + 1 :]) * np.sin(dlon / 2) ** 2
-        d = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-        for k in np.nonzero(d <= distance_km)[0]:
-            a_root, b_root = find(i), find(i + 1 + int(k))
-            if a_root != b_root:
-                parent[max(a_root, b_root)] = min(a_root, b_root)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
-    out = {}
-    big = sorted((g for g in groups.values() if len(g) >= min_size), key=lambda g: (-len(g), g[0]))
-    for cid, g in enumerate(big, start=1):
-        for i in g:
-            out[rows[i]["locality_code"]] = cid
-    return out

@@ -5,6 +5,11 @@ qualifies when any branch fires, and a branch fires when all its conditions hold
 condition compares a metric (``turnover_cny``, ``active_shops``, ``shop_share``,
 ``shop_lq``, ``households``, ``qualifying_villages``) with a number using ``>=``, ``>``,
 ``<=`` or ``<``. The shipped profiles live beside this module in ``profiles/``.
+
+A profile with ``method = "over-representation"`` has no village branches: a locality
+qualifies on the statistical test of :mod:`aldea.analytics.evidence`, whose parameters are
+in its ``[over_representation]`` table, and its clusters come from ``[spatial]``
+(:mod:`aldea.analytics.spatial`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["Branch", "Condition", "Profile", "load_profile", "profile_names"]
+from .evidence import EvidenceRule
+
+__all__ = ["Branch", "Condition", "Profile", "SpatialRule", "load_profile", "profile_names"]
 
 VILLAGE_METRICS = {"turnover_cny", "active_shops", "shop_share", "shop_lq", "households"}
 TOWN_METRICS = {"qualifying_villages", "turnover_cny", "active_shops"}
@@ -39,6 +46,19 @@ class Branch:
 
 
 @dataclass(frozen=True)
+class SpatialRule:
+    """Gi* hot spots over the ``neighbours`` nearest localities (see spatial.py)."""
+
+    neighbours: int = 6
+    permutations: int = 999
+    significance: float = 0.05
+    min_size: int = 2
+
+
+METHODS = ("thresholds", "over-representation")
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     description: str
@@ -50,6 +70,9 @@ class Profile:
     cluster_min_size: int = 2
     note: str = ""
     metrics: frozenset = field(default_factory=frozenset)
+    method: str = "thresholds"
+    evidence: EvidenceRule | None = None
+    spatial: SpatialRule | None = None
 
 
 def profile_names() -> list[str]:
@@ -95,10 +118,35 @@ def _branches(raw, key: str, allowed: set[str], origin: str) -> tuple[Branch, ..
     return tuple(out)
 
 
+def _table(raw: dict, key: str, cls, origin: str):
+    """A dataclass from a TOML table, naming unknown keys and non-numbers."""
+    if key not in raw:
+        return None
+    values = raw[key]
+    known = set(cls.__dataclass_fields__)
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ProfileError(f"{origin}: [{key}] has unknown key(s) {', '.join(unknown)}; "
+                           f"known: {', '.join(sorted(known))}")
+    for name, value in values.items():
+        if not isinstance(value, (int, float)) or (isinstance(value, bool) and name != "rural"):
+            raise ProfileError(f"{origin}: [{key}] {name} must be a number")
+    return cls(**values)
+
+
 def _parse(raw: dict, origin: str) -> Profile:
+    method = raw.get("method", "thresholds")
+    if method not in METHODS:
+        raise ProfileError(f"{origin}: method must be one of {', '.join(METHODS)}, not {method!r}")
     village = _branches(raw, "village", VILLAGE_METRICS, origin)
-    if not village:
+    evidence = _table(raw, "over_representation", EvidenceRule, origin)
+    spatial = _table(raw, "spatial", SpatialRule, origin)
+    if method == "thresholds" and not village:
         raise ProfileError(f"{origin}: a profile needs at least one [[village]] branch")
+    if method == "over-representation":
+        if village:
+            raise ProfileError(f"{origin}: an over-representation profile has no [[village]] branches")
+        evidence = evidence or EvidenceRule()
     town = _branches(raw, "town", TOWN_METRICS, origin)
     size = raw.get("household_size")
     if not isinstance(size, (int, float)) or size <= 0:
@@ -115,4 +163,7 @@ def _parse(raw: dict, origin: str) -> Profile:
         cluster_min_size=int(raw.get("cluster_min_size", 2)),
         note=raw.get("note", ""),
         metrics=metrics,
+        method=method,
+        evidence=evidence,
+        spatial=spatial,
     )

@@ -53,6 +53,10 @@ class AdministrativeArea(models.Model):
         _("marginalisation degree"), max_length=10, choices=MarginalisationDegree.choices, blank=True
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
+    # The municipal seat (or a centroid): where a country ships no municipal polygons
+    # (Brazil), maps and spatial clusters use this point.
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     class Meta:
         ordering = ["country", "code"]

@@ -1,8 +1,13 @@
-"""Regenerate mexico_municipalities_2020.csv.gz from the shared source files.
+"""Regenerate mexico_municipalities_2020.csv.gz and brazil_municipalities_2022.csv.gz.
 
 Usage (from the repository root)::
 
     python src/aldea/territories/data/build.py [--source ../shared/data]
+
+Brazil (``build_brazil``): IBGE's preliminary Census 2022 population of the 5,570
+municipalities (``brazil_pop2022_previa_municipios.csv``), state names from
+``brazil_estados_kelvins.csv`` and the seat coordinates of each municipality from
+``brazil_municipios_kelvins.csv`` (see ATTRIBUTION.txt).
 
 Inputs (see ../shared/data/SOURCES.md):
 
@@ -103,13 +108,65 @@ def build(source: Path, output: Path = OUTPUT) -> int:
     return len(rows)
 
 
+BRAZIL_OUTPUT = HERE / "brazil_municipalities_2022.csv.gz"
+BRAZIL_POPULATION_FILE = "brazil_pop2022_previa_municipios.csv"
+BRAZIL_STATES_FILE = "brazil_estados_kelvins.csv"
+BRAZIL_SEATS_FILE = "brazil_municipios_kelvins.csv"
+BRAZIL_COLUMNS = ["state_code", "state_name", "state_abbreviation", "municipality_code",
+                  "municipality_name", "population", "latitude", "longitude"]
+
+
+def read_brazil_rows(source: Path) -> list[dict[str, str]]:
+    with open(source / BRAZIL_STATES_FILE, encoding="utf-8-sig", newline="") as handle:
+        states = {row["codigo_uf"]: row for row in csv.DictReader(handle)}
+    with open(source / BRAZIL_SEATS_FILE, encoding="utf-8", newline="") as handle:
+        seats = {row["codigo_ibge"]: row for row in csv.DictReader(handle)}
+    rows = []
+    with open(source / BRAZIL_POPULATION_FILE, encoding="utf-8", newline="") as handle:
+        for pop in csv.DictReader(handle):
+            code = pop["cod_ibge7"]
+            state = states[pop["cod_uf"]]
+            if state["uf"] != pop["uf"]:
+                raise ValueError(f"{code}: state {pop['uf']} is not {state['uf']}")
+            seat = seats.get(code)
+            if seat is None:
+                raise ValueError(f"{code}: no seat coordinates")
+            rows.append({
+                "state_code": pop["cod_uf"], "state_name": state["nome"], "state_abbreviation": state["uf"],
+                "municipality_code": code, "municipality_name": pop["nome_municipio"],
+                "population": pop["populacao_2022_previa"],
+                "latitude": seat["latitude"], "longitude": seat["longitude"],
+            })
+    rows.sort(key=lambda row: row["municipality_code"])
+    return rows
+
+
+def _write_gzip_csv(rows, columns, output: Path) -> int:
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    with open(output, "wb") as raw, gzip.GzipFile(
+        filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9
+    ) as gz:
+        gz.write(text.getvalue().encode("utf-8"))
+    return len(rows)
+
+
+def build_brazil(source: Path, output: Path = BRAZIL_OUTPUT) -> int:
+    return _write_gzip_csv(read_brazil_rows(source), BRAZIL_COLUMNS, output)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="folder with the source CSVs")
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--brazil-output", type=Path, default=BRAZIL_OUTPUT)
     args = parser.parse_args(argv)
     count = build(args.source, args.output)
     print(f"wrote {count} municipalities to {args.output}", file=sys.stderr)
+    count = build_brazil(args.source, args.brazil_output)
+    print(f"wrote {count} municipalities to {args.brazil_output}", file=sys.stderr)
     return 0
 
 
