@@ -1,8 +1,9 @@
 """One router for every app's viewsets, so the API has a single index at /api/."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
 
 from aldea.consulting.api import (
     ActionItemViewSet,
@@ -88,7 +89,8 @@ router.register("listings", ListingViewSet, basename="listing")
 router.register("outcome-records", OutcomeRecordViewSet, basename="outcome-record")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    # DRF's token view names its own parsers; give it the API's (JSON with a nesting limit).
+    path("auth/token/", ObtainAuthToken.as_view(parser_classes=api_settings.DEFAULT_PARSER_CLASSES), name="api-token"),
     path("villages/<slug:slug>/cascade/", VillageCascadeView.as_view(), name="village-cascade"),
     *router.urls,
 ]
