@@ -220,3 +220,56 @@ def test_a_price_too_large_for_its_column_is_400(manager, world):
     response = _post(manager, "products", {"enterprise": "village-msme", "sku": "BIG", "title": "T", "price": "1" * 20})
     assert response.status_code == 400
     assert not Product.objects.filter(sku="BIG").exists()
+
+
+# --- assessments with an instrument that cannot score them (each divided by zero) -------------------
+
+
+def _instrument(staff, *, dimensions, options=(0, 1, 2, 3, 4)):
+    """An instrument built through the API: ``dimensions`` maps a dimension code to its questions."""
+    assert staff.post("/api/instruments/", {"code": "partial", "name": "Partial", "version": "1"}, format="json").status_code == 201
+    assert staff.post("/api/answer-scales/", {"code": "scale", "name": "Scale"}, format="json").status_code == 201
+    for value in options:
+        staff.post("/api/answer-options/", {"scale": "scale", "value": value, "label": str(value)}, format="json")
+    for position, (code, questions) in enumerate(dimensions.items()):
+        dimension = staff.post("/api/dimensions/", {
+            "instrument": "partial", "code": code, "name": code, "position": position, "weight": "1.00",
+        }, format="json").json()
+        for number, question in enumerate(questions):
+            response = staff.post("/api/questions/", {
+                "dimension": dimension["id"], "code": question, "text": question, "position": number,
+                "scale": "scale", "weight": "1.00",
+            }, format="json")
+            assert response.status_code == 201, response.json()
+
+
+def _assess(client, answers):
+    return client.post("/api/assessments/", {
+        "enterprise": "village-msme", "instrument": "partial", "assessed_on": "2025-01-01", "answers": answers,
+    }, format="json")
+
+
+@pytest.mark.parametrize(("dimensions", "options", "answers", "named"), [
+    ({"estrategia": ["a"], "datos": []}, (0, 1, 2, 3, 4), {"a": 3}, "dimension datos"),
+    ({}, (0, 1, 2, 3, 4), {}, "instrument"),
+    ({"datos": ["a"]}, (0,), {"a": 0}, "a"),
+    ({"datos": ["a"]}, (), {"a": 0}, "a"),
+    ({"datos": ["a"], "canales": ["a"]}, (0, 1), {"a": 1}, "a"),
+], ids=["dimension-without-questions", "no-dimension", "scale-tops-at-0", "scale-without-options", "code-twice"])
+def test_an_assessment_the_instrument_cannot_score_is_refused_naming_why(
+    dimensions, options, answers, named, world, api_client_for
+):
+    from aldea.diagnostics.models import Assessment
+
+    _instrument(api_client_for(world.staff), dimensions=dimensions, options=options)
+    response = _assess(api_client_for(world.manager), answers)
+    assert response.status_code == 400, response.content[:500]
+    assert named in response.json()["answers"]
+    assert not Assessment.objects.exists()
+
+
+def test_a_subset_of_answers_is_refused_naming_each_missing_question(world, api_client_for):
+    _instrument(api_client_for(world.staff), dimensions={"estrategia": ["a", "b"], "datos": ["c"]})
+    response = _assess(api_client_for(world.manager), {"a": 3})
+    assert response.status_code == 400
+    assert response.json()["answers"] == {"b": "missing answer", "c": "missing answer"}
