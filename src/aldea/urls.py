@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from aldea.core.api import unknown_endpoint
 from aldea.core.views import healthz
 from aldea.workspace.views.home import home
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("api/", include("aldea.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Any other path under /api/ (an identifier no route accepts, like "a.b"): the API's JSON 404.
+    re_path(r"^api/(?:.*/)?$", unknown_endpoint),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("aldea.workspace.urls")),
     path("territory/", include("aldea.territories.urls")),

@@ -273,3 +273,42 @@ def test_a_subset_of_answers_is_refused_naming_each_missing_question(world, api_
     response = _assess(api_client_for(world.manager), {"a": 3})
     assert response.status_code == 400
     assert response.json()["answers"] == {"b": "missing answer", "c": "missing answer"}
+
+
+# --- found by schemathesis (tests/api/test_api_schemathesis.py) ------------------------------------
+
+
+def test_an_area_code_already_used_in_the_country_is_refused(world, api_client_for):
+    municipality = world.village.municipality
+    key = f"{municipality.country.code}-{municipality.code}"
+    response = _post(api_client_for(world.staff), "areas", {
+        "country": municipality.country.code, "level": "state", "code": municipality.code, "name": "Twin",
+    })
+    assert response.status_code == 400
+    assert key in response.json()["code"][0]
+
+
+def test_an_area_key_that_names_two_areas_answers_409_not_500(world, api_client_for):
+    municipality = world.village.municipality
+    f.StateFactory(country=municipality.country, code=municipality.code, name="Imported twin")
+    client = api_client_for(world.staff)
+    url = f"/api/areas/{municipality.country.code}-{municipality.code}/"
+    for response in (client.get(url), client.patch(url, {"name": "X"}, format="json")):
+        assert response.status_code == 409
+        assert "names more than one area" in response.json()["detail"]
+
+
+def test_a_search_with_a_null_character_answers_an_object_naming_the_problem(world, api_client_for):
+    response = api_client_for(world.manager).get("/api/countries/", {"search": "a\x00b"})
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["Null characters are not allowed."]}
+
+
+def test_an_unknown_api_path_answers_json_even_to_a_write_without_a_csrf_token(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.manager)
+    response = client.delete("/api/areas/not-a-key/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
