@@ -312,3 +312,12 @@ def test_an_unknown_api_path_answers_json_even_to_a_write_without_a_csrf_token(w
     response = client.delete("/api/areas/not-a-key/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize("code", [",\x10", "20-546", "2054ñ", "20 546"])
+def test_an_area_code_that_cannot_be_part_of_its_key_is_refused(code, world, api_client_for):
+    response = _post(api_client_for(world.staff), "areas", {
+        "country": "MX", "level": "state", "code": code, "name": "Odd",
+    })
+    assert response.status_code == 400
+    assert "letters and digits" in response.json()["code"][0]

@@ -92,6 +92,12 @@ class AdministrativeAreaSerializer(ModelSerializer):
     def get_key(self, area) -> str:
         return f"{area.country.code}-{area.code}"
 
+    def validate_code(self, value):
+        # The code is half of the area's key in URLs (lookup_value_regex) and foreign keys.
+        if not (value.isascii() and value.isalnum()):
+            raise serializers.ValidationError("must be letters and digits only, as official codes are (20546).")
+        return value
+
     def validate(self, attrs):
         level = attrs.get("level", getattr(self.instance, "level", None))
         parent = attrs.get("parent", getattr(self.instance, "parent", None))
