@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 
+from aldea.core.api import unknown_endpoint
 from aldea.ops.health import healthz
 from aldea.workspace.views.home import home
 
@@ -18,6 +19,8 @@ urlpatterns = [
     # own URL, not inline, so the Content-Security-Policy holds there too.
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
     path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
+    # Any other path under /api/ (an identifier no route accepts, like "a.b"): the API's JSON 404.
+    re_path(r"^api/(?:.*/)?$", unknown_endpoint),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("aldea.workspace.urls")),
     path("territory/", include("aldea.territories.urls")),

@@ -223,3 +223,104 @@ def test_a_price_too_large_for_its_column_is_400(manager, world):
     response = _post(manager, "products", {"enterprise": "village-msme", "sku": "BIG", "title": "T", "price": "1" * 20})
     assert response.status_code == 400
     assert not Product.objects.filter(sku="BIG").exists()
+
+
+# --- assessments with an instrument that cannot score them (each divided by zero) -------------------
+
+
+def _instrument(staff, *, dimensions, options=(0, 1, 2, 3, 4)):
+    """An instrument built through the API: ``dimensions`` maps a dimension code to its questions."""
+    assert staff.post("/api/instruments/", {"code": "partial", "name": "Partial", "version": "1"}, format="json").status_code == 201
+    assert staff.post("/api/answer-scales/", {"code": "scale", "name": "Scale"}, format="json").status_code == 201
+    for value in options:
+        staff.post("/api/answer-options/", {"scale": "scale", "value": value, "label": str(value)}, format="json")
+    for position, (code, questions) in enumerate(dimensions.items()):
+        dimension = staff.post("/api/dimensions/", {
+            "instrument": "partial", "code": code, "name": code, "position": position, "weight": "1.00",
+        }, format="json").json()
+        for number, question in enumerate(questions):
+            response = staff.post("/api/questions/", {
+                "dimension": dimension["id"], "code": question, "text": question, "position": number,
+                "scale": "scale", "weight": "1.00",
+            }, format="json")
+            assert response.status_code == 201, response.json()
+
+
+def _assess(client, answers):
+    return client.post("/api/assessments/", {
+        "enterprise": "village-msme", "instrument": "partial", "assessed_on": "2025-01-01", "answers": answers,
+    }, format="json")
+
+
+@pytest.mark.parametrize(("dimensions", "options", "answers", "named"), [
+    ({"estrategia": ["a"], "datos": []}, (0, 1, 2, 3, 4), {"a": 3}, "dimension datos"),
+    ({}, (0, 1, 2, 3, 4), {}, "instrument"),
+    ({"datos": ["a"]}, (0,), {"a": 0}, "a"),
+    ({"datos": ["a"]}, (), {"a": 0}, "a"),
+    ({"datos": ["a"], "canales": ["a"]}, (0, 1), {"a": 1}, "a"),
+], ids=["dimension-without-questions", "no-dimension", "scale-tops-at-0", "scale-without-options", "code-twice"])
+def test_an_assessment_the_instrument_cannot_score_is_refused_naming_why(
+    dimensions, options, answers, named, world, api_client_for
+):
+    from aldea.diagnostics.models import Assessment
+
+    _instrument(api_client_for(world.staff), dimensions=dimensions, options=options)
+    response = _assess(api_client_for(world.manager), answers)
+    assert response.status_code == 400, response.content[:500]
+    assert named in response.json()["answers"]
+    assert not Assessment.objects.exists()
+
+
+def test_a_subset_of_answers_is_refused_naming_each_missing_question(world, api_client_for):
+    _instrument(api_client_for(world.staff), dimensions={"estrategia": ["a", "b"], "datos": ["c"]})
+    response = _assess(api_client_for(world.manager), {"a": 3})
+    assert response.status_code == 400
+    assert response.json()["answers"] == {"b": "missing answer", "c": "missing answer"}
+
+
+# --- found by schemathesis (tests/api/test_api_schemathesis.py) ------------------------------------
+
+
+def test_an_area_code_already_used_in_the_country_is_refused(world, api_client_for):
+    municipality = world.village.municipality
+    key = f"{municipality.country.code}-{municipality.code}"
+    response = _post(api_client_for(world.staff), "areas", {
+        "country": municipality.country.code, "level": "state", "code": municipality.code, "name": "Twin",
+    })
+    assert response.status_code == 400
+    assert key in response.json()["code"][0]
+
+
+def test_an_area_key_that_names_two_areas_answers_409_not_500(world, api_client_for):
+    municipality = world.village.municipality
+    f.StateFactory(country=municipality.country, code=municipality.code, name="Imported twin")
+    client = api_client_for(world.staff)
+    url = f"/api/areas/{municipality.country.code}-{municipality.code}/"
+    for response in (client.get(url), client.patch(url, {"name": "X"}, format="json")):
+        assert response.status_code == 409
+        assert "names more than one area" in response.json()["detail"]
+
+
+def test_a_search_with_a_null_character_answers_an_object_naming_the_problem(world, api_client_for):
+    response = api_client_for(world.manager).get("/api/countries/", {"search": "a\x00b"})
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["Null characters are not allowed."]}
+
+
+def test_an_unknown_api_path_answers_json_even_to_a_write_without_a_csrf_token(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.manager)
+    response = client.delete("/api/areas/not-a-key/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize("code", [",\x10", "20-546", "2054ñ", "20 546"])
+def test_an_area_code_that_cannot_be_part_of_its_key_is_refused(code, world, api_client_for):
+    response = _post(api_client_for(world.staff), "areas", {
+        "country": "MX", "level": "state", "code": code, "name": "Odd",
+    })
+    assert response.status_code == 400
+    assert "letters and digits" in response.json()["code"][0]

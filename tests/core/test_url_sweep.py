@@ -28,7 +28,7 @@ def concrete(route: str) -> str:
 
 
 ROUTES = sorted(
-    {concrete(r) for r in walk(get_resolver()) if not r.startswith(("admin/", "api/")) and "(?P" not in r}
+    {concrete(r) for r in walk(get_resolver()) if not r.lstrip("^").startswith(("admin/", "api/")) and "(?P" not in r}
 )
 
 

@@ -63,3 +63,37 @@ def test_scores_stay_between_0_and_100_and_rise_with_any_answer(values):
         if answers[code] < 4:
             better = score_answers(TWO_DIMENSIONS, {**answers, code: answers[code] + 1})
             assert better.score > scores.score
+
+
+@pytest.mark.parametrize(("definition", "answers", "problems"), [
+    (InstrumentDefinition(dimensions=()), {}, {"instrument": "no dimensions"}),
+    (
+        InstrumentDefinition(dimensions=(
+            DimensionDefinition("estrategia", 1, (QuestionDefinition("a", 1, 4),)),
+            DimensionDefinition("datos", 1, ()),
+        )),
+        {"a": 3},
+        {"dimension datos": "has no questions"},
+    ),
+    (
+        InstrumentDefinition(dimensions=(DimensionDefinition("datos", 1, (QuestionDefinition("a", 1, 0),)),)),
+        {"a": 0},
+        {"a": "no value above 0"},
+    ),
+    (
+        InstrumentDefinition(dimensions=(DimensionDefinition("datos", 0, (QuestionDefinition("a", 1, 4),)),)),
+        {"a": 1},
+        {"dimension datos": "weight must be above 0"},
+    ),
+    (
+        InstrumentDefinition(dimensions=(DimensionDefinition("datos", 1, (QuestionDefinition("a", 0, 4),)),)),
+        {"a": 1},
+        {"a": "weight must be above 0"},
+    ),
+], ids=["no-dimension", "dimension-without-questions", "scale-max-0", "dimension-weight-0", "question-weight-0"])
+def test_an_instrument_that_cannot_be_scored_is_named_instead_of_dividing_by_zero(definition, answers, problems):
+    with pytest.raises(ScoringError) as error:
+        score_answers(definition, answers)
+    assert error.value.problems.keys() == problems.keys()
+    for key, words in problems.items():
+        assert words in error.value.problems[key]

@@ -126,3 +126,35 @@ def test_download_exports_only_visible_rows(client, manager, programme, territor
     response = client.get(reverse("interop:download", args=["enterprises", "csv"]))
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert response.status_code == 200 and "mine" in body and "theirs" not in body
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_an_htmx_upload_gets_only_the_report(client, manager, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(manager)
+    response = client.post(
+        reverse("interop:upload"),
+        {"kind": "enterprises", "mode": "valid-rows", "file": SimpleUploadedFile("mipymes.csv", CSV)},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    # The partial alone: what htmx swaps into #import-report, not a second page inside the page.
+    assert html.lstrip().startswith('<section class="import-report"')
+    assert "<html" not in html and "<footer" not in html and 'id="import-report"' not in html
+    assert html.count('id="report-heading"') == 1
+    assert 'data-count="created">1<' in html
+    # Without htmx the same post draws the whole page, with the report inside it.
+    again = upload(client)
+    assert "<html" in again.content.decode() and 'id="import-report"' in again.content.decode()
+
+
+def test_an_htmx_upload_with_form_errors_redraws_the_whole_page(client, manager):
+    client.force_login(manager)
+    response = client.post(reverse("interop:upload"), {"kind": "enterprises", "mode": "valid-rows"}, **HTMX)
+    assert response.status_code == 400
+    # The errors sit beside the form, outside #import-report: htmx swaps the page's body instead.
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("body", "innerHTML")
+    assert "errorlist" in response.content.decode()

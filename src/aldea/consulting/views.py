@@ -34,10 +34,6 @@ from aldea.programmes.queries import villages_visible_to
 COLUMN_PAGE_SIZE = 40
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _filter_form(user, data):
     visible = engagements_visible_to(user)
     return BoardFilterForm(
@@ -119,7 +115,7 @@ def move(request, pk):
             return _render_engagement(request, engagement, status=400, move_form=form)
         messages.success(request, _("Moved to «%(stage)s».") % {"stage": Stage(form.cleaned_data["to_stage"]).label})
         return redirect("consulting:engagement", pk=engagement.pk)
-    if _is_htmx(request):
+    if request.htmx:
         context = _board_context(request, request.POST, move_errors={engagement.pk: form} if failed else None)
         return render(request, "consulting/partials/board.html", context, status=400 if failed else 200)
     if failed:

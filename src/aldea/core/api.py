@@ -22,6 +22,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, MultipleObjectsReturned
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -51,7 +53,17 @@ def exception_handler(exc, context):
             {"non_field_errors": [f"A value is out of range for the database: {exc}".strip()]},
             status=status.HTTP_400_BAD_REQUEST,
         )
+    if isinstance(exc, ValidationError) and isinstance(exc.detail, list):
+        # A bare list (DRF's search filter refusing a null character): every 400 body is an object
+        # keyed by field, as the schema documents.
+        exc = ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.detail})
     return drf_exception_handler(exc, context)
+
+
+@csrf_exempt  # it changes nothing; a CSRF refusal would answer Django's HTML 403 instead
+def unknown_endpoint(request, *args, **kwargs):
+    """A path under /api/ that no endpoint serves: a 404 in the API's JSON, not Django's HTML page."""
+    return JsonResponse({"detail": exceptions.NotFound.default_detail}, status=status.HTTP_404_NOT_FOUND)
 
 
 # --- fields -----------------------------------------------------------------------------------

@@ -1,4 +1,9 @@
-"""Plotly figures for pages: built in Python, drawn in the browser by the vendored plotly.min.js."""
+"""Plotly figures for pages: built in Python, drawn in the browser by plotly.min.js.
+
+A page carries each figure as data in a ``<script type="application/json">`` element (the
+``chart`` template tag writes it), and one static script, ``aldea/charts.js``, draws them all: no
+inline code per chart.
+"""
 
 import json
 
@@ -23,7 +28,22 @@ def styled(figure: go.Figure, *, height: int = 340) -> go.Figure:
 
 
 def figure_json(figure: go.Figure) -> str:
-    """The figure as JSON for the `chart` template tag (safe inside a <script> element)."""
-    text = json.dumps(figure.to_plotly_json(), cls=PlotlyJSONEncoder)
-    # "</" would close the script element; \u003c keeps the JSON valid.
-    return text.replace("</", "<\\/")
+    """The figure as JSON text, for the `chart` template tag (which escapes it for the page)."""
+    return json.dumps(figure.to_plotly_json(), cls=PlotlyJSONEncoder)
+
+
+# What json_script escapes (<, > and &, so no text in the data can end the <script> element or
+# open a comment in it), and the two line separators that old JavaScript parsers read as line
+# ends. Each becomes a JSON \u escape, so the text stays the same JSON.
+_SCRIPT_ESCAPES = {
+    ord("<"): "\\u003C",
+    ord(">"): "\\u003E",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def script_safe_json(text: str) -> str:
+    """JSON text made safe as the content of a <script type="application/json"> element."""
+    return str(text).translate(_SCRIPT_ESCAPES)

@@ -12,6 +12,7 @@ from aldea.diagnostics.scoring import (
     DimensionDefinition,
     InstrumentDefinition,
     QuestionDefinition,
+    ScoringError,
 )
 
 DEFAULT_INSTRUMENT_FILE = Path(__file__).parent / "instruments" / "aldea-madurez-digital-v1.json"
@@ -59,13 +60,14 @@ def instrument_definition(instrument: Instrument) -> InstrumentDefinition:
     seen_codes = set()
     for dimension in instrument.dimensions.prefetch_related("questions").order_by("position"):
         questions = tuple(
-            QuestionDefinition(code=q.code, weight=float(q.weight), max_value=max_values[q.scale_id])
+            # A scale without options scores nothing: max 0, which scoring names as a problem.
+            QuestionDefinition(code=q.code, weight=float(q.weight), max_value=max_values.get(q.scale_id, 0))
             for q in dimension.questions.all()
         )
         for q in questions:
             if q.code in seen_codes:
                 # Answers are keyed by question code, so a code may appear once per instrument.
-                raise ValueError(f"question code {q.code!r} appears twice in instrument {instrument.code}")
+                raise ScoringError({q.code: f"the question code appears twice in instrument {instrument.code}"})
             seen_codes.add(q.code)
         dimensions.append(DimensionDefinition(code=dimension.code, weight=float(dimension.weight), questions=questions))
     return InstrumentDefinition(dimensions=tuple(dimensions))

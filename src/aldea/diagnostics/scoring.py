@@ -68,13 +68,37 @@ def level_for(score: float, levels=DEFAULT_LEVELS) -> str:
     return chosen
 
 
-def score_answers(definition: InstrumentDefinition, answers: dict[str, int]) -> Scores:
-    """Score a complete set of answers. Raises ScoringError naming each bad or missing answer."""
-    questions = {q.code: q for d in definition.dimensions for q in d.questions}
+def definition_problems(definition: InstrumentDefinition) -> dict[str, str]:
+    """What keeps an instrument from being scored at all (each would divide by zero): no
+    dimension, a dimension without questions, a weight that is not positive, or a question whose
+    scale has no value above 0. Keys are question codes, or ``dimension <code>`` / ``instrument``."""
     problems = {}
+    if not definition.dimensions:
+        problems["instrument"] = "the instrument has no dimensions to score; add dimensions with questions"
+    for dimension in definition.dimensions:
+        key = f"dimension {dimension.code}"
+        if not dimension.questions:
+            problems[key] = "has no questions, so it cannot be scored; add questions or remove the dimension"
+        elif not dimension.weight > 0:
+            problems[key] = f"weight must be above 0, not {dimension.weight}"
+        for question in dimension.questions:
+            if not question.max_value > 0:
+                problems[question.code] = "its answer scale has no value above 0, so no answer can be scored"
+            elif not question.weight > 0:
+                problems[question.code] = f"the question's weight must be above 0, not {question.weight}"
+    return problems
+
+
+def score_answers(definition: InstrumentDefinition, answers: dict[str, int]) -> Scores:
+    """Score a complete set of answers. Raises ScoringError naming each bad or missing answer,
+    and each part of the instrument that cannot be scored (see ``definition_problems``)."""
+    questions = {q.code: q for d in definition.dimensions for q in d.questions}
+    problems = definition_problems(definition)
     for code in answers.keys() - questions.keys():
         problems[code] = "not a question of this instrument"
     for code, question in questions.items():
+        if code in problems:
+            continue
         if code not in answers or answers[code] is None:
             problems[code] = "missing answer"
             continue

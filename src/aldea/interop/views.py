@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from aldea.enterprises.queries import enterprises_visible_to, products_visible_to
 from aldea.interop import exporters
@@ -39,8 +40,14 @@ def _page(request, **context):
     kinds = registries_importable_by(request.user)
     context.setdefault("form", UploadForm(kinds=kinds) if kinds else None)
     context.update(kinds=kinds, registries=exporters.REGISTRIES, formats=exporters.FORMATS)
-    template = "interop/partials/report.html" if getattr(request, "htmx", False) and "report" in context else "interop/upload.html"
-    return render(request, template, context, status=context.pop("status", 200))
+    partial = request.htmx and "report" in context
+    template = "interop/partials/report.html" if partial else "interop/upload.html"
+    response = render(request, template, context, status=context.pop("status", 200))
+    if request.htmx and not partial:
+        # No report to swap into #import-report (the form has errors): redraw the whole page as
+        # a boosted link does, never a copy of the page inside the page.
+        response = reswap(retarget(response, "body"), "innerHTML")
+    return response
 
 
 @login_required

@@ -1,12 +1,13 @@
 """API of reference geography: countries, administrative areas and localities (staff write)."""
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aldea.core.api import (
     CodeRelatedField,
+    Conflict,
     ModelSerializer,
     ScopedViewSet,
     reference_scope,
@@ -91,6 +92,12 @@ class AdministrativeAreaSerializer(ModelSerializer):
     def get_key(self, area) -> str:
         return f"{area.country.code}-{area.code}"
 
+    def validate_code(self, value):
+        # The code is half of the area's key in URLs (lookup_value_regex) and foreign keys.
+        if not (value.isascii() and value.isalnum()):
+            raise serializers.ValidationError("must be letters and digits only, as official codes are (20546).")
+        return value
+
     def validate(self, attrs):
         level = attrs.get("level", getattr(self.instance, "level", None))
         parent = attrs.get("parent", getattr(self.instance, "parent", None))
@@ -98,6 +105,17 @@ class AdministrativeAreaSerializer(ModelSerializer):
             raise serializers.ValidationError({"parent": "a state has no parent."})
         if level == AdministrativeArea.Level.MUNICIPALITY and parent is None:
             raise serializers.ValidationError({"parent": "a municipality needs its state."})
+        # The key <country>-<code> names one area, so a code is unique within its country across
+        # levels (INEGI and IBGE codes are: 2 digits for a state, 5 or 7 for a municipality).
+        country = attrs.get("country", getattr(self.instance, "country", None))
+        code = attrs.get("code", getattr(self.instance, "code", None))
+        others = AdministrativeArea.objects.filter(country=country, code=code)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if country is not None and code is not None and others.exists():
+            raise serializers.ValidationError(
+                {"code": f"{country.code}-{code} already names another area; a code is unique within its country."}
+            )
         return super().validate(attrs)
 
 
@@ -125,9 +143,14 @@ class AdministrativeAreaViewSet(ScopedViewSet):
     def get_object(self):
         country, _, code = self.kwargs["key"].partition("-")
         queryset = self.filter_queryset(self.get_queryset())
-        area = get_object_or_404(queryset, country__code=country.upper(), code=code)
-        self.check_object_permissions(self.request, area)
-        return area
+        # Two areas with one key can come from an import or the admin (the API refuses them).
+        areas = list(queryset.filter(country__code=country.upper(), code=code)[:2])
+        if not areas:
+            raise Http404
+        if len(areas) > 1:
+            raise Conflict(f"{self.kwargs['key']} names more than one area; give each a code of its own.")
+        self.check_object_permissions(self.request, areas[0])
+        return areas[0]
 
 
 class LocalitySerializer(ModelSerializer):

@@ -402,6 +402,7 @@ class VillageCascadeView(generics.GenericAPIView):
     pagination_class = None
     filter_backends = []
 
+    @extend_schema(responses=CascadeLinkSerializer(many=True))
     def get(self, request, slug):
         village = visible_or_404(villages_visible_to(request.user), slug=slug)
         links = cascade_for_village(village, enterprises=enterprises_visible_to(request.user))

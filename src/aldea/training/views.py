@@ -39,10 +39,6 @@ def _person_of(user):
         return None
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _visible_cohort(user, code) -> Cohort:
     return get_object_or_404(
         cohorts_visible_to(user).select_related("course__programme", "village", "institution"), code=code
@@ -185,10 +181,15 @@ def session_attendance(request, code, number):
                 error = str(exc)
         else:
             error = _("Choose present, absent or excused.")
-            enrolment = cohort.enrolments.select_related("person").filter(pk=request.POST.get("enrolment") or 0).first()
+            # The row to redraw with the error; without a participant there is none to draw.
+            enrolment = None if "enrolment" in form.errors else (
+                cohort.enrolments.select_related("person").filter(pk=form.cleaned_data["enrolment"]).first()
+            )
             if enrolment is None:
-                return HttpResponse(status=400)
-        if not _is_htmx(request):
+                return HttpResponse(
+                    _("Choose a participant of this cohort."), status=400, content_type="text/plain; charset=utf-8"
+                )
+        if not request.htmx:
             if error:
                 messages.error(request, error)
             return redirect(f"{url}#enrolment-{enrolment.pk}")

@@ -108,3 +108,26 @@ def test_query_count_does_not_grow_with_the_cohort(login, world, cohort):
     fill_cohort(cohort, 30)
     large = _queries(client, cohort)
     assert small == large <= 15
+
+
+@pytest.mark.parametrize("enrolment", ["abc", "", "1.5", "1e3"])
+@pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "plain"])
+def test_a_malformed_participant_is_refused_with_a_message(enrolment, headers, login, world, cohort):
+    (existing,) = fill_cohort(cohort, 1)
+    response = login(world.trainer).post(url(cohort), {"enrolment": enrolment, "status": "absent"}, **headers)
+    assert response.status_code == 400
+    assert "Choose a participant of this cohort." in response.content.decode()
+    assert Attendance.objects.get(enrolment=existing, session__number=1).status == "present"
+
+
+def test_a_missing_participant_is_refused_with_a_message(login, world, cohort):
+    fill_cohort(cohort, 1)
+    response = login(world.trainer).post(url(cohort), {"status": "absent"}, **HTMX)
+    assert response.status_code == 400
+    assert "Choose a participant of this cohort." in response.content.decode()
+
+
+def test_a_participant_number_past_the_databases_range_is_unknown(login, world, cohort):
+    fill_cohort(cohort, 1)
+    response = login(world.trainer).post(url(cohort), {"enrolment": "9" * 25, "status": "absent"}, **HTMX)
+    assert response.status_code == 404

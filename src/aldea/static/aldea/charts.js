@@ -1,0 +1,47 @@
+/* Draws every chart of a page with Plotly.
+ *
+ * The `chart` template tag writes, for each chart, an empty container
+ *   <div class="chart" data-figure="ID-figure" role="img" aria-label="…">
+ * and its figure as data in <script type="application/json" id="ID-figure">. Pages carry no
+ * code of their own per chart, so a Content-Security-Policy can forbid inline scripts.
+ *
+ * Loaded deferred after plotly.min.js: it runs once the page is parsed, so every container is
+ * there. A page's own deferred script, loaded after this one, finds its charts drawn.
+ */
+(function () {
+  "use strict";
+
+  var CONFIG = { responsive: true, displaylogo: false };
+
+  function draw(container) {
+    if (container.hasAttribute("data-chart-drawn")) { return; }
+    var source = document.getElementById(container.getAttribute("data-figure"));
+    if (!source) { return; }
+    try {
+      var figure = JSON.parse(source.textContent);
+      Plotly.newPlot(container, figure.data || [], figure.layout || {}, CONFIG);
+      container.setAttribute("data-chart-drawn", "");
+    } catch (error) {
+      // One broken figure must not keep the page's other charts from being drawn.
+      console.error("Chart " + container.id + " could not be drawn:", error);
+    }
+  }
+
+  function drawWithin(root) {
+    if (root.matches && root.matches(".chart[data-figure]")) { draw(root); }
+    root.querySelectorAll(".chart[data-figure]").forEach(draw);
+  }
+
+  drawWithin(document);
+
+  // Charts in auto-fit grids are measured before fonts and the grid have settled: size them
+  // again to their card once the page is laid out.
+  window.addEventListener("load", function () {
+    document.querySelectorAll(".chart[data-chart-drawn]").forEach(function (container) {
+      Plotly.Plots.resize(container);
+    });
+  });
+
+  // A fragment that htmx swaps in may bring charts of its own.
+  document.addEventListener("htmx:load", function (event) { drawWithin(event.detail.elt); });
+})();

@@ -1,0 +1,38 @@
+/* The territory explorer's map: switch its colour layer, and open a municipality's card from
+ * the map or the picker. Loaded deferred after aldea/charts.js, so the map is drawn already.
+ * The layers come from a json_script element, the card URL from #municipality-card. */
+(function () {
+  "use strict";
+
+  var map = document.getElementById("explorer-map");
+  var card = document.getElementById("municipality-card");
+  var layerData = document.getElementById("explorer-layers");
+  if (!map || !card || !layerData) { return; }
+  var cardUrl = card.getAttribute("data-card-url");
+  var layers = JSON.parse(layerData.textContent);
+
+  function openCard(code) {
+    htmx.ajax("GET", cardUrl.replace("00000", code), { target: "#municipality-card", swap: "innerHTML" });
+  }
+
+  document.querySelectorAll("#layer-switch input").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var layer = layers[Number(input.value)];
+      // Trace 0 is the invisible anchor point; trace 1 is the municipalities.
+      Plotly.restyle(map, {
+        z: [layer.z], zmin: [layer.zmin], zmax: [layer.zmax], colorscale: [layer.colorscale],
+        colorbar: [layer.colorbar], hovertemplate: [layer.hovertemplate]
+      }, [1]);
+    });
+  });
+
+  var pick = document.getElementById("municipality-pick");
+  if (pick) {
+    pick.addEventListener("change", function () { if (pick.value) { openCard(pick.value); } });
+  }
+
+  map.on("plotly_click", function (event) {
+    var point = event.points && event.points[0];
+    if (point && point.location) { openCard(point.location); }
+  });
+})();
