@@ -2,7 +2,6 @@
 
 from django.urls import path
 from rest_framework.routers import DefaultRouter
-from rest_framework.settings import api_settings
 
 from aldea.accounts.token_api import TokenView
 from aldea.consulting.api import (
