@@ -86,7 +86,11 @@ def pretrend_sentence(pretrend: dict, *, _: Callable[[str], str] = _identity,
                       alpha: float = 0.05) -> dict:
     """The pre-trend test in words."""
     p = pretrend.get("p_value")
-    if p is None:
+    if p is None and "no variance" in (pretrend.get("note") or ""):
+        text = _("Before the programme the outcome did not change in either group, so there was "
+                 "no trend to compare.")
+        verdict = "not tested"
+    elif p is None:
         text = _("There were too few periods before the programme to test whether participants "
                  "and the comparison group were on the same path.")
         verdict = "not tested"
