@@ -21,17 +21,37 @@ class DatabaseError(ValueError):
     """A database that the analytics cannot open."""
 
 
+class BorrowedConnection:
+    """A DB-API connection lent by its owner: everything passes through except ending the
+    transaction. Ibis commits after reading a schema on SQLite and rolls back after a failed
+    query on PostgreSQL; on a borrowed connection either would end (or, inside a savepoint,
+    break) the owner's transaction, which only the owner may end."""
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    def __getattr__(self, name):
+        return getattr(self._connection, name)
+
+    def commit(self) -> None:
+        pass
+
+    def rollback(self) -> None:
+        pass
+
+
 def open_database(source):
-    """An Ibis backend on ``source``: a URL or an open sqlite3/psycopg connection."""
+    """An Ibis backend on ``source``: a URL, or an open sqlite3/psycopg connection that the
+    caller keeps (its transaction is left to the caller: see :class:`BorrowedConnection`)."""
     if isinstance(source, sqlite3.Connection):
-        con = ibis.sqlite.from_connection(source)
+        con = ibis.sqlite.from_connection(BorrowedConnection(source))
         # Ibis turns on case-sensitive LIKE for its own semantics; the connection belongs to
         # the caller, whose queries expect SQLite's default, so it is put back.
         source.execute("PRAGMA case_sensitive_like = OFF")
         return con
     module = type(source).__module__
     if module.startswith("psycopg"):
-        return ibis.postgres.from_connection(source)
+        return ibis.postgres.from_connection(BorrowedConnection(source))
     if not isinstance(source, str):
         raise DatabaseError(f"cannot open {type(source).__name__} as a database")
     url = urlparse(source)

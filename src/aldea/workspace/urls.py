@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from aldea.workspace.views import msmes, overview, territory, villages
+from aldea.workspace.views import msmes, overview, reports, territory, villages
 
 app_name = "workspace"
 
 urlpatterns = [
     path("programme/", overview.overview, name="overview"),
     path("programme/equity/compute/", overview.compute_equity, name="compute_equity"),
+    path("programme/report/", reports.request_report, name="request_report"),
+    path("programme/report/<int:pk>/", reports.report_status, name="report_status"),
+    path("programme/report/<int:pk>/pdf/", reports.report_download, name="report_download"),
     path("programme/villages/", villages.villages, name="villages"),
     path("programme/village/<slug:slug>/", villages.village, name="village"),
     path("programme/village/<slug:slug>/status/", villages.village_status, name="village_status"),

@@ -54,8 +54,9 @@ def impact_sentence(
     """
     level = overall.get("level", 0.95)
     att, low, high = overall["att"], overall["ci_low"], overall["ci_high"]
-    values = {"outcome": outcome, "unit": unit, "level": f"{level * 100:.0f}",
-              "effect": number(abs(att)), "low": number(low), "high": number(high)}
+    shown = {k: ("-" if v is None else number(v))
+             for k, v in (("effect", None if att is None else abs(att)), ("low", low), ("high", high))}
+    values = {"outcome": outcome, "unit": unit, "level": f"{level * 100:.0f}", **shown}
     if low is None or high is None:
         text = _("The programme's effect on %(outcome)s could not be estimated with an interval.")
         direction = "unknown"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -19,11 +20,10 @@ from aldea.analytics.impact import (
     ImpactResult,
     ImpactInputError,
     estimate_panel,
-    gain_concentration,
-    inequality_change,
     subgroup_effects,
 )
 from aldea.enterprises.models import Enterprise
+from aldea.reporting.equity import net_gain_figures, store_equity_report
 from aldea.outcomes.models import OutcomeRecord
 from aldea.programmes.models import Programme
 from aldea.reporting.impact.panel import (
@@ -85,22 +85,29 @@ def who_benefits(built: ProgrammePanel, *, control: str = "never", level: float 
     panel = built.panel
     reps = replicates_for(panel.n_units)
     out = {"subgroups": {}, "replicates": reps}
+    unclustered = None
     for by in SUBGROUPS:
-        out["subgroups"][by] = subgroup_effects(panel, by, control=control, level=level)
-    for name, call in (
-        ("inequality", lambda: inequality_change(panel, reps=reps, level=level)),
-        ("concentration", lambda: gain_concentration(panel, control=control, reps=reps,
-                                                     level=level)),
-    ):
-        try:
-            out[name] = call()
-        except ImpactInputError as exc:
-            out[name] = {"error": str(exc)}
+        effects = subgroup_effects(panel, by, control=control, level=level)
+        if panel.cluster is not None and any("cluster" in (g.get("reason") or "")
+                                             for g in effects["subgroups"]):
+            # A subgroup spans too few municipalities for clustered errors: the whole split
+            # is estimated with errors by MSME instead (one cluster space for its test).
+            if unclustered is None:
+                unclustered = panel.subset(np.arange(panel.n_units))
+                unclustered.cluster = unclustered.cluster_labels = None
+            effects = subgroup_effects(unclustered, by, control=control, level=level)
+            effects["cluster"] = "msme"
+            effects["note"] = ("too few municipalities within some subgroups: standard errors "
+                               "of this split are clustered on the MSME")
+        else:
+            effects["cluster"] = built.cluster
+        out["subgroups"][by] = effects
+    out.update(net_gain_figures(panel, reps=reps, control=control, level=level))
     gains = out["concentration"].get("gains")
     if gains:
         index = {unit: i for i, unit in enumerate(panel.units)}
         rows = [index[u] for u in gains["unit"]]
-        for column in ("code", "sex", "marginalisation"):
+        for column in ("code", "sex", "marginalisation", "women_led"):
             values = panel.unit_columns[column]
             gains[column] = [values[i] for i in rows]
     return out
@@ -174,8 +181,23 @@ def store_impact_estimate(programme: Programme, outcome: str = "online_sales", *
 
 
 def store_impact_estimates(programme: Programme, outcomes=tuple(OUTCOMES)) -> list[ImpactEstimate]:
-    """The analytics task's step: one stored estimate per outcome."""
-    return [store_impact_estimate(programme, outcome) for outcome in outcomes]
+    """The analytics task's step: one stored estimate per outcome, and the equity report
+    from the online-sales estimate's net gains (so the two share their numbers)."""
+    stored = [store_impact_estimate(programme, outcome) for outcome in outcomes]
+    online = next((s for s in stored if s.outcome == "online_sales"), None)
+    if online is not None:
+        store_equity_report(programme, online.result.get("who_benefits") or {"error": online.error})
+    return stored
+
+
+def online_sales_who_benefits(programme: Programme) -> dict:
+    """Who benefits from online sales, computed now (or ``{"error": reason}``)."""
+    figures = compute_impact(programme, outcome="online_sales")
+    return figures.get("who_benefits") or {"error": figures.get("error", "")}
+
+
+def who_benefits_gains(programme: Programme) -> dict | None:
+    return online_sales_who_benefits(programme).get("concentration", {}).get("gains")
 
 
 def latest_estimate(programme: Programme, outcome: str = "online_sales") -> ImpactEstimate | None:

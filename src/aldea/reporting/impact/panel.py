@@ -143,7 +143,7 @@ def enterprise_table(t: dict, programme: Programme):
         indigenous=ibis.ifelse(j._pid.isnull(), "unknown",
                                ibis.ifelse(j._speaks, "yes", "no")),
         marginalisation=ibis.ifelse(j._degree.isnull() | (j._degree == ""), "unknown", j._degree),
-        group=j.group,
+        women_led=ibis.ifelse(j.is_women_led, "yes", "no"),
     )
 
 
@@ -191,7 +191,7 @@ def programme_panel(
             deflator.require(months)
         except ValueError as exc:
             raise ProgrammeImpactError(str(exc)) from exc
-    keep = ["code", "municipality", "sex", "age_band", "indigenous", "marginalisation"]
+    keep = ["code", "municipality", "sex", "age_band", "indigenous", "marginalisation", "women_led"]
     arrow = msme_month_panel(e, o, outcome="value", enterprise_key="id", outcome_key="enterprise",
                              keep=keep).to_pyarrow()
     duck = connect("duckdb")

@@ -20,8 +20,11 @@ from aldea.programmes.queries import (
 from aldea.reporting.equity import store_equity_report
 from aldea.territories.geo import geojson_url
 from aldea.workspace.charts import programme as charts
+from aldea.workspace.figures import impact as impact_figures
 from aldea.workspace.figures import overview as figures
 from aldea.workspace.navigation import OVERVIEW_ROLES, require_role
+from aldea.workspace.report.content import REPORT_LANGUAGES
+from aldea.workspace.views.reports import latest_report
 
 
 @login_required
@@ -36,6 +39,8 @@ def overview(request):
     data = figures.programme_overview(request.user, programme, today=timezone.localdate())
     # Equity figures are the whole programme's: shown only to those who see it whole.
     equity = figures.equity_panel(data.equity.figures) if data.equity and data.whole_programme else None
+    impact = (impact_figures.impact_panel(impact_figures.latest_impact(programme), programme.currency)
+              if data.whole_programme else None)
     context = {
         "programme": programme,
         "programmes": programmes,
@@ -50,7 +55,13 @@ def overview(request):
         "lorenz_json": figure_json(charts.lorenz_figure(data.equity.figures.get("lorenz", [])))
         if equity and not equity["empty"]
         else None,
+        "impact": impact,
+        "event_study_json": figure_json(charts.event_study_figure(impact["event_study"], programme.currency))
+        if impact and "event_study" in impact
+        else None,
         "can_manage": manages(request.user, programme.id),
+        "report": latest_report(request.user, programme) if data.whole_programme else None,
+        "report_languages": REPORT_LANGUAGES,
     }
     return render(request, "workspace/overview.html", context)
 
