@@ -1,7 +1,10 @@
 from django.contrib import admin
 
 from aldea.programmes.models import (
+    BudgetLine,
     EquityReport,
+    FinancialTransaction,
+    PlannedDisbursement,
     Indicator,
     IndicatorTarget,
     Programme,
@@ -70,3 +73,23 @@ class EquityReportAdmin(admin.ModelAdmin):
     list_display = ["programme", "computed_at", "participants"]
     list_filter = ["programme"]
     readonly_fields = ["programme", "computed_at", "participants", "figures"]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = ["programme", "name", "period_start", "period_end", "amount", "currency", "kind", "status"]
+    list_filter = ["programme", "kind", "status"]
+    search_fields = ["name"]
+
+
+@admin.register(PlannedDisbursement)
+class PlannedDisbursementAdmin(admin.ModelAdmin):
+    list_display = ["programme", "period_start", "period_end", "amount", "currency", "provider_name", "receiver_name"]
+    list_filter = ["programme"]
+
+
+@admin.register(FinancialTransaction)
+class FinancialTransactionAdmin(admin.ModelAdmin):
+    list_display = ["programme", "kind", "transacted_on", "amount", "currency", "provider_name", "receiver_name"]
+    list_filter = ["programme", "kind"]
+    search_fields = ["reference", "description"]
