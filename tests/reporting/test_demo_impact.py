@@ -21,7 +21,7 @@ from aldea.demo.generator import generate_demo
 from aldea.demo.planted import planted_effect
 from aldea.demo.services import demo_programme
 from aldea.interop.iati import build_activity_file
-from aldea.reporting.impact.words import money
+from aldea.reporting.impact.words import digits_for, money
 from aldea.workspace.report.content import REPORT_LANGUAGES, collect
 from aldea.workspace.report.pdf import render_pdf
 
@@ -113,7 +113,7 @@ def test_the_report_prints_the_commands_estimate_and_interval_in_each_language(d
         text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                               check=True).stdout
         with translation.override(code):
-            figures = [money(simple["att"]), money(simple["ci_low"]), money(simple["ci_high"])]
+            figures = [money(simple[k], digits_for(simple)) for k in ("att", "ci_low", "ci_high")]
         for figure in figures:
             assert figure in text, (language, figure)
         assert data.snapshot_hash in text.replace("\n", "")

@@ -53,12 +53,19 @@ def outcome_label(outcome: str) -> str:
             "orders": _("online orders"), "jobs": _("jobs")}.get(outcome, outcome)
 
 
-def money(value: float) -> str:
-    """A figure as the reader's locale writes it: whole numbers from 100 on, else two decimals."""
+def money(value: float, digits: int | None = None) -> str:
+    """A figure as the reader's locale writes it: whole numbers from 100 on, else two decimals
+    (``digits`` fixes them, so an estimate and its interval are written alike)."""
     if value is None:
         return "–"
-    digits = 0 if abs(value) >= 100 else 2
+    digits = (0 if abs(value) >= 100 else 2) if digits is None else digits
     return number_format(round(value, digits), decimal_pos=digits, use_l10n=True, force_grouping=True)
+
+
+def digits_for(estimate: dict) -> int:
+    """Decimals for an estimate and its interval: none when the estimate is 100 or more."""
+    att = estimate.get("att")
+    return 0 if att is not None and abs(att) >= 100 else 2
 
 
 def figure(value: float) -> str:
@@ -79,8 +86,9 @@ def impact_words(estimate: dict, *, outcome: str, currency: str = "") -> dict:
     (the JSON of ``programme_estimate``)."""
     simple = {**estimate["overall"]["simple"], "level": estimate.get("level", 0.95)}
     from_month = first_lasting_month(estimate["event_study"])
+    digits = digits_for(simple)
     impact = impact_sentence(simple, unit=currency, outcome=outcome_label(outcome), from_month=from_month,
-                             _=_, number=money)
+                             _=_, number=lambda v: money(v, digits))
     pretrend = pretrend_sentence(estimate["pretrend"], _=_)
     return {"impact": impact["text"], "pretrend": pretrend["text"], "from_month": from_month,
             "direction": impact["parts"]["direction"], "verdict": pretrend["parts"]["verdict"]}

@@ -157,7 +157,7 @@ def event_study_figure(event_study: list[dict], unit: str) -> go.Figure:
     figure = go.Figure()
     figure.add_trace(go.Scatter(x=x + x[::-1], y=high + low[::-1], fill="toself", mode="lines",
                                 line={"width": 0}, fillcolor="rgba(15,110,90,0.18)",
-                                name=_("95% confidence band"), hoverinfo="skip"))
+                                name=_("Confidence band (95%)"), hoverinfo="skip"))
     figure.add_trace(go.Scatter(
         x=x, y=[e["att"] for e in rows], mode="lines+markers", name=_("Effect"),
         line={"color": PALETTE[0]},

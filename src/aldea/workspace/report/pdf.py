@@ -15,7 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from aldea.programmes.models import VillageStatus
-from aldea.reporting.impact.words import equity_words, figure, impact_words, index_number, money, outcome_label
+from aldea.reporting.impact.words import digits_for, equity_words, figure, impact_words, index_number, money, outcome_label
 from aldea.workspace.charts.programme import STATUS_COLOURS
 from aldea.workspace.figures.impact import subgroup_rows
 from aldea.workspace.figures.overview import cascade_stages
@@ -30,7 +30,8 @@ def _count(value) -> str:
 
 
 def _interval(row: dict) -> dict:
-    return {"att": money(row.get("att")), "low": money(row.get("ci_low")), "high": money(row.get("ci_high"))}
+    digits = digits_for(row)
+    return {k: money(row.get(key), digits) for k, key in (("att", "att"), ("low", "ci_low"), ("high", "ci_high"))}
 
 
 def lorenz_points(gains: list[float], steps: int = 20) -> list[tuple[float, float]]:
