@@ -75,6 +75,26 @@ def test_the_event_study_follows_the_planted_ramp(demo, online):
     assert sum(inside) >= 0.9 * len(inside)
 
 
+def test_the_aldea_script_sends_the_programme_form_to_the_platform(demo, online, tmp_path):
+    from aldea.cli import is_analytics, main
+
+    assert is_analytics(["impact", "--input", "panel.csv"]) and not is_analytics(["impact", "--programme", "x"])
+    out = tmp_path / "impact.json"
+    assert main(["impact", "--programme", demo.slug, "--out", str(out)]) == 0
+    assert json.loads(out.read_text()) == online
+
+
+def test_an_unknown_programme_or_outcome_is_a_clear_error(demo):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="no programme with code 'nowhere'"):
+        call_command("impact", "--programme", "nowhere")
+    with pytest.raises(CommandError, match="only money outcomes are deflated"):
+        call_command("impact", "--programme", demo.slug, "--outcome", "orders", "--deflate")
+    with pytest.raises(CommandError, match="YYYY-MM..YYYY-MM"):
+        call_command("impact", "--programme", demo.slug, "--period", "2024")
+
+
 def test_the_programme_block_says_how_the_panel_was_built(demo, online):
     block = online["programme"]
     assert block["treatment_starts"] == "village launch"

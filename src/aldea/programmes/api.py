@@ -23,9 +23,9 @@ from aldea.programmes.models import (
 from aldea.programmes.queries import (
     budget_lines_visible_to,
     planned_disbursements_visible_to,
-    transactions_visible_to,
     programmes_managed_by,
     programmes_visible_to,
+    transactions_visible_to,
     village_status_changes_visible_to,
     villages_visible_to,
 )

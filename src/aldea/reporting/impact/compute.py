@@ -17,15 +17,15 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from aldea.analytics.impact import (
-    ImpactResult,
     ImpactInputError,
+    ImpactResult,
     estimate_panel,
     subgroup_effects,
 )
 from aldea.enterprises.models import Enterprise
-from aldea.reporting.equity import net_gain_figures, store_equity_report
 from aldea.outcomes.models import OutcomeRecord
 from aldea.programmes.models import Programme
+from aldea.reporting.equity import net_gain_figures, store_equity_report
 from aldea.reporting.impact.panel import (
     OUTCOMES,
     SUBGROUPS,

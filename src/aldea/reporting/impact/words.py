@@ -13,7 +13,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from aldea.analytics.impact import equity_sentence, first_lasting_month, impact_sentence, pretrend_sentence
+from aldea.analytics.impact import (
+    equity_sentence,
+    first_lasting_month,
+    impact_sentence,
+    pretrend_sentence,
+)
 
 #: The analytics' sentences, for the catalogues (see the module docstring).
 ANALYTICS_MESSAGES = (

@@ -15,7 +15,15 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from aldea.programmes.models import VillageStatus
-from aldea.reporting.impact.words import digits_for, equity_words, figure, impact_words, index_number, money, outcome_label
+from aldea.reporting.impact.words import (
+    digits_for,
+    equity_words,
+    figure,
+    impact_words,
+    index_number,
+    money,
+    outcome_label,
+)
 from aldea.workspace.charts.programme import STATUS_COLOURS
 from aldea.workspace.figures.impact import subgroup_rows
 from aldea.workspace.figures.overview import cascade_stages
@@ -41,7 +49,7 @@ def lorenz_points(gains: list[float], steps: int = 20) -> list[tuple[float, floa
     if not len(x) or total == 0:
         return []
     cum = np.cumsum(x) / total
-    return [(k / steps, float(cum[max(0, int(round(k / steps * len(x))) - 1)]) if k else 0.0)
+    return [(k / steps, float(cum[max(0, round(k / steps * len(x)) - 1)]) if k else 0.0)
             for k in range(steps + 1)]
 
 

@@ -154,8 +154,8 @@ def lorenz(points: list[tuple[float, float]], *, x_label: str, y_label: str, lab
         return top + (1 - s) / (1 - lo) * edge
 
     body = [f'<rect x="{left}" y="{top}" width="{edge}" height="{edge}" fill="none" stroke="{GRID}"/>',
-            f'<line x1="{sx(0)}" y1="{sy(0):.1f}" x2="{sx(1)}" y2="{sy(1):.1f}" stroke="{MUTED}" '
-            'stroke-dasharray="3,3"/>']
+            (f'<line x1="{sx(0)}" y1="{sy(0):.1f}" x2="{sx(1)}" y2="{sy(1):.1f}" stroke="{MUTED}" '
+            'stroke-dasharray="3,3"/>')]
     line = " ".join(f"{sx(p):.1f},{sy(s):.1f}" for p, s in [(0.0, 0.0), *pts])
     body.append(f'<polyline points="{line}" fill="none" stroke="{SECOND}" stroke-width="2"/>')
     for v in (0, 0.5, 1):

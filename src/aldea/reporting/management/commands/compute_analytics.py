@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from aldea.programmes.models import Programme
+from aldea.programmes.models import EquityReport, Programme
 from aldea.reporting.clusters import DEFAULT_PROFILE, classify_municipalities
-from aldea.programmes.models import EquityReport
 from aldea.reporting.impact.compute import store_impact_estimates
 
 
