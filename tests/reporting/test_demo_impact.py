@@ -75,9 +75,14 @@ def test_the_event_study_follows_the_planted_ramp(demo, online):
     assert sum(inside) >= 0.9 * len(inside)
 
 
-def test_the_aldea_script_sends_the_programme_form_to_the_platform(demo, online, tmp_path):
+def test_the_aldea_script_sends_the_programme_form_to_the_platform(demo, online, tmp_path, monkeypatch):
+    from django.db import connections
+
     from aldea.cli import is_analytics, main
 
+    # A command run from the command line closes the connections at its end: here that would
+    # end the module's transaction, which holds the demo.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     assert is_analytics(["impact", "--input", "panel.csv"]) and not is_analytics(["impact", "--programme", "x"])
     out = tmp_path / "impact.json"
     assert main(["impact", "--programme", demo.slug, "--out", str(out)]) == 0

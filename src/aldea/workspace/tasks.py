@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -23,9 +22,9 @@ def build_funder_report(report_id: int) -> int:
     _note(report_id, status=FunderReport.Status.RUNNING, progress=1, stage="start")
     period = (report.period_start, report.period_end) if report.period_start else None
     try:
-        with transaction.atomic():
-            data = collect(report.programme, period=period,
-                           progress=lambda percent, stage: _note(report_id, progress=percent, stage=stage))
+        # No transaction around it: each progress note must be seen by the page polling it.
+        data = collect(report.programme, period=period,
+                       progress=lambda percent, stage: _note(report_id, progress=percent, stage=stage))
         pdf = render_pdf(data, report.language)
     except Exception as exc:  # the row must say it failed, whatever failed
         _note(report_id, status=FunderReport.Status.FAILED, error=f"{type(exc).__name__}: {exc}",
