@@ -18,6 +18,7 @@ from aldea.programmes.queries import (
     programmes_visible_to,
 )
 from aldea.reporting.equity import store_equity_report
+from aldea.reporting.impact.compute import store_impact_estimate
 from aldea.territories.geo import geojson_url
 from aldea.workspace.charts import programme as charts
 from aldea.workspace.figures import impact as impact_figures
@@ -69,12 +70,14 @@ def overview(request):
 @login_required
 @require_POST
 def compute_equity(request):
-    """Compute the programme's equity report now (managers), then show the overview again."""
+    """Compute the programme's online-sales estimate and, from its net gains, the equity report
+    now (managers), then show the overview again."""
     programme = changeable_or_404(
         programmes_visible_to(request.user), programmes_managed_by(request.user),
         slug=request.POST.get("programme", ""),
     )
-    report = store_equity_report(programme)
+    estimate = store_impact_estimate(programme, "online_sales")
+    report = store_equity_report(programme, estimate.result.get("who_benefits") or {"error": estimate.error})
     messages.success(
         request, _("Equity figures computed for %(count)s participants.") % {"count": report.participants}
     )
