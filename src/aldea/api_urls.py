@@ -23,6 +23,9 @@ from aldea.outcomes.api import ListingViewSet, OutcomeRecordViewSet, SalesChanne
 from aldea.partners.api import AgreementViewSet, OrganisationViewSet, VillagePartnerRoleViewSet
 from aldea.people.api import MembershipViewSet, PersonViewSet
 from aldea.programmes.api import (
+    BudgetLineViewSet,
+    FinancialTransactionViewSet,
+    PlannedDisbursementViewSet,
     ProgrammeViewSet,
     VillageStatusChangeViewSet,
     VillageViewSet,
@@ -51,6 +54,9 @@ router.register("villages", VillageViewSet, basename="village")
 router.register("village-status-changes", VillageStatusChangeViewSet, basename="village-status-change")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("indicator-targets", IndicatorTargetViewSet, basename="indicator-target")
+router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
+router.register("planned-disbursements", PlannedDisbursementViewSet, basename="planned-disbursement")
+router.register("transactions", FinancialTransactionViewSet, basename="transaction")
 # partners
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("agreements", AgreementViewSet, basename="agreement")

@@ -7,9 +7,17 @@ import sys
 ANALYTICS_COMMANDS = {"detect": "main_detect", "inequality": "main_inequality", "impact": "main_impact"}
 
 
+def is_analytics(argv: list[str]) -> bool:
+    """Whether ``argv`` is a Django-free analytics command (``impact --programme`` reads the
+    platform's database, so it is the Django command of that name)."""
+    if not argv or argv[0] not in ANALYTICS_COMMANDS:
+        return False
+    return not (argv[0] == "impact" and any(a == "--programme" or a.startswith("--programme=") for a in argv[1:]))
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in ANALYTICS_COMMANDS:
+    if is_analytics(argv):
         from aldea.analytics import cli as analytics_cli
 
         return getattr(analytics_cli, ANALYTICS_COMMANDS[argv[0]])(argv[1:]) or 0
@@ -33,7 +41,7 @@ def run() -> None:
     nothing is left to clean up (mypy ends the same way).
     """
     code = main()
-    if len(sys.argv) > 1 and sys.argv[1] in ANALYTICS_COMMANDS:
+    if is_analytics(sys.argv[1:]):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)

@@ -57,6 +57,27 @@ def _municipality_key(area):
     return f"{area.country.code}-{area.code}"
 
 
+def _budget_line(w):
+    from aldea.programmes.models import BudgetLine
+
+    return BudgetLine.objects.create(programme=w.programme, name=f"Línea {n()}", period_start="2025-01-01",
+                                     period_end="2025-12-31", amount=1000, currency="MXN")
+
+
+def _planned(w):
+    from aldea.programmes.models import PlannedDisbursement
+
+    return PlannedDisbursement.objects.create(programme=w.programme, period_start="2025-01-01",
+                                              period_end="2025-03-31", amount=1000, currency="MXN")
+
+
+def _transaction(w):
+    from aldea.programmes.models import FinancialTransaction
+
+    return FinancialTransaction.objects.create(programme=w.programme, kind="expenditure", transacted_on="2025-02-01",
+                                               amount=1000, currency="MXN")
+
+
 RESOURCES = [
     # territories (reference data: staff write)
     Resource(
@@ -102,6 +123,25 @@ RESOURCES = [
         payload=lambda w: {"indicator": f.IndicatorFactory(programme=w.programme).pk, "village": "teotitlan",
                            "period_start": "2025-01-01", "period_end": "2025-12-31", "target": "40"},
         change={"baseline": "12.00"},
+    ),
+    # the budget and disbursement register
+    Resource(
+        "budget-lines", make=lambda w: _budget_line(w),
+        payload=lambda w: {"programme": "main", "name": "Formación", "period_start": "2025-01-01",
+                           "period_end": "2025-12-31", "amount": "150000.00", "currency": "MXN"},
+        change={"status": "committed"},
+    ),
+    Resource(
+        "planned-disbursements", make=lambda w: _planned(w),
+        payload=lambda w: {"programme": "main", "period_start": "2025-01-01", "period_end": "2025-03-31",
+                           "amount": "50000.00", "currency": "MXN", "provider_name": "Fundación"},
+        change={"receiver_name": "Programa"},
+    ),
+    Resource(
+        "transactions", make=lambda w: _transaction(w),
+        payload=lambda w: {"programme": "main", "kind": "disbursement", "transacted_on": "2025-02-01",
+                           "amount": "20000.00", "currency": "MXN"},
+        change={"description": "Primer desembolso"},
     ),
     # partners
     Resource(

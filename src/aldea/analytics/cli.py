@@ -287,10 +287,11 @@ def main_impact(argv: list[str]) -> int:
     parser = _impact_parser()
     args = parser.parse_args(argv)
     if args.programme:
-        # The platform's form lives on the Django side; this entry point is Django-free.
-        print("aldea impact: error: --programme reads the platform's database, which this "
-              "Django-free command cannot open; export the programme's panel and pass it "
-              "with --input", file=sys.stderr)
+        # The platform's form lives on the Django side (the `aldea` script sends --programme
+        # to the management command `impact`); this entry point is Django-free.
+        print("aldea impact: error: --programme reads the platform's database: run it as "
+              "`aldea impact --programme SLUG`, which starts the platform, or export the "
+              "programme's panel and pass it with --input", file=sys.stderr)
         return 2
     needed = [f"--{n}" for n in ("unit", "time", "cohort", "outcome") if not getattr(args, n)]
     if needed:

@@ -405,6 +405,8 @@ class DemoGenerator:
         self.score_answers = score_answers
         self.questions, self.instrument, self.definition = questions, instrument, definition
         self.persona_candidates = []
+        # (village id, month) -> [participants, online cents, total cents, jobs] the programme added.
+        self.planted = defaultdict(lambda: [0, 0, 0, 0])
         for v, (village, spec) in enumerate(zip(self.villages, cat.VILLAGES, strict=True)):
             count = self.plan.participants[v]
             workshops = []
@@ -527,6 +529,11 @@ class DemoGenerator:
         average_price = sum(prices) / len(prices)
         for m in sim.draw_months(rng, business, path=path, average_price=average_price, exports_possible=has_amazon):
             self._outcome(enterprise, m)
+            planted = self.planted[(village.pk, m.month)]
+            planted[0] += 1
+            planted[1] += m.added_online_cents
+            planted[2] += m.added_total_cents
+            planted[3] += m.added_jobs
         # The MSME workshop: most owners take it, unless they dropped out early.
         stayed = path.stage != "dropped" or path.closed_on > workshop.starts_on
         if stayed and rng.random() < 0.85:
@@ -535,6 +542,15 @@ class DemoGenerator:
                 assessments=("Ejercicio práctico",), withdraw=0.08, mean_score=85)
         if v == 0 and i < 50:
             self.persona_candidates.append((i, person, path.stage))
+
+    def planted_effects(self):
+        from aldea.demo.models import PlantedEffect
+
+        PlantedEffect.objects.bulk_create(
+            PlantedEffect(village_id=village_id, month=month, participants=n, added_online_sales=_money(online),
+                          added_total_sales=_money(total), added_jobs=jobs)
+            for (village_id, month), (n, online, total, jobs) in sorted(self.planted.items())
+        )
 
     def _listing(self, rng, product, channel_code, listing_day, path):
         number = self.msme_counter * 100 + int(product.sku[-2:]) * 10
@@ -644,6 +660,11 @@ class DemoGenerator:
             Person.objects.filter(pk=person.pk).update(user=user)
             self.logins.append((username, role, sees))
 
+    def finances(self):
+        from aldea.demo.finances import create_finances
+
+        create_finances(self.prog, sponsor=self.orgs["fundacion-aldea"].name, msmes=self.plan.total)
+
     def indicators(self):
         from aldea.demo.indicators import create_indicators
 
@@ -664,12 +685,14 @@ class DemoGenerator:
         self.progress.stage("formadores y consultores")
         self.trainers_and_consultants()
         self.participants([(d, q) for d, q, _ in questions], instrument, definition)
+        self.planted_effects()
         self.comparison()
         self.writer.flush()
         self.writer.reset_sequences()
         self.progress.stage("usuarios e indicadores")
         self.users()
         self.indicators()
+        self.finances()
         # Fresh statistics after a bulk load, so the query planner knows the tables' sizes.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -16,6 +16,13 @@ data can and cannot show:
   under 35 get 1.3, over 55 get 0.7. Part of it (30%) replaces offline sales.
 * Everyone, including the comparison group, drifts online slowly (secular trend), so a naive
   before/after comparison overstates the programme's effect; a comparison group corrects it.
+
+The planted effect is known exactly: every month also records what the programme added to
+it (``Month.added_*``: the outcome minus the same month with the programme's term set to zero
+and every random draw the same). The generator stores their sums per village and month
+(``aldea.demo.models.PlantedEffect``), so the average effect on participants from their
+village's launch on (the estimand of ``aldea impact --programme``) can be computed exactly
+and compared with the estimate (``aldea.demo.planted``).
 """
 
 from __future__ import annotations
@@ -213,6 +220,10 @@ class Month:
     employees: int
     export_markets: int
     source: str
+    # What the programme added this month (0 without it): online and total sales in cents, jobs.
+    added_online_cents: int = 0
+    added_total_cents: int = 0
+    added_jobs: int = 0
 
 
 def programme_effect(rng: random.Random, business: Business) -> float:
@@ -245,6 +256,9 @@ def draw_months(rng: random.Random, business: Business, *, path: Path | None, av
             if drop_index is not None and index > drop_index:
                 extra *= 0.4  # listings stay up for a while after the MSME leaves the programme
         offline = max(base * (1 - share) - 0.3 * extra, 0.3 * base * (1 - share))
+        # The same month without the programme: no extra online sales, offline not displaced.
+        online_without = round(online * 100)
+        total_without = online_without + round(base * (1 - share) * 100)
         online += extra
         online_cents = round(online * 100)
         total_cents = online_cents + round(offline * 100)
@@ -252,7 +266,8 @@ def draw_months(rng: random.Random, business: Business, *, path: Path | None, av
         if online_cents and not orders:
             orders = 1
         units = max(int(total_cents / 100 / average_price * rng.uniform(1.0, 1.3)), orders)
-        employees = business.employees + (1 if extra > business.baseline_sales * 0.5 and index >= 12 else 0)
+        added_jobs = 1 if extra > business.baseline_sales * 0.5 and index >= 12 else 0
+        employees = business.employees + added_jobs
         exports = 0
         if exporter and start_index is not None and index >= start_index + 6:
             exports = 1 + int(effect > 0.8) + int(effect > 1.3)
@@ -264,7 +279,9 @@ def draw_months(rng: random.Random, business: Business, *, path: Path | None, av
             source = "import"  # pulled from the marketplace seller account
         else:
             source = "estimate" if rng.random() < 0.05 else "survey"
-        records.append(Month(month, total_cents, online_cents, orders, units, employees, exports, source))
+        records.append(Month(month, total_cents, online_cents, orders, units, employees, exports, source,
+                             added_online_cents=online_cents - online_without,
+                             added_total_cents=total_cents - total_without, added_jobs=added_jobs))
     return records
 
 

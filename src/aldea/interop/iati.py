@@ -8,7 +8,13 @@ targets reports, per period, the sum of the villages' targets. The actual of a p
 begun is the indicator's value from live data (``aldea.reporting.indicators``) over the period
 (to today while it runs), for the whole programme or for the villages whose targets were summed.
 Codes follow the IATI codelists (ActivityStatus, ActivityDateType,
-OrganisationRole, OrganisationType, IndicatorMeasure, ResultType).
+OrganisationRole, OrganisationType, IndicatorMeasure, ResultType, BudgetType, BudgetStatus,
+TransactionType, Sector, LocationReach, GeographicExactness, GeographicLocationClass).
+
+The money comes from the programme's register (``BudgetLine``, ``PlannedDisbursement``,
+``FinancialTransaction``), the locations are the villages (their locality's coordinates, else
+their municipality's centroid, marked approximate), and the sector is DAC 25030, Business
+development services (docs/decisions.md P14).
 """
 
 from collections import defaultdict
@@ -17,7 +23,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from aldea.programmes.models import IndicatorTarget, Programme
+from aldea.programmes.models import BudgetLine, FinancialTransaction, IndicatorTarget, Programme
 from aldea.reporting.indicators.values import indicator_values
 
 IATI_VERSION = "2.03"
@@ -28,6 +34,13 @@ ORGANISATION_TYPE = {"government": "10", "university": "80", "company": "70", "m
 PARTNER_ROLE = {"sponsor": "1", "government_liaison": "3", "host_institution": "4", "trainer_provider": "4", "marketplace": "4"}
 KIND_ROLE = {"government": "1", "financial": "1"}
 PERCENT_UNITS = {"percent", "percentage", "%", "porcentaje", "pct"}
+# DAC 5-digit purpose code (IATI Sector vocabulary 1): 25030 Business development services.
+SECTORS = (("25030", "100"),)
+BUDGET_TYPE = {BudgetLine.Kind.ORIGINAL: "1", BudgetLine.Kind.REVISED: "2"}
+BUDGET_STATUS = {BudgetLine.Status.INDICATIVE: "1", BudgetLine.Status.COMMITTED: "2"}
+TRANSACTION_TYPE = {FinancialTransaction.Kind.INCOMING_FUNDS: "1", FinancialTransaction.Kind.COMMITMENT: "2",
+                    FinancialTransaction.Kind.DISBURSEMENT: "3", FinancialTransaction.Kind.EXPENDITURE: "4"}
+WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 
 
 def _language(programme):
@@ -131,6 +144,10 @@ def build_activity_file(programme, *, reporting_org_ref=None, reporting_org_name
     if programme.ends_on:
         etree.SubElement(activity, "activity-date", **{"iso-date": programme.ends_on.isoformat(), "type": "4" if programme.status == "closed" else "3"})
     etree.SubElement(activity, "recipient-country", code=programme.country.code, percentage="100")
+    _locations(activity, programme, lang)
+    for code, percentage in SECTORS:
+        etree.SubElement(activity, "sector", vocabulary="1", code=code, percentage=percentage)
+    _money(activity, programme, lang)
     for indicator in programme.indicators.order_by("code"):
         baseline, periods = indicator_periods(indicator)
         result = etree.SubElement(activity, "result", type="2", **{"aggregation-status": "0"})
@@ -151,6 +168,74 @@ def build_activity_file(programme, *, reporting_org_ref=None, reporting_org_name
             if actual is not None:
                 etree.SubElement(period, "actual", value=_number(actual))
     return etree.ElementTree(root)
+
+
+def _value(parent, amount, currency, day):
+    from lxml import etree
+
+    element = etree.SubElement(parent, "value", currency=currency, **{"value-date": day.isoformat()})
+    element.text = _number(amount)
+    return element
+
+
+def _org(parent, tag, name, ref, lang):
+    from lxml import etree
+
+    if not (name or ref):
+        return
+    element = etree.SubElement(parent, tag, **({"ref": ref} if ref else {}))
+    if name:
+        _narrative(element, name, lang)
+
+
+def _money(activity, programme, lang):
+    """Budget lines, planned disbursements and transactions, in the XSD's order."""
+    from lxml import etree
+
+    for line in programme.budget_lines.order_by("period_start", "name"):
+        budget = etree.SubElement(activity, "budget", type=BUDGET_TYPE[line.kind], status=BUDGET_STATUS[line.status])
+        etree.SubElement(budget, "period-start", **{"iso-date": line.period_start.isoformat()})
+        etree.SubElement(budget, "period-end", **{"iso-date": line.period_end.isoformat()})
+        _value(budget, line.amount, line.currency, line.period_start)
+    for planned in programme.planned_disbursements.order_by("period_start"):
+        element = etree.SubElement(activity, "planned-disbursement", type="1")
+        etree.SubElement(element, "period-start", **{"iso-date": planned.period_start.isoformat()})
+        etree.SubElement(element, "period-end", **{"iso-date": planned.period_end.isoformat()})
+        _value(element, planned.amount, planned.currency, planned.period_start)
+        _org(element, "provider-org", planned.provider_name, planned.provider_ref, lang)
+        _org(element, "receiver-org", planned.receiver_name, planned.receiver_ref, lang)
+    for transaction in programme.transactions.order_by("transacted_on", "id"):
+        element = etree.SubElement(activity, "transaction", **({"ref": transaction.reference} if transaction.reference else {}))
+        etree.SubElement(element, "transaction-type", code=TRANSACTION_TYPE[transaction.kind])
+        etree.SubElement(element, "transaction-date", **{"iso-date": transaction.transacted_on.isoformat()})
+        _value(element, transaction.amount, transaction.currency, transaction.transacted_on)
+        if transaction.description:
+            _text_element(element, "description", transaction.description, lang)
+        _org(element, "provider-org", transaction.provider_name, transaction.provider_ref, lang)
+        _org(element, "receiver-org", transaction.receiver_name, transaction.receiver_ref, lang)
+
+
+def _locations(activity, programme, lang):
+    """One location per village: reach 1 (where the activity happens), a populated place, its
+    point exact when the village has a locality with coordinates, approximate otherwise."""
+    from lxml import etree
+
+    from aldea.workspace.charts.programme import village_point
+
+    villages = programme.villages.select_related("municipality", "locality").order_by("slug")
+    for village in villages:
+        point = village_point(village)
+        location = etree.SubElement(activity, "location", ref=f"{programme.slug}-{village.slug}")
+        etree.SubElement(location, "location-reach", code="1")
+        _text_element(location, "name", village.name, lang)
+        _text_element(location, "description", f"{village.municipality.name} · {village.speciality}", lang)
+        if point is None:
+            continue
+        exact = village.locality_id is not None and village.locality.latitude is not None
+        etree.SubElement(etree.SubElement(location, "point", srsName=WGS84), "pos").text = f"{point[1]:.5f} {point[0]:.5f}"
+        etree.SubElement(location, "exactness", code="1" if exact else "2")
+        etree.SubElement(location, "location-class", code="2")
+        etree.SubElement(location, "feature-designation", code="PPL")
 
 
 def find_programme(identifier) -> Programme:

@@ -3,9 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from aldea.core.admin_actions import HistoryAdminMixin, ServiceCreateMixin, service_action
 from aldea.programmes.models import (
+    BudgetLine,
     EquityReport,
+    FinancialTransaction,
     Indicator,
     IndicatorTarget,
+    PlannedDisbursement,
     Programme,
     Village,
     VillageStatus,
@@ -97,3 +100,23 @@ class EquityReportAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["programme", "computed_at", "participants"]
     list_filter = ["programme"]
     readonly_fields = ["programme", "computed_at", "participants", "figures"]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = ["programme", "name", "period_start", "period_end", "amount", "currency", "kind", "status"]
+    list_filter = ["programme", "kind", "status"]
+    search_fields = ["name"]
+
+
+@admin.register(PlannedDisbursement)
+class PlannedDisbursementAdmin(admin.ModelAdmin):
+    list_display = ["programme", "period_start", "period_end", "amount", "currency", "provider_name", "receiver_name"]
+    list_filter = ["programme"]
+
+
+@admin.register(FinancialTransaction)
+class FinancialTransactionAdmin(admin.ModelAdmin):
+    list_display = ["programme", "kind", "transacted_on", "amount", "currency", "provider_name", "receiver_name"]
+    list_filter = ["programme", "kind"]
+    search_fields = ["reference", "description"]

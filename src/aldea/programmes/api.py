@@ -12,14 +12,20 @@ from aldea.core.api import (
     require_order,
 )
 from aldea.programmes.models import (
+    BudgetLine,
+    FinancialTransaction,
+    PlannedDisbursement,
     Programme,
     Village,
     VillageStatus,
     VillageStatusChange,
 )
 from aldea.programmes.queries import (
+    budget_lines_visible_to,
+    planned_disbursements_visible_to,
     programmes_managed_by,
     programmes_visible_to,
+    transactions_visible_to,
     village_status_changes_visible_to,
     villages_visible_to,
 )
@@ -175,3 +181,96 @@ class VillageStatusChangeViewSet(ScopedViewSet):
     filterset_class = VillageStatusChangeFilter
     ordering_fields = ["changed_at"]
     list_select_related = ("village", "changed_by")
+
+
+# -- the budget and disbursement register -------------------------------------------------------
+
+
+class MoneySerializer(ModelSerializer):
+    """Common checks of the register: an ISO 4217 currency, a period in order (IATI: a budget
+    period is at most a year), the programme by its code."""
+
+    programme = CodeRelatedField(slug_field="slug", queryset=Programme.objects.all(), visible=programmes_visible_to)
+
+    def validate_currency(self, value):
+        if not (len(value) == 3 and value.isascii() and value.isalpha() and value.isupper()):
+            raise serializers.ValidationError("must be three upper-case letters (ISO 4217).")
+        return value
+
+    def validate(self, attrs):
+        if "period_start" in self.Meta.fields:
+            require_order(attrs, self.instance, "period_start", "period_end")
+            start, end = current(attrs, self.instance, "period_start"), current(attrs, self.instance, "period_end")
+            if start and end and (end - start).days > 366:
+                raise serializers.ValidationError({"period_end": "IATI periods are at most a year long."})
+        return super().validate(attrs)
+
+
+class BudgetLineSerializer(MoneySerializer):
+    class Meta:
+        model = BudgetLine
+        fields = ["id", "programme", "name", "kind", "status", "period_start", "period_end", "amount", "currency"]
+
+
+class PlannedDisbursementSerializer(MoneySerializer):
+    class Meta:
+        model = PlannedDisbursement
+        fields = ["id", "programme", "period_start", "period_end", "amount", "currency", "provider_name",
+                  "provider_ref", "receiver_name", "receiver_ref"]
+
+
+class FinancialTransactionSerializer(MoneySerializer):
+    class Meta:
+        model = FinancialTransaction
+        fields = ["id", "programme", "kind", "transacted_on", "amount", "currency", "reference", "description",
+                  "provider_name", "provider_ref", "receiver_name", "receiver_ref"]
+
+
+class BudgetLineFilter(filters.FilterSet):
+    programme = filters.CharFilter(field_name="programme__slug")
+
+    class Meta:
+        model = BudgetLine
+        fields = ["kind", "status"]
+
+
+class PlannedDisbursementFilter(filters.FilterSet):
+    programme = filters.CharFilter(field_name="programme__slug")
+
+    class Meta:
+        model = PlannedDisbursement
+        fields = []
+
+
+class FinancialTransactionFilter(filters.FilterSet):
+    programme = filters.CharFilter(field_name="programme__slug")
+
+    class Meta:
+        model = FinancialTransaction
+        fields = ["kind"]
+
+
+class BudgetLineViewSet(ScopedViewSet):
+    """The programme's budget lines (seen by those who see the programme whole; managers write)."""
+
+    scope = Scope(visible=budget_lines_visible_to, writable=programmes_managed_by, anchor="programme")
+    serializer_class = BudgetLineSerializer
+    filterset_class = BudgetLineFilter
+    ordering_fields = ["period_start", "amount"]
+    list_select_related = ("programme",)
+
+
+class PlannedDisbursementViewSet(ScopedViewSet):
+    scope = Scope(visible=planned_disbursements_visible_to, writable=programmes_managed_by, anchor="programme")
+    serializer_class = PlannedDisbursementSerializer
+    filterset_class = PlannedDisbursementFilter
+    ordering_fields = ["period_start", "amount"]
+    list_select_related = ("programme",)
+
+
+class FinancialTransactionViewSet(ScopedViewSet):
+    scope = Scope(visible=transactions_visible_to, writable=programmes_managed_by, anchor="programme")
+    serializer_class = FinancialTransactionSerializer
+    filterset_class = FinancialTransactionFilter
+    ordering_fields = ["transacted_on", "amount"]
+    list_select_related = ("programme",)

@@ -183,3 +183,107 @@ class EquityReport(models.Model):
 
     def __str__(self):
         return f"{self.programme} {self.computed_at:%Y-%m-%d}"
+
+
+# -- the programme's budget and disbursement register (exported to IATI) ----------------------
+
+
+class Money(models.Model):
+    """An amount in a currency, over a period or on a day: the register's common fields."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+
+    class Meta:
+        abstract = True
+
+
+class BudgetLine(Money):
+    """One line of the programme's budget for a period (IATI ``budget``: at most a year)."""
+
+    class Kind(models.TextChoices):
+        ORIGINAL = "original", _("Original")
+        REVISED = "revised", _("Revised")
+
+    class Status(models.TextChoices):
+        INDICATIVE = "indicative", _("Indicative")
+        COMMITTED = "committed", _("Committed")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="budget_lines")
+    name = models.CharField(_("budget line"), max_length=150)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.ORIGINAL)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INDICATIVE)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+
+    class Meta:
+        ordering = ["programme", "period_start", "name"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="budget_period_ordered"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_nonnegative"),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="budget_currency_iso4217"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.period_start}–{self.period_end}: {self.amount} {self.currency}"
+
+
+class PlannedDisbursement(Money):
+    """Money a funder plans to pass to the programme (or the programme to a partner) in a period."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="planned_disbursements")
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    provider_name = models.CharField(_("from (organisation)"), max_length=200, blank=True)
+    provider_ref = models.CharField(_("from (IATI organisation identifier)"), max_length=100, blank=True)
+    receiver_name = models.CharField(_("to (organisation)"), max_length=200, blank=True)
+    receiver_ref = models.CharField(_("to (IATI organisation identifier)"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["programme", "period_start"]
+        verbose_name = _("planned disbursement")
+        verbose_name_plural = _("planned disbursements")
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="planned_period_ordered"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="planned_amount_nonnegative"),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="planned_currency_iso4217"),
+        ]
+
+    def __str__(self):
+        return f"{self.period_start}–{self.period_end}: {self.amount} {self.currency}"
+
+
+class FinancialTransaction(Money):
+    """Money that came in or went out on a day (IATI ``transaction``)."""
+
+    class Kind(models.TextChoices):
+        # IATI TransactionType codes 1-4.
+        INCOMING_FUNDS = "incoming_funds", _("Incoming funds")
+        COMMITMENT = "commitment", _("Outgoing commitment")
+        DISBURSEMENT = "disbursement", _("Disbursement")
+        EXPENDITURE = "expenditure", _("Expenditure")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="transactions")
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    transacted_on = models.DateField(_("date"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    provider_name = models.CharField(_("from (organisation)"), max_length=200, blank=True)
+    provider_ref = models.CharField(_("from (IATI organisation identifier)"), max_length=100, blank=True)
+    receiver_name = models.CharField(_("to (organisation)"), max_length=200, blank=True)
+    receiver_ref = models.CharField(_("to (IATI organisation identifier)"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["programme", "transacted_on"]
+        verbose_name = _("transaction")
+        verbose_name_plural = _("transactions")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="transaction_amount_nonnegative"),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="transaction_currency_iso4217"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.transacted_on}: {self.amount} {self.currency}"

@@ -79,3 +79,30 @@ def indicator_targets_visible_to(user) -> QuerySet[IndicatorTarget]:
         Q(village__isnull=True) | Q(village__in=villages_visible_to(user)),
         indicator__programme__in=programmes_visible_to(user),
     )
+
+
+def programmes_seen_whole_by(user) -> QuerySet[Programme]:
+    """Programmes the user sees whole (no village narrowing): the programme-wide figures and
+    the budget register are for them (``accounts.queries.sees_whole`` for one programme)."""
+    reach = reach_of(user)
+    if reach.is_global:
+        return Programme.objects.all()
+    return Programme.objects.filter(id__in=reach.wide_programme_ids)
+
+
+def budget_lines_visible_to(user):
+    from aldea.programmes.models import BudgetLine
+
+    return BudgetLine.objects.filter(programme__in=programmes_seen_whole_by(user))
+
+
+def planned_disbursements_visible_to(user):
+    from aldea.programmes.models import PlannedDisbursement
+
+    return PlannedDisbursement.objects.filter(programme__in=programmes_seen_whole_by(user))
+
+
+def transactions_visible_to(user):
+    from aldea.programmes.models import FinancialTransaction
+
+    return FinancialTransaction.objects.filter(programme__in=programmes_seen_whole_by(user))

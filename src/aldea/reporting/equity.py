@@ -1,69 +1,72 @@
-"""Who benefits: the programme's equity figures, computed by the analytics engine.
+"""Who benefits: the programme's equity figures, on each participant's *net* gain.
 
-A participant's *gain* is the growth of their online sales, annualised and in the programme's
-currency: online sales over the last 12 months with data, minus four times their online sales
-in the first three months of the programme (the baseline quarter). Gains can be negative;
-the engine keeps them for the Gini and the Lorenz curve and leaves them out of the Theil and
-Atkinson measures, which are defined for positive values only (see docs/decisions.md).
+A participant's net gain is its own change in monthly online sales from the month before its
+village launched, less the comparison group's change over the same months, averaged over its
+months since the launch (``aldea.analytics.impact.gain_concentration``; the mean of the net
+gains of one launch cohort is that cohort's impact estimate). It is in the programme's
+currency a month. Gains can be negative: they count in the Gini and the Lorenz curve and are
+left out of Theil and Atkinson, which are defined for positive values only (decision A5).
+Beside them: the concentration index of the net gains ranked by baseline sales, and the
+change in inequality of sales among participants against the comparison group, both with
+bootstrap intervals (docs/decisions.md P2).
 """
-
 
 import ibis
 import pandas as pd
 from django.db import transaction
-from django.db.models import Q, Sum
 from django.utils import timezone
 
 from aldea.analytics import inequality_summary
-from aldea.core.months import add_months
-from aldea.enterprises.models import Enterprise
-from aldea.outcomes.models import OutcomeRecord
+from aldea.analytics.impact import ImpactInputError, gain_concentration, inequality_change
 from aldea.programmes.models import EquityReport, Programme
 from aldea.territories.models import MarginalisationDegree
 
 HIGH_NEED = {MarginalisationDegree.HIGH, MarginalisationDegree.VERY_HIGH}
+GAIN_DEFINITION = ("net gain: the participant's change in monthly online sales since the month "
+                   "before its village launched, less the comparison group's change over the "
+                   "same months, averaged over the months since the launch")
+COLUMNS = ["code", "gain", "sex", "is_women_led", "marginalisation", "baseline"]
+
+
+def gains_frame(gains: dict | None) -> pd.DataFrame:
+    """The net gains of ``gain_concentration`` (with the who-benefits columns) as a frame."""
+    if not gains:
+        return pd.DataFrame(columns=COLUMNS)
+    frame = pd.DataFrame({
+        "code": gains["code"], "gain": gains["net_gain"], "sex": gains["sex"],
+        "is_women_led": [v == "yes" for v in gains["women_led"]],
+        "marginalisation": gains["marginalisation"], "baseline": gains["baseline"],
+    })
+    frame["sex"] = frame["sex"].replace("unknown", "undisclosed")
+    return frame[COLUMNS]
 
 
 def participant_gains(programme: Programme) -> pd.DataFrame:
-    """One row per participant MSME: gain, owner's sex, women-led flag and marginalisation degree."""
-    last_month = (
-        OutcomeRecord.objects.filter(enterprise__programme=programme).order_by("-month").values_list("month", flat=True).first()
-    )
-    columns = ["code", "gain", "sex", "is_women_led", "marginalisation", "baseline", "followup"]
-    if last_month is None:
-        return pd.DataFrame(columns=columns)
-    start = programme.starts_on.replace(day=1)
-    baseline_end = add_months(start, 3)
-    followup_start = add_months(last_month, -11)
-    rows = (
-        Enterprise.objects.filter(programme=programme, group=Enterprise.Group.PARTICIPANT)
-        .annotate(
-            baseline=Sum("outcomes__online_sales", filter=Q(outcomes__month__gte=start, outcomes__month__lt=baseline_end)),
-            followup=Sum("outcomes__online_sales", filter=Q(outcomes__month__gte=followup_start)),
-        )
-        .filter(followup__isnull=False)
-        .values_list("code", "owner__sex", "is_women_led", "municipality__marginalisation_degree", "baseline", "followup")
-    )
-    frame = pd.DataFrame.from_records(
-        rows, columns=["code", "sex", "is_women_led", "marginalisation", "baseline", "followup"]
-    )
-    for column in ("baseline", "followup"):
-        frame[column] = frame[column].astype("float64").fillna(0.0)
-    frame["gain"] = frame["followup"] - 4 * frame["baseline"]
-    frame["sex"] = frame["sex"].fillna("undisclosed")
-    frame["marginalisation"] = frame["marginalisation"].replace("", "unknown").fillna("unknown")
-    return frame[columns]
+    """One row per participant MSME in the impact panel: its net gain and characteristics."""
+    from aldea.reporting.impact.compute import who_benefits_gains
+
+    return gains_frame(who_benefits_gains(programme))
 
 
-def compute_equity_figures(programme: Programme) -> dict:
-    """The figures the overview's equity panel shows, as a JSON-ready dict."""
-    gains = participant_gains(programme)
-    figures = {
-        "currency": programme.currency,
-        "participants": len(gains),
-        "gain_definition": "online sales of the last 12 months minus 4 × online sales of the first 3 months",
-    }
+def compute_equity_figures(programme: Programme, who: dict | None = None) -> dict:
+    """The figures the overview's equity panel shows, as a JSON-ready dict.
+
+    ``who`` is the ``who_benefits`` part of an online-sales impact computation when the
+    caller has one (the analytics task), so the panel and the estimate share their numbers.
+    """
+    from aldea.reporting.impact.compute import online_sales_who_benefits
+
+    figures = {"currency": programme.currency, "participants": 0, "gain_definition": GAIN_DEFINITION}
+    if who is None:
+        who = online_sales_who_benefits(programme)
+    if "error" in who:
+        figures["error"] = who["error"]
+        return figures
+    concentration = who.get("concentration", {})
+    gains = gains_frame(concentration.get("gains"))
+    figures["participants"] = len(gains)
     if gains.empty:
+        figures["error"] = concentration.get("error", "no participant has a net gain")
         return figures
     table = ibis.memtable(gains)
     overall = inequality_summary(table, "gain")
@@ -84,8 +87,25 @@ def compute_equity_figures(programme: Programme) -> dict:
         mean_gain_by_sex=_means(gains, "sex"),
         mean_gain_by_marginalisation=_means(gains, "marginalisation"),
         total_gain=float(gains["gain"].sum()),
+        mean_gain=float(gains["gain"].mean()),
+        concentration={k: concentration.get(k) for k in ("index", "se", "ci_low", "ci_high", "level", "reps")},
+        inequality_change=who.get("inequality"),
     )
     return figures
+
+
+def net_gain_figures(panel, *, reps: int, control: str = "never", level: float = 0.95) -> dict:
+    """Concentration of net gains and the change in inequality for one panel (or why not)."""
+    out = {}
+    for name, call in (
+        ("inequality", lambda: inequality_change(panel, reps=reps, level=level)),
+        ("concentration", lambda: gain_concentration(panel, control=control, reps=reps, level=level)),
+    ):
+        try:
+            out[name] = call()
+        except ImpactInputError as exc:
+            out[name] = {"error": str(exc)}
+    return out
 
 
 def _means(gains: pd.DataFrame, column: str) -> dict:
@@ -94,8 +114,8 @@ def _means(gains: pd.DataFrame, column: str) -> dict:
 
 
 @transaction.atomic
-def store_equity_report(programme: Programme) -> EquityReport:
-    figures = compute_equity_figures(programme)
+def store_equity_report(programme: Programme, who: dict | None = None) -> EquityReport:
+    figures = compute_equity_figures(programme, who)
     return EquityReport.objects.create(
         programme=programme, computed_at=timezone.now(), participants=figures["participants"], figures=figures
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aldea.workspace.views import msmes, overview, setup, territory, villages
+from aldea.workspace.views import msmes, overview, reports, setup, territory, villages
 
 app_name = "workspace"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("programme/<slug:slug>/villages/new/", setup.village_new, name="village_new"),
     path("programme/<slug:slug>/municipalities/", setup.municipality_search, name="municipality_search"),
     path("programme/equity/compute/", overview.compute_equity, name="compute_equity"),
+    path("programme/report/", reports.request_report, name="request_report"),
+    path("programme/report/<int:pk>/", reports.report_status, name="report_status"),
+    path("programme/report/<int:pk>/pdf/", reports.report_download, name="report_download"),
     path("programme/villages/", villages.villages, name="villages"),
     path("programme/village/<slug:slug>/", villages.village, name="village"),
     path("programme/village/<slug:slug>/status/", villages.village_status, name="village_status"),

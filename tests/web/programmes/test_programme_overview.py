@@ -177,8 +177,15 @@ def test_equity_panel_says_when_no_report_exists_and_offers_managers_to_compute(
     assert reverse("workspace:compute_equity") not in response.content.decode()
 
 
+def launch_in_february(world):
+    """The main village launches in February 2025, the second month of MONTHS: a before and an after."""
+    world.village.launched_on = datetime.date(2025, 2, 1)
+    world.village.save()
+
+
 def test_manager_computes_the_equity_report(world, login):
     small_programme(world)
+    launch_in_february(world)
     response = login(world.manager).post(
         reverse("workspace:compute_equity"), {"programme": world.programme.slug}
     )
@@ -201,20 +208,31 @@ def test_read_only_roles_cannot_compute_the_equity_report(world, login, name):
     assert not EquityReport.objects.exists()
 
 
-def test_equity_panel_shows_the_reports_figures(world):
+def test_equity_panel_shows_the_reports_net_gains(world):
     small_programme(world)
+    launch_in_february(world)
     report = store_equity_report(world.programme)
     panel = figures.equity_panel(report.figures)
     assert panel["participants"] == 2
-    # No sales in the baseline quarter (2024-01..03), so the gains are the sales: a (woman) 600,
-    # b (man) 100; women hold 6/7 of the gains.
+    # Net gains from January (the month before the launch) over February and March, less the
+    # comparison MSME's change (none: 40 every month): a (woman) (100 + 200) / 2 = 150,
+    # b (man) (-50 + 0) / 2 = -25.
     # One MSME per sex: a group mean of one MSME is that MSME's own figure, so it is not shown.
     female, male = panel["by_sex"]
     assert (female.n, female.mean, female.share_of_gain) == (1, None, None)
     assert (male.n, male.mean, male.share_of_gain) == (1, None, None)
-    assert panel["gini"] == report.figures["gini"]
-    # Gini of (100, 600): mean absolute difference 250 / (2 × mean 350) = 0.357…
-    assert panel["gini"] == pytest.approx(250 / 700)
+    assert report.figures["mean_gain_by_sex"]["female"]["mean"] == pytest.approx(150)
+    assert report.figures["mean_gain_by_sex"]["male"]["mean"] == pytest.approx(-25)
+    # Gini of (150, -25): mean absolute difference 175 / 2 over (2 × mean 62.5) = 0.7.
+    assert panel["gini"] == pytest.approx(0.7)
+
+
+def test_equity_report_says_why_when_no_village_has_a_before(world):
+    small_programme(world)  # the village launched in January 2024, before every record
+    report = store_equity_report(world.programme)
+    assert report.participants == 0
+    assert "treated in the first period" in report.figures["error"]
+    assert figures.equity_panel(report.figures) == {"empty": True, "error": report.figures["error"]}
 
 
 def test_equity_group_rows_show_means_and_shares_from_five_msmes():

@@ -121,10 +121,28 @@ def pretrend_test(d: Design, att: np.ndarray, backend) -> dict:
                 "note": "no pre-treatment cells to test"}
     pick = sp.csr_matrix((np.ones(len(pre)), (np.arange(len(pre)), pre)),
                          shape=(len(pre), d.n_cells))
-    v = backend.covariance(pick)
+    return _wald(backend.covariance(pick), att[pre])
+
+
+def event_pretrend_test(est: Estimands, backend) -> dict:
+    """Wald test that the event-study estimates before treatment (e < 0) are all zero.
+
+    The fallback when the cells' own covariance is singular: with few clusters per cohort
+    (two villages launching in the same month) the cells of one cohort share their clusters'
+    sums, while the event-time estimates pool cohorts.
+    """
+    rows = [i for i, (kind, key) in enumerate(est.keys) if kind == "event" and key < 0]
+    if not rows:
+        return {"statistic": None, "p_value": None, "df": 0,
+                "note": "no pre-treatment event times to test"}
+    v = backend.covariance(est.cells[rows], est.const[rows])
+    return _wald(v, est.estimate[rows])
+
+
+def _wald(v: np.ndarray, att: np.ndarray) -> dict:
     keep = np.isfinite(np.diag(v)) & (np.sqrt(np.clip(np.diag(v), 0, None))
                                       > np.sqrt(np.finfo(float).eps) * 10)
-    v, theta = v[np.ix_(keep, keep)], att[pre][keep]
+    v, theta = v[np.ix_(keep, keep)], att[keep]
     if len(theta) == 0:
         return {"statistic": None, "p_value": None, "df": 0,
                 "note": "the pre-treatment cells have no variance"}

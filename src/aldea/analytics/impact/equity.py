@@ -127,7 +127,8 @@ def rank_index_weighted(x, rank_key, weights) -> np.ndarray:
     wt = np.add.reduceat(ws, starts, axis=1)
     cw = np.cumsum(wt, axis=1)
     total = cw[:, -1:]
-    rank = (cw - wt / 2) / total
+    with np.errstate(invalid="ignore", divide="ignore"):  # a replicate drew no unit: NaN
+        rank = (cw - wt / 2) / total
     tie_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, ws.shape[1]]))
     wx = ws * xs
     swx = wx.sum(axis=1)
@@ -160,8 +161,9 @@ def _lorenz_at(x, weights, p: float) -> np.ndarray:
     wt = np.add.reduceat(w[:, order], starts, axis=1)
     wxt = np.add.reduceat(w[:, order] * x[order], starts, axis=1)
     cw, cwx = np.cumsum(wt, axis=1), np.cumsum(wxt, axis=1)
-    p1, l1 = cw / cw[:, -1:], cwx / cwx[:, -1:]
-    p0, l0 = (cw - wt) / cw[:, -1:], (cwx - wxt) / cwx[:, -1:]
+    with np.errstate(invalid="ignore", divide="ignore"):  # a replicate drew no unit: NaN
+        p1, l1 = cw / cw[:, -1:], cwx / cwx[:, -1:]
+        p0, l0 = (cw - wt) / cw[:, -1:], (cwx - wxt) / cwx[:, -1:]
     j = np.minimum((p1 < p).sum(axis=1), p1.shape[1] - 1)[:, None]
     a, b = np.take_along_axis(p0, j, 1), np.take_along_axis(p1, j, 1)
     la, lb = np.take_along_axis(l0, j, 1), np.take_along_axis(l1, j, 1)

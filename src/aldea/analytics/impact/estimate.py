@@ -32,7 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.stats import norm
 
-from .aggregate import Estimands, aggregations, pretrend_test
+from .aggregate import Estimands, aggregations, event_pretrend_test, pretrend_test
 from .cells import Design, design, dr_cells, linear_cells
 from .inference import ExplicitInfluence, LinearInfluence, bootstrap_se
 from .panel import ImpactInputError, Panel, load_panel
@@ -266,7 +266,15 @@ def estimate_panel(
         how = "influence function (analytical), cluster-robust"
     se = np.where(se > _TINY_SE, se, np.nan)
     est_se = np.where(est_se > _TINY_SE, est_se, np.nan)
-    pre = pretrend_test(d, att, backend)
+    pre = {"test": "cells", **pretrend_test(d, att, backend)}
+    if pre["p_value"] is None and pre["df"]:
+        # Singular over the cells (few clusters per cohort): test the pre-treatment event-study
+        # estimates instead, and say so.
+        by_event = event_pretrend_test(est, backend)
+        if by_event["p_value"] is not None:
+            pre = {"test": "event_study", **by_event,
+                   "note": f"{pre['note']}; tested the {by_event['df']} pre-treatment "
+                   "event-study estimates instead"}
     tw = twfe(p.y, p.cohort, p.periods, cluster=cluster, covariates=p.covariates)
     return ImpactResult(design=d, att=att, se=se, estimands=est, estimand_se=est_se,
                         level=level, standard_errors=how, pretrend=pre, twfe=tw,

@@ -54,8 +54,9 @@ def impact_sentence(
     """
     level = overall.get("level", 0.95)
     att, low, high = overall["att"], overall["ci_low"], overall["ci_high"]
-    values = {"outcome": outcome, "unit": unit, "level": f"{level * 100:.0f}",
-              "effect": number(abs(att)), "low": number(low), "high": number(high)}
+    shown = {k: ("-" if v is None else number(v))
+             for k, v in (("effect", None if att is None else abs(att)), ("low", low), ("high", high))}
+    values = {"outcome": outcome, "unit": unit, "level": f"{level * 100:.0f}", **shown}
     if low is None or high is None:
         text = _("The programme's effect on %(outcome)s could not be estimated with an interval.")
         direction = "unknown"
@@ -86,7 +87,11 @@ def pretrend_sentence(pretrend: dict, *, _: Callable[[str], str] = _identity,
                       alpha: float = 0.05) -> dict:
     """The pre-trend test in words."""
     p = pretrend.get("p_value")
-    if p is None:
+    if p is None and "no variance" in (pretrend.get("note") or ""):
+        text = _("Before the programme the outcome did not change in either group, so there was "
+                 "no trend to compare.")
+        verdict = "not tested"
+    elif p is None:
         text = _("There were too few periods before the programme to test whether participants "
                  "and the comparison group were on the same path.")
         verdict = "not tested"

@@ -134,16 +134,43 @@ def lorenz_figure(lorenz: list) -> go.Figure:
         go.Scatter(
             x=[p for p, _s in points],
             y=[s for _p, s in points],
-            name=_("Lorenz curve of gains"),
+            name=_("Lorenz curve of net gains"),
             mode="lines+markers",
-            hovertemplate=_("Poorest %{x:.0%} of participants hold %{y:.0%} of the gains")
+            hovertemplate=_("The %{x:.0%} of participants with the smallest net gains hold %{y:.0%} of them")
             + "<extra></extra>",
         )
     )
     styled(figure, height=320)
     figure.update_layout(
         xaxis={"title": {"text": _("Share of participants")}, "tickformat": ".0%", "range": [0, 1]},
-        yaxis={"title": {"text": _("Share of gains")}, "tickformat": ".0%"},
+        yaxis={"title": {"text": _("Share of net gains")}, "tickformat": ".0%"},
+    )
+    return figure
+
+
+def event_study_figure(event_study: list[dict], unit: str) -> go.Figure:
+    """The effect in each month from the launch (negative: months before), with its interval."""
+    rows = [e for e in event_study if e["att"] is not None]
+    x = [e["event_time"] for e in rows]
+    low = [e["ci_low"] if e["ci_low"] is not None else e["att"] for e in rows]
+    high = [e["ci_high"] if e["ci_high"] is not None else e["att"] for e in rows]
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(x=x + x[::-1], y=high + low[::-1], fill="toself", mode="lines",
+                                line={"width": 0}, fillcolor="rgba(15,110,90,0.18)",
+                                name=_("Confidence band (95%)"), hoverinfo="skip"))
+    figure.add_trace(go.Scatter(
+        x=x, y=[e["att"] for e in rows], mode="lines+markers", name=_("Effect"),
+        line={"color": PALETTE[0]},
+        customdata=[[lo, hi] for lo, hi in zip(low, high, strict=True)],
+        hovertemplate=_("Month %{x} from the launch: %{y:,.0f} (%{customdata[0]:,.0f} to %{customdata[1]:,.0f})")
+        + " " + unit + "<extra></extra>",
+    ))
+    figure.add_hline(y=0, line={"color": "#5b6b70", "width": 1})
+    figure.add_vline(x=-0.5, line={"color": "#5b6b70", "width": 1, "dash": "dot"})
+    styled(figure, height=320)
+    figure.update_layout(
+        xaxis={"title": {"text": _("Months from the village's launch")}},
+        yaxis={"title": {"text": _("Effect a month (%(unit)s)") % {"unit": unit} if unit else _("Effect a month")}},
     )
     return figure
 

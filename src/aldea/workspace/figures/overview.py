@@ -193,11 +193,15 @@ def current_target(targets: list[IndicatorTarget], *, village_ids, today: dateti
     return sum((t.target for t in latest.values()), Decimal(0)), start, end
 
 
-def indicator_tiles(programme: Programme, *, village_ids, today: datetime.date) -> list[Tile]:
-    """The programme's headline indicators, valued from live data over each one's current target
-    period (or from the programme's start to today), as the user sees them (``village_ids``:
-    None for the whole programme). Two queries plus one per fact the indicators count."""
-    indicators = list(programme.indicators.filter(is_headline=True).prefetch_related("targets"))
+def indicator_tiles(programme: Programme, *, village_ids, today: datetime.date, headline_only: bool = True) -> list[Tile]:
+    """The programme's headline indicators (all of them for the funder report), valued from live
+    data over each one's current target period (or from the programme's start to today), as the
+    user sees them (``village_ids``: None for the whole programme). Two queries plus one per
+    fact the indicators count."""
+    indicators = programme.indicators.all()
+    if headline_only:
+        indicators = indicators.filter(is_headline=True)
+    indicators = list(indicators.prefetch_related("targets"))
     chosen, periods = {}, {}
     for indicator in indicators:
         target = chosen[indicator.pk] = current_target(list(indicator.targets.all()), village_ids=village_ids, today=today)
@@ -323,7 +327,7 @@ def _group_rows(means: dict, labels: dict, order: list[str]) -> list[GroupRow]:
 def equity_panel(figures: dict) -> dict:
     """What the equity panel shows, from ``EquityReport.figures``."""
     if not figures.get("participants"):
-        return {"empty": True}
+        return {"empty": True, "error": figures.get("error", "")}
     sex_labels = dict(Sex.choices)
     degree_labels = dict(MarginalisationDegree.choices)
     by_sex = figures.get("decomposition_by_sex", {}).get("theil_t", {})

@@ -20,10 +20,14 @@ from aldea.programmes.queries import (
     programmes_visible_to,
 )
 from aldea.reporting.equity import store_equity_report
+from aldea.reporting.impact.compute import store_impact_estimate
 from aldea.territories.geo import geojson_url
 from aldea.workspace.charts import programme as charts
+from aldea.workspace.figures import impact as impact_figures
 from aldea.workspace.figures import overview as figures
 from aldea.workspace.navigation import OVERVIEW_ROLES, require_role
+from aldea.workspace.report.content import REPORT_LANGUAGES
+from aldea.workspace.views.reports import latest_report
 
 
 @login_required
@@ -38,6 +42,8 @@ def overview(request):
     data = figures.programme_overview(request.user, programme, today=timezone.localdate())
     # Equity figures are the whole programme's: shown only to those who see it whole.
     equity = figures.equity_panel(data.equity.figures) if data.equity and data.whole_programme else None
+    impact = (impact_figures.impact_panel(impact_figures.latest_impact(programme), programme.currency)
+              if data.whole_programme else None)
     context = {
         "programme": programme,
         "programmes": programmes,
@@ -52,12 +58,18 @@ def overview(request):
         "lorenz_json": figure_json(charts.lorenz_figure(data.equity.figures.get("lorenz", [])))
         if equity and not equity["empty"]
         else None,
+        "impact": impact,
+        "event_study_json": figure_json(charts.event_study_figure(impact["event_study"], programme.currency))
+        if impact and "event_study" in impact
+        else None,
         "can_manage": manages(request.user, programme.id),
         "can_create": is_global(request.user),
         "renewals": renewals_due(
             agreements_visible_to(request.user).filter(programme=programme).prefetch_related("parties"),
             today=timezone.localdate(),
         ),
+        "report": latest_report(request.user, programme) if data.whole_programme else None,
+        "report_languages": REPORT_LANGUAGES,
     }
     return render(request, "workspace/overview.html", context)
 
@@ -65,12 +77,14 @@ def overview(request):
 @login_required
 @require_POST
 def compute_equity(request):
-    """Compute the programme's equity report now (managers), then show the overview again."""
+    """Compute the programme's online-sales estimate and, from its net gains, the equity report
+    now (managers), then show the overview again."""
     programme = changeable_or_404(
         programmes_visible_to(request.user), programmes_managed_by(request.user),
         slug=request.POST.get("programme", ""),
     )
-    report = store_equity_report(programme)
+    estimate = store_impact_estimate(programme, "online_sales")
+    report = store_equity_report(programme, estimate.result.get("who_benefits") or {"error": estimate.error})
     messages.success(
         request, _("Equity figures computed for %(count)s participants.") % {"count": report.participants}
     )

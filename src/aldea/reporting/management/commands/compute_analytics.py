@@ -1,14 +1,15 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from aldea.programmes.models import Programme
+from aldea.programmes.models import EquityReport, Programme
 from aldea.reporting.clusters import DEFAULT_PROFILE, classify_municipalities
-from aldea.reporting.equity import store_equity_report
+from aldea.reporting.impact.compute import store_impact_estimates
 
 
 class Command(BaseCommand):
     help = (
         "Detect e-commerce clusters over the platform's MSMEs and online sales, store each "
-        "municipality's figures, and compute each programme's equity figures."
+        "municipality's figures, and compute each programme's impact estimates (online and "
+        "total sales, orders, jobs) and equity figures on net gains."
     )
 
     def add_arguments(self, parser):
@@ -28,9 +29,20 @@ class Command(BaseCommand):
             f"{summary['qualifying']} qualify"
         )
         for each in programmes:
-            report = store_equity_report(each)
+            for estimate in store_impact_estimates(each):
+                if estimate.error:
+                    self.stdout.write(f"impact {each.slug} {estimate.outcome}: no estimate ({estimate.error})")
+                    continue
+                simple = {k: "-" if v is None else f"{v:,.2f}"
+                          for k, v in estimate.result["estimate"]["overall"]["simple"].items()}
+                self.stdout.write(
+                    f"impact {each.slug} {estimate.outcome}: {simple['att']} a month "
+                    f"(95% CI {simple['ci_low']} to {simple['ci_high']}), "
+                    f"{estimate.participants} participants, {estimate.comparison} comparison MSMEs"
+                )
+            report = EquityReport.objects.filter(programme=each).latest()
             gini = report.figures.get("gini")
             self.stdout.write(
                 f"equity {each.slug}: {report.participants} participants, "
-                f"Gini of gains {'-' if gini is None else f'{gini:.3f}'}"
+                f"Gini of net gains {'-' if gini is None else f'{gini:.3f}'}"
             )
