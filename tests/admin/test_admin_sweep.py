@@ -11,7 +11,7 @@ from aldea.diagnostics.models import Answer, Assessment
 from aldea.interop.models import ChannelOrderLine
 from aldea.outcomes.models import Listing
 from aldea.partners.models import Agreement
-from aldea.programmes.models import EquityReport, Programme, VillageStatusChange
+from aldea.programmes.models import BudgetLine, EquityReport, Programme, VillageStatusChange
 from aldea.territories.models import AdministrativeArea, ClusterClassification
 from aldea.training.models import AssessmentResult, Attendance, Certificate, Course, Enrolment
 
@@ -36,6 +36,7 @@ EDITABLE_ON_PURPOSE = {
     (Course, "level"): "the course's level in the cascade, a plain property of the course",
     (AdministrativeArea, "level"): "the area's place in the country's administrative hierarchy",
     (Attendance, "status"): "the admin saves it through services.record_attendance",
+    (BudgetLine, "status"): "IATI's budget status (indicative or committed) as the programme states it",
 }
 # Fields set by a service although their names say nothing of it.
 GUARDED_FIELDS = {

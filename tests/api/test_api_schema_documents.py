@@ -8,6 +8,7 @@ from tests import factories as f
 
 @pytest.fixture
 def schema(db, client):
+    client.force_login(f.UserFactory())  # the schema is for signed-in users only
     return client.get("/api/schema/", {"format": "json"}).json()
 
 

@@ -8,6 +8,7 @@ one static file draws them. The pages are parsed here with html5lib, which follo
 algorithm that browsers do.
 """
 
+import datetime
 import json
 
 import html5lib
@@ -61,7 +62,9 @@ def hostile(request, world):
     """The world with its main village renamed, and every chart of the overview fed."""
     name = request.param
     world.village.name = name
-    world.village.save(update_fields=["name"])
+    # Launched within the outcome months, so net gains have a month before the launch.
+    world.village.launched_on = datetime.date(2025, 2, 1)
+    world.village.save(update_fields=["name", "launched_on"])
     # A real municipality, so the village has a point on the overview's map.
     world.village.municipality.code = "20546"
     world.village.municipality.save(update_fields=["code"])
@@ -110,7 +113,8 @@ def test_script_safe_json_escapes_what_json_script_does_and_the_line_separators(
 @pytest.mark.slow
 def test_a_browser_draws_every_chart_and_the_footer_despite_a_hostile_village_name(browser_page, world):
     world.village.name = "<!--<script>"
-    world.village.save(update_fields=["name"])
+    world.village.launched_on = datetime.date(2025, 2, 1)
+    world.village.save(update_fields=["name", "launched_on"])
     small_programme(world)
     store_equity_report(world.programme)
     page = browser_page(world.manager, width=1200)

@@ -3,7 +3,7 @@
 from axes.utils import reset as reset_attempts
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -40,7 +40,11 @@ class TokenView(APIView):
             return [AllowAny()]
         return super().get_permissions()
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponse}, auth=[])
+    @extend_schema(
+        request=TokenRequestSerializer, auth=[],
+        responses={200: TokenResponse, 429: OpenApiResponse(
+            description="Too many wrong passwords for this user name: wait before trying again.")},
+    )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -74,8 +74,10 @@ def add_error_responses(result, generator, request, public):
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             for status_code, (component, description) in ERROR_RESPONSES.items():
-                operation["responses"].setdefault(status_code, {
-                    "description": description,
-                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
-                })
+                operation["responses"].setdefault(status_code, {"description": description})
+            # An error an operation declares itself (the token's 429) has the same body.
+            for status_code, response in operation["responses"].items():
+                if status_code.startswith("4") and "content" not in response:
+                    component = ERROR_RESPONSES.get(status_code, ("Error",))[0]
+                    response["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}}
     return result

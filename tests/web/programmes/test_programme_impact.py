@@ -49,6 +49,13 @@ def test_the_impact_panel_says_why_there_is_no_estimate(world, login):
     assert "treated in the first period" in impact["error"]
 
 
+def test_a_programme_without_outcome_records_is_told_so_on_every_outcome(world, login):
+    stored = store_impact_estimates(world.programme)
+    assert {e.outcome for e in stored} == {"online_sales", "total_sales", "orders", "jobs"}
+    assert all("has no outcome records" in e.error for e in stored)
+    assert "has no outcome records" in login(world.manager).get(URL).context["impact"]["error"]
+
+
 def test_a_village_partner_sees_neither_the_effect_nor_the_report_button(world, login, estimated):
     response = login(world.partner).get(URL)
     assert response.context["impact"] is None and response.context["event_study_json"] is None

@@ -172,11 +172,13 @@ def programme_panel(
     if period:
         o = o.filter((o.month >= period[0]) & (o.month <= period[1]))
     o = o.select(enterprise=o.enterprise_id.cast("string"), month=o.month, value=o[column])
-    counts = o.aggregate(rows=o.count(), msmes=o.enterprise.nunique(), first=o.month.min(),
-                         last=o.month.max()).to_pyarrow().to_pylist()[0]
-    if not counts["rows"]:
+    # Counted before min/max: on SQLite, Ibis declares the month non-null and the min of no
+    # rows (NULL) would fail the conversion to Arrow.
+    if not o.count().to_pyarrow().as_py():
         raise ProgrammeImpactError(f"programme {programme.slug} has no outcome records"
                                    + (" in the period" if period else ""))
+    counts = o.aggregate(rows=o.count(), msmes=o.enterprise.nunique(), first=o.month.min(),
+                         last=o.month.max()).to_pyarrow().to_pylist()[0]
     first, last = counts["first"], counts["last"]
     deflator = None
     if deflate:
