@@ -324,3 +324,16 @@ def test_an_area_code_that_cannot_be_part_of_its_key_is_refused(code, world, api
     })
     assert response.status_code == 400
     assert "letters and digits" in response.json()["code"][0]
+
+
+def test_figures_entered_through_the_api_keep_their_source(manager, world):
+    response = _post(manager, "outcome-records", {
+        "enterprise": "village-msme", "month": "2025-01-01", "total_sales": "900", "online_sales": "400",
+    })
+    assert response.status_code == 201, response.json()
+    record = OutcomeRecord.objects.get(pk=response.json()["id"])
+    assert (record.source, record.source_of("online_sales"), record.source_of("orders")) == ("entry", "entry", None)
+    # A later correction from a survey names the figure it changed, the others keep theirs.
+    assert manager.patch(f"/api/outcome-records/{record.pk}/", {"orders": 3, "source": "survey"}, format="json").status_code == 200
+    record.refresh_from_db()
+    assert (record.source_of("orders"), record.source_of("total_sales")) == ("survey", "entry")

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import random
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -34,7 +32,30 @@ from aldea.accounts.models import Membership, Person
 from aldea.consulting.models import ActionItem, Engagement, Meeting, StageChange
 from aldea.demo import catalogue as cat
 from aldea.demo import simulation as sim
+from aldea.demo.cascade import TrainingCascade
 from aldea.demo.progress import Progress
+from aldea.demo.values import (
+    CHUNK,
+    CODES,
+    CONSULTANTS_PER_PARTICIPANT,
+    DEFAULT_COMPARISON,
+    DEFAULT_PARTICIPANTS_PER_VILLAGE,
+    DEFAULT_SEED,
+    FEMALE_SHARE,
+    PREFIXES,
+    PROGRAMME_END,
+    TRAINERS_PER_PARTICIPANT,
+    WORKSHOP_COHORT_SIZE,
+    aware,
+    base36,
+    money,
+    owner_person_age,
+    random_days,
+    random_gtin,
+    rng_for,
+    similar_municipalities,
+    weighted_sample,
+)
 from aldea.demo.writer import Writer
 from aldea.diagnostics.models import Answer, Assessment, Question
 from aldea.enterprises.models import Enterprise, Product
@@ -46,62 +67,10 @@ from aldea.programmes.models import (
     VillageStatusChange,
 )
 from aldea.territories.models import AdministrativeArea, Country
-from aldea.training.models import (
-    AssessmentResult,
-    Attendance,
-    Certificate,
-    Cohort,
-    Course,
-    Enrolment,
-    TrainingSession,
-)
-from aldea.training.services import new_certificate_code
-
-DEFAULT_SEED = 2026
-DEFAULT_PARTICIPANTS_PER_VILLAGE = 50
-DEFAULT_COMPARISON = 200
-TRAINERS_PER_PARTICIPANT = 40 / 400
-CONSULTANTS_PER_PARTICIPANT = 800 / 400
-CHUNK = 500
-CONSULTANT_COHORT_SIZE = 30
-WORKSHOP_COHORT_SIZE = 25
-TRAINER_COHORT_SIZE = 20
-PROGRAMME_END = dt.date(2025, 12, 31)
-FEMALE_SHARE = {"textiles": 0.68, "crafts": 0.52, "food": 0.3}
-PREFIXES = {
-    "teotitlan-del-valle": ("Tapetes", "Taller", "Telares", "Lanas"),
-    "santa-clara-del-cobre": ("Cobre", "Taller", "Forja", "Artesanías"),
-    "san-bartolo-coyotepec": ("Barro Negro", "Alfarería", "Taller", "Casa"),
-    "san-pablo-del-monte": ("Talavera", "Cerámica", "Taller", "Casa"),
-    "olinala": ("Lacas", "Arte", "Taller", "Casa"),
-    "tixkokob": ("Hamacas", "Tejidos", "Casa", "Hamaquería"),
-    "san-pablito-pahuatlan": ("Amate", "Papel", "Arte", "Taller"),
-    "santiago-matatlan": ("Mezcal", "Palenque", "Destilería", "Mezcalería"),
-}
-CODES = {"teotitlan-del-valle": "teo", "santa-clara-del-cobre": "scc", "san-bartolo-coyotepec": "sbc",
-         "san-pablo-del-monte": "spm", "olinala": "oli", "tixkokob": "tix", "san-pablito-pahuatlan": "spb",
-         "santiago-matatlan": "stm"}
-AREA_CODES = {"20": "951", "16": "434", "29": "222", "12": "756", "31": "991", "21": "776"}
 
 
 class ReferenceDataMissing(RuntimeError):
     """The territories the demo needs are not in the database (run load_territories)."""
-
-
-def _rng(seed: int, *parts) -> random.Random:
-    return random.Random("|".join([str(seed), *map(str, parts)]))
-
-
-def _aware(day: dt.date, hour: int = 16) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=dt.UTC)
-
-
-def _days(rng: random.Random, low: int, high: int) -> dt.timedelta:
-    return dt.timedelta(days=rng.randint(low, high))
-
-
-def _ascii(text: str) -> str:
-    return slugify(text).replace("-", ".")
 
 
 @dataclass
@@ -133,7 +102,7 @@ def plan_for(scale: int | None) -> Plan:
     return Plan(participants, comparison, trainers, consultants)
 
 
-class DemoGenerator:
+class DemoGenerator(TrainingCascade):
     def __init__(self, seed: int, scale: int | None, progress: bool | None):
         if not connection.features.can_return_rows_from_bulk_insert:
             raise RuntimeError("the demo generator needs a database that returns ids from bulk inserts")
@@ -196,7 +165,7 @@ class DemoGenerator:
                 history.append(("active", "graduated", dt.date(2025, 12, 15)))
             for from_status, to_status, day in history:
                 changes.append(VillageStatusChange(village=village, from_status=from_status, to_status=to_status,
-                                                   changed_at=_aware(day), note="Demo"))
+                                                   changed_at=aware(day), note="Demo"))
         VillageStatusChange.objects.bulk_create(changes)
         self._agreements()
         self._partner_roles()
@@ -241,164 +210,6 @@ class DemoGenerator:
         VillagePartnerRole.objects.bulk_create(roles)
 
     # --- people ---------------------------------------------------------------------------------
-    def person(self, rng: random.Random, *, sex: str | None = None, age: tuple[int, int] = (22, 60),
-               speaks: bool = False, language: str = "", consent: bool | None = None,
-               consent_on: dt.date | None = None, state_code: str = "20", birth_year: int | None = None) -> Person:
-        sex = sex or ("female" if rng.random() < 0.5 else "male")
-        given = rng.choice(cat.FEMALE_NAMES if sex == "female" else cat.MALE_NAMES)
-        family = f"{rng.choice(cat.FAMILY_NAMES)} {rng.choice(cat.FAMILY_NAMES)}"
-        consent = rng.random() < 0.8 if consent is None else consent
-        person = Person(given_name=given, family_name=family, sex=sex,
-                        birth_year=birth_year or sim.PROGRAMME_START.year - rng.randint(*age),
-                        speaks_indigenous_language=speaks, indigenous_language=language if speaks else "",
-                        has_contact_consent=consent, contact_consent_on=(consent_on or sim.PROGRAMME_START) if consent else None)
-        if consent:
-            person.phone = f"+52 {AREA_CODES.get(state_code, '55')} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
-            if rng.random() < 0.5:
-                person.email = f"{_ascii(given)}.{_ascii(family.split()[0])}{rng.randint(1, 99)}@example.com"
-        return self.writer.add(person)
-
-    def membership(self, person, role, *, village=None, organisation=None, starts_on=None, ends_on=None):
-        self.writer.row(Membership, person=person, role=role, programme=self.prog, village=village,
-                        organisation=organisation, starts_on=starts_on, ends_on=ends_on, is_active=True)
-
-    # --- training -------------------------------------------------------------------------------
-    def courses(self):
-        self.course = {}
-        for code, title, level, hours, sessions, description in cat.COURSES:
-            self.course[level] = Course.objects.create(programme=self.prog, code=code, title=title, level=level,
-                                                       hours=hours, description=description,
-                                                       min_attendance=0.8 if level != "msme_workshop" else 0.75)
-            self.course[level].session_count = sessions
-
-    def cohort(self, level: str, code: str, *, village, institution, trainers, starts_on, size) -> Cohort:
-        sessions = self.course[level].session_count
-        cohort = Cohort.objects.create(course=self.course[level], code=code, village=village,
-                                       institution=institution, starts_on=starts_on,
-                                       ends_on=starts_on + dt.timedelta(weeks=sessions - 1), capacity=size)
-        cohort.trainers.set(trainers)
-        cohort.teaching = trainers
-        titles = cat.SESSION_TITLES[level]
-        cohort.session_list = TrainingSession.objects.bulk_create(
-            TrainingSession(cohort=cohort, number=n + 1, title=titles[n % len(titles)],
-                            held_on=starts_on + dt.timedelta(weeks=n),
-                            duration_minutes=180 if level != "msme_workshop" else 150)
-            for n in range(sessions)
-        )
-        return cohort
-
-    def enrol(self, rng: random.Random, cohort: Cohort, person: Person, *, assessor: Person | None,
-              assessments: tuple[str, ...], withdraw: float, mean_score: float,
-              attendance: tuple[float, float] = (0.78, 1.0)) -> bool:
-        """Enrol, record attendance and scores, and certify if the course's criteria are met."""
-        course = cohort.course
-        withdrawn = rng.random() < withdraw
-        enrolment = self.writer.add(Enrolment(cohort=cohort, person=person, status="withdrawn" if withdrawn else "completed",
-                                              enrolled_on=cohort.starts_on - _days(rng, 5, 20)))
-        propensity = rng.uniform(*attendance)
-        stop = rng.randint(1, len(cohort.session_list) - 1) if withdrawn else len(cohort.session_list)
-        present = 0
-        for session in cohort.session_list:
-            if session.number > stop:
-                status = "absent"
-            else:
-                roll = rng.random()
-                status = "present" if roll < propensity else "excused" if roll < propensity + 0.05 else "absent"
-            present += status != "absent"  # an excused absence does not cost the certificate
-            self.writer.row(Attendance, session=session, enrolment=enrolment, status=status)
-        if withdrawn:
-            return False
-        scores = []
-        for name in assessments:
-            score = round(sim.clip(rng.gauss(mean_score, 9), 20, 100), 1)
-            scores.append(score)
-            self.writer.row(AssessmentResult, enrolment=enrolment, name=name, score=Decimal(str(score)),
-                            assessor=assessor, assessed_on=cohort.ends_on)
-        attended = present / len(cohort.session_list)
-        if attended < float(course.min_attendance) or min(scores, default=100) < float(course.passing_score):
-            return False
-        code = self._certificate_code(rng)
-        issued_on = cohort.ends_on + _days(rng, 7, 21)
-        revoked_at, reason = None, ""
-        if rng.random() < 0.005:
-            revoked_at = _aware(issued_on + dt.timedelta(days=60))
-            reason = "Se detectó plagio en el proyecto final."
-        self.writer.row(Certificate, enrolment=enrolment, code=code, issued_on=issued_on, revoked_at=revoked_at,
-                        revocation_reason=reason)
-        return revoked_at is None
-
-    def _certificate_code(self, rng: random.Random) -> str:
-        # The platform's one format, drawn from the demo's seeded generator.
-        while True:
-            code = new_certificate_code(choice=rng.choice)
-            if code not in self.certificate_codes:
-                self.certificate_codes.add(code)
-                return code
-
-    def trainers_and_consultants(self):
-        rng = _rng(self.seed, "staff")
-        fundacion = self.orgs["fundacion-aldea"]
-        masters = [self.person(rng, age=(35, 55), state_code="09") for _ in range(2)]
-        self.writer.flush_model(Person)
-        for master in masters:
-            self.membership(master, "trainer", organisation=fundacion, starts_on=sim.PROGRAMME_START)
-        self.trainers: list[list[Person]] = []
-        for village, spec, count in zip(self.villages, cat.VILLAGES, self.plan.trainers, strict=True):
-            v_rng = _rng(self.seed, "trainers", spec.slug)
-            people = [self.person(v_rng, age=(30, 62), state_code=spec.state_code,
-                                  speaks=v_rng.random() < spec.indigenous_share * 0.3,
-                                  language=spec.indigenous_language) for _ in range(count)]
-            self.trainers.append(people)
-        self.writer.flush_model(Person)
-        for village, spec, people in zip(self.villages, cat.VILLAGES, self.trainers, strict=True):
-            for person in people:
-                self.membership(person, "trainer", village=village, organisation=self.orgs[spec.university],
-                                starts_on=dt.date(2024, 2, 1))
-        # Train-the-trainer cohorts: all village trainers, in groups of 20, taught by the operator.
-        everyone = [p for people in self.trainers for p in people]
-        self.counts_certified = defaultdict(int)
-        for j in range(math.ceil(len(everyone) / TRAINER_COHORT_SIZE)):
-            group = everyone[j * TRAINER_COHORT_SIZE:(j + 1) * TRAINER_COHORT_SIZE]
-            cohort = self.cohort("trainer", f"ff-2024-{j + 1:03d}", village=None, institution=fundacion,
-                                 trainers=masters, starts_on=dt.date(2024, 1, 15) + dt.timedelta(days=7 * (j % 3)),
-                                 size=TRAINER_COHORT_SIZE)
-            c_rng = _rng(self.seed, "trainer-cohort", j)
-            for person in group:
-                self.counts_certified["trainer"] += self.enrol(
-                    c_rng, cohort, person, assessor=masters[0], withdraw=0.03, mean_score=86, attendance=(0.9, 1.0),
-                    assessments=("Evaluación final", "Práctica docente"))
-        self.writer.flush()
-        # Student consultants per village, in cohorts of 30 taught by two village trainers.
-        self.consultants: list[list[tuple[Person, Person]]] = []  # (consultant, supervising trainer)
-        for v, (village, spec, count) in enumerate(zip(self.villages, cat.VILLAGES, self.plan.consultants, strict=True)):
-            trainers = self.trainers[v]
-            university = self.orgs[spec.university]
-            certified, enrolled = [], []
-            for j in range(math.ceil(count / CONSULTANT_COHORT_SIZE)):
-                size = min(CONSULTANT_COHORT_SIZE, count - j * CONSULTANT_COHORT_SIZE)
-                teaching = [trainers[j % len(trainers)], trainers[(j + 1) % len(trainers)]]
-                teaching = list(dict.fromkeys(teaching))
-                cohort = self.cohort("consultant", f"ce-{spec.slug}-{j + 1:03d}", village=village,
-                                     institution=university, trainers=teaching,
-                                     starts_on=village.launched_on + dt.timedelta(days=14), size=CONSULTANT_COHORT_SIZE)
-                c_rng = _rng(self.seed, "consultants", spec.slug, j)
-                students = [self.person(c_rng, age=(19, 25), state_code=spec.state_code,
-                                        speaks=c_rng.random() < spec.indigenous_share * 0.25,
-                                        language=spec.indigenous_language) for _ in range(size)]
-                for student in students:
-                    enrolled.append((student.pk, teaching[0].pk, cohort.ends_on))
-                    self.membership(student, "consultant", village=village, organisation=university,
-                                    starts_on=cohort.starts_on, ends_on=PROGRAMME_END)
-                    if self.enrol(c_rng, cohort, student, assessor=teaching[0], withdraw=0.07, mean_score=82,
-                                  assessments=("Examen de certificación", "Proyecto: diagnóstico de una MIPYME")):
-                        certified.append((student.pk, teaching[len(certified) % len(teaching)].pk, cohort.ends_on))
-                        self.counts_certified["consultant"] += 1
-                self.writer.flush_if_large()
-            # Every village needs someone to serve its MSMEs, even at tiny scales.
-            self.consultants.append(certified or enrolled)
-        self.masters = masters
-
-    # --- MSMEs ----------------------------------------------------------------------------------
     def participants(self, questions, instrument, definition):
         from aldea.diagnostics.scoring import score_answers
 
@@ -455,13 +266,13 @@ class DemoGenerator:
             self.writer.row(Answer, assessment=assessment, question=self.question_ids[code], value=value)
 
     def participant(self, v, village, spec, i, workshop):
-        rng = _rng(self.seed, "msme", spec.slug, i)
+        rng = rng_for(self.seed, "msme", spec.slug, i)
         certified = self.consultants[v]
         if v == 0 and i < 3:
             consultant, supervisor, ready = certified[0]  # the demo consultant follows three MSMEs
         else:
             consultant, supervisor, ready = certified[rng.randrange(len(certified))]
-        started = max(ready, village.launched_on + dt.timedelta(days=90)) + _days(rng, 7, 70)
+        started = max(ready, village.launched_on + dt.timedelta(days=90)) + random_days(rng, 7, 70)
         owner, person = self._owner(rng, spec, village.municipality, started)
         business = sim.draw_business(rng, sector=spec.sector, degree=village.municipality.marginalisation_degree,
                                      owner=owner)
@@ -477,19 +288,19 @@ class DemoGenerator:
         previous = ""
         for stage, day in path.stages:
             self.writer.row(StageChange, engagement=engagement, from_stage=previous, to_stage=stage,
-                            changed_at=_aware(day), reason=path.drop_reason if stage == "dropped" else "")
+                            changed_at=aware(day), reason=path.drop_reason if stage == "dropped" else "")
             previous = stage
         end = path.closed_on or sim.AS_OF
         for _ in range(1 + len(path.stages) + rng.randint(0, 2)):
             span = max((end - started).days, 1)
-            self.writer.row(Meeting, engagement=engagement, held_on=started + _days(rng, 0, span),
+            self.writer.row(Meeting, engagement=engagement, held_on=started + random_days(rng, 0, span),
                             mode="in_person" if rng.random() < 0.7 else "remote",
                             duration_minutes=rng.choice((45, 60, 60, 90, 120)), notes=rng.choice(cat.MEETING_NOTES))
         implementation = sim.clip(0.3 + business.maturity + rng.gauss(0, 0.15), 0.05, 0.98)
         for title in rng.sample(cat.ACTION_ITEMS, rng.randint(2, 6)):
-            due = (path.reached("action_plan") or started) + _days(rng, 7, 90)
+            due = (path.reached("action_plan") or started) + random_days(rng, 7, 90)
             if due <= end and rng.random() < implementation:
-                status, done_on = "done", min(due + _days(rng, -10, 10), end)
+                status, done_on = "done", min(due + random_days(rng, -10, 10), end)
             elif path.stage == "dropped" and due > end:
                 status, done_on = "cancelled", None
             else:
@@ -497,7 +308,7 @@ class DemoGenerator:
             self.writer.row(ActionItem, engagement=engagement, title=title, due_on=due, status=status,
                             completed_on=done_on)
         self._assess(rng, enterprise, business.maturity, started, consultant)
-        follow_up = dt.date(2025, 9, 1) + _days(rng, 0, 60)
+        follow_up = dt.date(2025, 9, 1) + random_days(rng, 0, 60)
         if path.stage != "dropped" or (path.closed_on and path.closed_on > follow_up):
             gain = sim.maturity_gain(rng, path)
             self._assess(rng, enterprise, sim.clip(business.maturity + gain, 0, 1), follow_up, consultant)
@@ -511,7 +322,7 @@ class DemoGenerator:
             price = round(math.exp(rng.uniform(math.log(line.price_min), math.log(line.price_max))), -1)
             prices.append(price)
             formal = business.formal_status != "informal"
-            gtin = _gtin(rng) if spec.sector == "food" and formal else ""
+            gtin = random_gtin(rng) if spec.sector == "food" and formal else ""
             sku = f"{code.upper()}-{j + 1:02d}"
             product = self.writer.add(Product(
                 enterprise=enterprise, sku=sku, title=line.title, category=line.category, price=price,
@@ -522,7 +333,7 @@ class DemoGenerator:
             if listing_day is None and plan_day is None:
                 continue
             n_channels = 1 + (rng.random() < 0.55) + (rng.random() < 0.25)
-            channels = _weighted_sample(rng, [c[0] for c in cat.CHANNELS], cat.CHANNEL_WEIGHTS, n_channels)
+            channels = weighted_sample(rng, [c[0] for c in cat.CHANNELS], cat.CHANNEL_WEIGHTS, n_channels)
             for channel_code in channels:
                 status = self._listing(rng, product, channel_code, listing_day, path)
                 has_amazon |= channel_code == "amazon-mx" and status == "live"
@@ -547,8 +358,8 @@ class DemoGenerator:
         from aldea.demo.models import PlantedEffect
 
         PlantedEffect.objects.bulk_create(
-            PlantedEffect(village_id=village_id, month=month, participants=n, added_online_sales=_money(online),
-                          added_total_sales=_money(total), added_jobs=jobs)
+            PlantedEffect(village_id=village_id, month=month, participants=n, added_online_sales=money(online),
+                          added_total_sales=money(total), added_jobs=jobs)
             for (village_id, month), (n, online, total, jobs) in sorted(self.planted.items())
         )
 
@@ -558,7 +369,7 @@ class DemoGenerator:
         status, live_on = "draft", None
         if listing_day is not None:
             roll = rng.random()
-            live_on = min(listing_day + _days(rng, 0, 30), sim.AS_OF)
+            live_on = min(listing_day + random_days(rng, 0, 30), sim.AS_OF)
             if channel_code == "amazon-mx" and roll < 0.12:
                 status, live_on = "rejected", None
             elif path.stage == "dropped":
@@ -572,7 +383,7 @@ class DemoGenerator:
         external = {
             "mercado-libre": (f"MLM{1_900_000_000 + number}",
                               f"https://articulo.mercadolibre.com.mx/MLM-{1_900_000_000 + number}-{slug}-_JM"),
-            "amazon-mx": (f"B0{_base36(number + 40_000_000_000):>8}".replace(" ", "0"),
+            "amazon-mx": (f"B0{base36(number + 40_000_000_000):>8}".replace(" ", "0"),
                           None),
             "shopify": (str(8_100_000_000_000 + number), f"https://{slugify(product.enterprise.name)[:40]}.myshopify.com/products/{slug}"),
             "google-shopping": (product.sku, ""),
@@ -592,7 +403,7 @@ class DemoGenerator:
 
     def _outcome(self, enterprise, m: sim.Month):
         self.writer.row(OutcomeRecord, enterprise=enterprise, month=m.month, currency="MXN",
-                        total_sales=_money(m.total_cents), online_sales=_money(m.online_cents), orders=m.orders,
+                        total_sales=money(m.total_cents), online_sales=money(m.online_cents), orders=m.orders,
                         units=m.units, employees=m.employees, export_markets=m.export_markets, source=m.source)
 
     def comparison(self):
@@ -609,9 +420,9 @@ class DemoGenerator:
             for i in range(start, stop):
                 v = i % n
                 spec = cat.VILLAGES[v]
-                rng = _rng(self.seed, "comparison", i)
+                rng = rng_for(self.seed, "comparison", i)
                 municipality = pools[v][(i // n) % len(pools[v])]
-                surveyed = dt.date(2024, 6, 3) + _days(rng, 0, 60)
+                surveyed = dt.date(2024, 6, 3) + random_days(rng, 0, 60)
                 owner, person = self._owner(rng, spec, municipality, surveyed)
                 business = sim.draw_business(rng, sector=spec.sector, degree=municipality.marginalisation_degree,
                                              owner=owner)
@@ -622,7 +433,7 @@ class DemoGenerator:
                 self._assess(rng, enterprise, business.maturity, surveyed, None)
                 if rng.random() < 0.9:
                     self._assess(rng, enterprise, sim.clip(business.maturity + sim.maturity_gain(rng, None), 0, 1),
-                                 dt.date(2025, 9, 1) + _days(rng, 0, 60), None)
+                                 dt.date(2025, 9, 1) + random_days(rng, 0, 60), None)
                 price = sum((p.price_min + p.price_max) / 2 for p in spec.products) / len(spec.products)
                 for m in sim.draw_months(rng, business, path=None, average_price=price, exports_possible=False):
                     self._outcome(enterprise, m)
@@ -633,7 +444,7 @@ class DemoGenerator:
     def users(self):
         User = get_user_model()
         password = make_password(cat.DEMO_PASSWORD)  # one hash for all: hashing is deliberately slow
-        rng = _rng(self.seed, "users")
+        rng = rng_for(self.seed, "users")
         teotitlan = self.villages[0]
         consultant, supervisor = (Person.objects.get(pk=pk) for pk in self.consultants[0][0][:2])
         owner = next((p for _, p, stage in self.persona_candidates if stage in ("first_sale", "graduated")),
@@ -707,55 +518,6 @@ class DemoGenerator:
         counts["logins"] = self.logins
         return counts
 
-
-def owner_person_age(person: Person) -> int:
-    return sim.PROGRAMME_START.year - (person.birth_year or 1980)
-
-
-def similar_municipalities(village_area, areas, exclude_codes, count=3):
-    """Municipalities of the same state with the same marginalisation degree and the closest
-    population (ties broken by code), for the comparison group."""
-    same_state = [a for a in areas if a.code[:2] == village_area.code[:2] and a.code not in exclude_codes
-                  and a.population]
-    order = ("muy_bajo", "bajo", "medio", "alto", "muy_alto")
-    degree = order.index(village_area.marginalisation_degree)
-    for distance in range(len(order)):
-        allowed = {order[d] for d in (degree - distance, degree + distance) if 0 <= d < len(order)}
-        pool = [a for a in same_state if a.marginalisation_degree in allowed]
-        if len(pool) >= count:
-            break
-    pool.sort(key=lambda a: (abs(math.log(a.population / village_area.population)), a.code))
-    return pool[:count]
-
-
-def _weighted_sample(rng: random.Random, items, weights, k):
-    items, weights = list(items), list(weights)
-    chosen = []
-    for _ in range(min(k, len(items))):
-        pick = rng.choices(range(len(items)), weights=weights)[0]
-        chosen.append(items.pop(pick))
-        weights.pop(pick)
-    return chosen
-
-
-def _gtin(rng: random.Random) -> str:
-    """A GTIN-13 with GS1 Mexico's 750 prefix and a valid check digit."""
-    body = "750" + "".join(str(rng.randint(0, 9)) for _ in range(9))
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
-    return body + str((10 - total % 10) % 10)
-
-
-def _base36(number: int) -> str:
-    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    out = ""
-    while number:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-    return out or "0"
-
-
-def _money(cents: int) -> Decimal:
-    return Decimal(cents).scaleb(-2)
 
 
 @transaction.atomic

@@ -456,6 +456,7 @@ def _import_diagnostic(submissions, report):
 def _import_attendance(submissions, report):
     from aldea.interop.models import PersonReference
     from aldea.training.models import Attendance, Cohort, Enrolment, TrainingSession
+    from aldea.training.services import record_attendance
 
     accepted = []
     for s in submissions:
@@ -479,7 +480,7 @@ def _import_attendance(submissions, report):
         if cohort is not None:
             folios = {clean_text(f.get("folio", "")) for _, f in attendees}
             people = dict(PersonReference.objects.filter(external_id__in=folios).values_list("external_id", "person_id"))
-            enrolments = dict(Enrolment.objects.filter(cohort=cohort, person_id__in=people.values()).values_list("person_id", "id"))
+            enrolments = {e.person_id: e for e in Enrolment.objects.filter(cohort=cohort, person_id__in=people.values())}
             for line, f in attendees:
                 folio = clean_text(f.get("folio", ""))
                 status = readers.normalise_header(clean_text(f.get("status", "")))
@@ -497,10 +498,12 @@ def _import_attendance(submissions, report):
             report.rejected += 1
             continue
         session, _created = TrainingSession.objects.get_or_create(cohort=cohort, number=number, defaults={"held_on": held_on})
-        for enrolment_id, status in marks:
-            _attendance, created = Attendance.objects.update_or_create(session=session, enrolment_id=enrolment_id, defaults={"status": status})
-            report.created += created
-            report.updated += not created
+        known = set(Attendance.objects.filter(session=session).values_list("enrolment_id", flat=True))
+        for enrolment, status in marks:
+            # The one write path for attendance (its rules; no user: it came from a form export).
+            record_attendance(session=session, enrolment=enrolment, status=status)
+            report.created += enrolment.id not in known
+            report.updated += enrolment.id in known
         accepted.append((s, {"cohort": cohort_code, "session": number}))
     return accepted
 

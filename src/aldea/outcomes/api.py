@@ -105,6 +105,19 @@ class OutcomeRecordSerializer(ModelSerializer):
             raise serializers.ValidationError({"online_sales": f"cannot exceed total_sales ({total})."})
         return super().validate(attrs)
 
+    # Each figure written here keeps its source: what the client names, else a person's entry
+    # on the platform (which a later channel report may not replace; OutcomeRecord.SOURCE_RANK).
+    def create(self, validated_data):
+        source = validated_data.setdefault("source", OutcomeRecord.Source.ENTRY)
+        validated_data["figure_sources"] = {f: source for f in OutcomeRecord.FIGURES if f in validated_data}
+        return super().create(validated_data)
+
+    def update(self, instance, validated_data):
+        figures = [f for f in OutcomeRecord.FIGURES if f in validated_data]
+        source = validated_data.get("source", OutcomeRecord.Source.ENTRY)
+        validated_data["figure_sources"] = instance.figure_sources_after(figures, source)
+        return super().update(instance, validated_data)
+
 
 class OutcomeRecordFilter(filters.FilterSet):
     enterprise = filters.CharFilter(field_name="enterprise__code")
