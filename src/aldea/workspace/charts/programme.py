@@ -60,10 +60,14 @@ def sales_figure(sales: MonthlySales, currency: str) -> go.Figure:
 
 
 def village_point(village: Village) -> tuple[float, float] | None:
-    """(longitude, latitude) of a village: its locality, else its municipality's centroid."""
+    """(longitude, latitude) of a village: its locality, else its municipality's seat (Brazil's
+    IBGE file has them), else the centroid of its municipal polygon (Mexico's INEGI file)."""
     if village.locality_id and village.locality.latitude is not None:
         return float(village.locality.longitude), float(village.locality.latitude)
-    return centroids("municipalities").get(village.municipality.code)
+    area = village.municipality
+    if area.latitude is not None and area.longitude is not None:
+        return float(area.longitude), float(area.latitude)
+    return centroids("municipalities").get(area.code)
 
 
 STATUS_COLOURS = {
