@@ -160,3 +160,14 @@ def test_point_layers_put_the_colouring_on_the_markers():
     assert points["marker.color"] == polygons["z"] == [[1.5]]
     assert set(points) == {"marker.color", "marker.cmin", "marker.cmax", "marker.colorscale",
                            "marker.colorbar", "hovertemplate"}
+
+
+def test_the_overview_of_a_brazilian_programme_maps_its_villages_on_brazils_states(world, login, brazil):
+    f.VillageFactory(programme=brazil["programme"], municipality=brazil["towns"]["3519600"], name="Ibitinga")
+    response = login(brazil["manager"]).get(reverse("workspace:overview"), {"programme": "brasil"})
+    assert response.status_code == 200
+    traces = json.loads(response.context["map_json"])["data"]
+    states = next(t for t in traces if t["type"] == "choropleth")
+    assert len(states["locations"]) == 27 and "/geo/BR/states.geojson" in states["geojson"]
+    village = next(t for t in traces if t["type"] == "scattergeo" and t.get("text"))
+    assert village["lon"] == [-48.8297] and village["lat"] == [-21.7578]

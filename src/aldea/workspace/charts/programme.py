@@ -78,10 +78,11 @@ STATUS_COLOURS = {
 }
 
 
-def village_map_figure(villages: list[Village], states_geojson_url: str) -> go.Figure:
+def village_map_figure(villages: list[Village], states_geojson_url: str, country: str = "MX") -> go.Figure:
     """Villages as points on the state outlines, coloured by status, sized by participants."""
-    state_codes = sorted(centroids("states"))
-    figure = go.Figure(no_basemap_anchor(-102.0, 23.0))
+    states = centroids("states", country)
+    state_codes = sorted(states)
+    figure = go.Figure(no_basemap_anchor(*next(iter(states.values()), (-102.0, 23.0))))
     figure.add_trace(
         go.Choropleth(
             geojson=states_geojson_url,
