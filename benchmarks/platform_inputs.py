@@ -7,13 +7,14 @@ Needs a database with the demo (``aldea load_demo --scale 100000``). Two methods
 its own process, interleaved, medians of ``--repeat`` runs (wall time of the whole
 process, CPU time, peak resident memory):
 
-- ``pandas``: what ``aldea.territories.clusters.detection_inputs`` did: the ORM loads the
-  sellers, every online sale and every municipality into pandas, then detection runs on
-  DuckDB.
-- ``engine``: ``aldea.analytics.platform.platform_inputs_in``: Ibis expressions on the
-  database, so the filters and joins and (on PostgreSQL) the whole detection run there.
+- ``pandas``: what the platform's task did before issue 10 (``detection_inputs``, kept here
+  as the baseline): the ORM loads the sellers, every online sale and every municipality of
+  Mexico into pandas, then detection runs on DuckDB.
+- ``engine``: what ``aldea.reporting.clusters.classify_municipalities`` does now, through
+  ``aldea.analytics.platform.platform_inputs_in(url, country_code="MX")``: Ibis expressions
+  on the database, so the filters and joins and (on PostgreSQL) the whole detection run there.
 
-Both run ``latam-relative`` over every programme and end by printing the qualifying
+Both run ``latam-relative`` over every Mexican programme and end by printing the qualifying
 localities; the script checks they agree and exits 1 if not.
 """
 
@@ -38,23 +39,52 @@ def child(method: str) -> None:
 
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aldea.settings")
         django.setup()
-        from aldea.territories.clusters import detection_inputs
-
         frames = detection_inputs()
         con = connect("duckdb")
         result = detect(frames["sales"], frames["localities"], frames["sellers"],
                         profile="latam-relative", con=con)
     else:
-        from aldea.analytics.platform import platform_inputs_in
+        import django
 
-        con, inputs = platform_inputs_in(os.environ["ALDEA_DATABASE_URL"])
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aldea.settings")
+        django.setup()
+        from aldea.analytics.platform import platform_inputs_in
+        from aldea.core.databases import database_url
+
+        con, inputs = platform_inputs_in(database_url(), country_code="MX")
         result = detect(inputs["sales"], inputs["localities"], inputs["sellers"],
-                        profile="latam-relative", con=con)
+                        profile="latam-relative", con=con, materialize=True)
     loc = result.localities
     rows = loc.filter(loc.qualifies).select("locality_code", "active_shops").to_pyarrow().to_pylist()
     summary = result.summary()
     print(json.dumps({"qualifying": sorted((r["locality_code"], r["active_shops"]) for r in rows),
                       "used": summary["used"], "read": summary["read"]}))
+
+
+def detection_inputs() -> dict:
+    """The platform's loader before issue 10: sales, sellers and localities as pandas frames."""
+    import pandas as pd
+
+    from aldea.enterprises.models import Enterprise
+    from aldea.outcomes.models import OutcomeRecord
+    from aldea.territories.models import AdministrativeArea
+
+    enterprises = Enterprise.objects.filter(programme__country__code="MX")
+    sellers = pd.DataFrame.from_records(
+        enterprises.values_list("code", "municipality__code", "sector"),
+        columns=["seller_id", "locality_code", "category"])
+    sales = pd.DataFrame.from_records(
+        OutcomeRecord.objects.filter(enterprise__in=enterprises, online_sales__gt=0)
+        .values_list("enterprise__code", "month", "online_sales", "currency")
+        .order_by("enterprise__code", "month"),
+        columns=["seller_id", "date", "amount", "currency"])
+    sales["amount"] = sales["amount"].astype("float64")
+    sales["date"] = pd.to_datetime(sales["date"])
+    localities = pd.DataFrame.from_records(
+        AdministrativeArea.objects.filter(level=AdministrativeArea.Level.MUNICIPALITY, country__code="MX")
+        .values_list("code", "name", "parent__code", "households", "population"),
+        columns=["code", "name", "parent_code", "households", "population"])
+    return {"sales": sales, "sellers": sellers, "localities": localities}
 
 
 def measure(method: str) -> dict:

@@ -14,6 +14,7 @@ from aldea.analytics.platform import equity_inputs, platform_inputs, platform_in
 # The columns of the platform's tables that the analytics read (Django creates the real ones).
 DDL = [
     "CREATE TABLE territories_country (id INTEGER PRIMARY KEY, code VARCHAR(2), name VARCHAR(100), currency VARCHAR(3))",
+    "CREATE TABLE programmes_programme (id INTEGER PRIMARY KEY, country_id INTEGER)",
     ("CREATE TABLE territories_administrativearea (id INTEGER PRIMARY KEY, country_id INTEGER, level VARCHAR(20),"
      " parent_id INTEGER, code VARCHAR(12), name VARCHAR(150), population INTEGER, households INTEGER,"
      " latitude NUMERIC(9, 6), longitude NUMERIC(9, 6))"),
@@ -39,9 +40,14 @@ def _rows():
     return ([(1, "MX", "México", "MXN"), (2, "BR", "Brasil", "BRL")], areas, enterprises, outcomes)
 
 
+# Programmes 1 and 2 are Mexican; programme 3 (Brazilian) has no MSMEs.
+PROGRAMMES = [(1, 1), (2, 1), (3, 2)]
+
+
 def _fill(execute, placeholder):
     countries, areas, enterprises, outcomes = _rows()
-    for table, rows in (("territories_country", countries), ("territories_administrativearea", areas),
+    for table, rows in (("territories_country", countries), ("programmes_programme", PROGRAMMES),
+                        ("territories_administrativearea", areas),
                         ("enterprises_enterprise", enterprises), ("outcomes_outcomerecord", outcomes)):
         marks = ",".join([placeholder] * len(rows[0]))
         for row in rows:
@@ -94,6 +100,17 @@ def test_programme_filter_is_pushed_down_into_the_query(sqlite_url):
     assert inputs["sales"].count().execute() == 5 * 11
     rows = equity_inputs(db, programme_id=2).execute()
     assert len(rows) == 5 * 12 and set(rows.municipality_code) == {"20067"}
+
+
+def test_a_countrys_inputs_hold_only_the_msmes_of_its_programmes(sqlite_url):
+    from aldea.analytics.engines import connect_database
+
+    db = connect_database(sqlite_url)
+    brazil = platform_inputs(db, country_code="BR")
+    assert brazil["sellers"].count().execute() == 0 and brazil["sales"].count().execute() == 0
+    assert brazil["localities"].code.execute().tolist() == ["3519600"]
+    mexico = platform_inputs(db, country_code="MX")
+    assert mexico["sellers"].count().execute() == 30
 
 
 # The platform's PostgreSQL when it is the configured database, else the server's maintenance

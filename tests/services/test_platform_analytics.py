@@ -85,6 +85,8 @@ def test_equity_figures_match_hand_computed_values(programme_with_gains):
     assert by_sex["between"] + by_sex["within"] == pytest.approx(figures["theil_t"], abs=1e-9)
 
 
+# The analytics read the database through a connection of their own, which sees committed rows.
+@pytest.mark.django_db(transaction=True)
 def test_compute_analytics_command_stores_estimates_reports_and_classification(programme_with_gains, capsys):
     call_command("compute_analytics")
     assert EquityReport.objects.get(programme=programme_with_gains).participants == 4

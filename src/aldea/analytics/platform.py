@@ -32,6 +32,7 @@ ENTERPRISES = "enterprises_enterprise"
 OUTCOMES = "outcomes_outcomerecord"
 AREAS = "territories_administrativearea"
 COUNTRIES = "territories_country"
+PROGRAMMES = "programmes_programme"
 
 
 def platform_inputs(con, *, programme_id: int | None = None, country_code: str | None = None) -> dict:
@@ -39,7 +40,9 @@ def platform_inputs(con, *, programme_id: int | None = None, country_code: str |
 
     Each MSME is a seller located in its municipality; each month's online sales is one
     sale (``date`` = the month's first day); every municipality of ``country_code`` (all
-    countries when ``None``) is a locality, so shop rates are relative to the nation.
+    countries when ``None``) is a locality, so shop rates are relative to the nation. With
+    ``country_code`` the sellers are the MSMEs of that country's programmes, so that one
+    country's run does not reject another's MSMEs as of an unknown locality.
     """
     e = con.table(ENTERPRISES)
     o = con.table(OUTCOMES)
@@ -50,6 +53,8 @@ def platform_inputs(con, *, programme_id: int | None = None, country_code: str |
     if country_code is not None:
         c = con.table(COUNTRIES).filter(lambda t: t.code == country_code)
         m = m.filter(m.country_id.isin(c.id))
+        p = con.table(PROGRAMMES)
+        e = e.filter(e.programme_id.isin(p.filter(p.country_id.isin(c.id)).id))
     states = a.select(_sid=a.id, parent_code=a.code)
     localities = m.left_join(states, m.parent_id == states._sid).select(
         code=m.code, name=m.name, parent_code=ibis._.parent_code,

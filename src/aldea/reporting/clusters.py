@@ -1,79 +1,103 @@
 """Cluster detection over the platform's own data: MSMEs, their municipalities and online sales.
 
-The platform calls the Django-free engine (`aldea.analytics.detect`) with three frames built
-from the database and stores each municipality's figures as ClusterClassification rows.
+The platform calls the Django-free engine (`aldea.analytics.detect`) on its own database, read
+in place (`aldea.analytics.platform.platform_inputs_in`): on PostgreSQL the whole detection runs
+in PostgreSQL, on SQLite the filtered inputs go to DuckDB as Arrow. Nothing is loaded into
+pandas but the result, one row per municipality with sellers, stored as ClusterClassification
+rows. Each country is classified apart, so shop rates are relative to its own nation.
+
+The analytics open a connection of their own, so they see what is committed: run the
+classification outside a transaction that has written MSMEs or sales it should count.
 """
 
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
-from aldea.analytics import connect, detect
-from aldea.enterprises.models import Enterprise
-from aldea.outcomes.models import OutcomeRecord
-from aldea.territories.models import AdministrativeArea, ClusterClassification
+from aldea.analytics import detect
+from aldea.analytics.platform import platform_inputs_in
+from aldea.core.databases import database_url
+from aldea.territories.models import AdministrativeArea, ClusterClassification, Country
 
 DEFAULT_PROFILE = "latam-relative"
+_EMPTY = {"read": 0, "used": 0, "rejected": 0}
 
 
-def detection_inputs(programme=None) -> dict[str, pd.DataFrame]:
-    """Sales, sellers and localities frames in the engine's data contract (docs/data-contracts.md).
-
-    Each MSME is a seller located in its municipality; each month's online sales is one sale.
-    Localities are every municipality, so shop shares are relative to the whole country.
-    """
-    enterprises = Enterprise.objects.all()
+def countries_to_classify(programme=None) -> list[Country]:
+    """The programme's country, or every country with a programme that has MSMEs."""
     if programme is not None:
-        enterprises = enterprises.filter(programme=programme)
-    sellers = pd.DataFrame.from_records(
-        enterprises.values_list("code", "municipality__code", "sector"),
-        columns=["seller_id", "locality_code", "category"],
-    )
-    sales = pd.DataFrame.from_records(
-        OutcomeRecord.objects.filter(enterprise__in=enterprises, online_sales__gt=0)
-        .values_list("enterprise__code", "month", "online_sales", "currency")
-        .order_by("enterprise__code", "month"),
-        columns=["seller_id", "date", "amount", "currency"],
-    )
-    sales["amount"] = sales["amount"].astype("float64")
-    sales["date"] = pd.to_datetime(sales["date"])
-    localities = pd.DataFrame.from_records(
-        AdministrativeArea.objects.filter(level=AdministrativeArea.Level.MUNICIPALITY).values_list(
-            "code", "name", "parent__code", "households", "population"
-        ),
-        columns=["code", "name", "parent_code", "households", "population"],
-    )
-    return {"sales": sales, "sellers": sellers, "localities": localities}
+        return [programme.country]
+    return list(Country.objects.filter(programmes__enterprises__isnull=False).distinct().order_by("code"))
 
 
-@transaction.atomic
+def detect_in_database(*, country_code: str, programme=None, profile: str = DEFAULT_PROFILE,
+                       window_end=None, url: str | None = None) -> tuple[pd.DataFrame | None, dict]:
+    """(one row per municipality with sellers, the engine's summary) for one country.
+
+    The inputs are built in the database at ``url`` (default: the platform's own) and
+    detection runs in its engine; ``(None, empty summary)`` when there are no online sales.
+    """
+    con, inputs = platform_inputs_in(
+        url or database_url(), programme_id=None if programme is None else programme.id,
+        country_code=country_code)
+    try:
+        if inputs["sales"].count().execute() == 0:
+            return None, dict(_EMPTY)
+        result = detect(inputs["sales"], inputs["localities"], inputs["sellers"], profile=profile,
+                        window_end=window_end, con=con, materialize=True)
+        try:
+            rows = result.localities.to_pandas()
+            summary = result.summary()
+        finally:
+            result.release()
+    finally:
+        con.disconnect()
+    summary["window_end_date"] = result.window_end
+    return rows, summary
+
+
 def classify_municipalities(*, programme=None, profile: str = DEFAULT_PROFILE, window_end=None) -> dict:
     """Run detection on the platform's data and replace the stored classification of ``profile``.
 
-    Returns the engine's summary (rows read, used, rejected by reason) plus the number of
-    municipalities stored and how many qualify.
+    Returns the engine's counts (rows read, used, rejected) summed over the countries, each
+    country's summary under ``countries``, and the number of municipalities stored and how
+    many qualify.
     """
-    frames = detection_inputs(programme)
-    if frames["sales"].empty:
-        ClusterClassification.objects.filter(profile=profile).delete()
-        return {"read": 0, "used": 0, "rejected": 0, "stored": 0, "qualifying": 0}
-    result = detect(
-        frames["sales"], frames["localities"], frames["sellers"],
-        profile=profile, window_end=window_end, con=connect("duckdb"),
-    )
-    rows = result.localities.to_pandas()
-    area_ids = dict(
-        AdministrativeArea.objects.filter(code__in=rows["locality_code"].tolist(), level="municipality")
-        .values_list("code", "id")
-    )
+    results = {}
+    for country in countries_to_classify(programme):
+        rows, summary = detect_in_database(country_code=country.code, programme=programme,
+                                           profile=profile, window_end=window_end)
+        results[country] = (rows, summary)
     computed_at = timezone.now()
-    ClusterClassification.objects.filter(profile=profile).delete()
+    total = {**_EMPTY, "stored": 0, "qualifying": 0, "countries": {}}
+    with transaction.atomic():
+        ClusterClassification.objects.filter(profile=profile).delete()
+        for country, (rows, summary) in results.items():
+            window = summary.pop("window_end_date", None)
+            for key in _EMPTY:
+                total[key] += summary[key]
+            total["countries"][country.code] = summary
+            if rows is None:
+                continue
+            _store(rows, country=country, profile=profile, computed_at=computed_at, window_end=window)
+            total["stored"] += len(rows)
+            total["qualifying"] += int(rows["qualifies"].sum())
+    return total
+
+
+def _store(rows: pd.DataFrame, *, country, profile, computed_at, window_end) -> None:
+    area_ids = dict(
+        AdministrativeArea.objects.filter(
+            country=country, level=AdministrativeArea.Level.MUNICIPALITY,
+            code__in=rows["locality_code"].tolist(),
+        ).values_list("code", "id")
+    )
     ClusterClassification.objects.bulk_create(
         ClusterClassification(
             profile=profile,
             area_id=area_ids[row.locality_code],
             computed_at=computed_at,
-            window_end=result.window_end,
+            window_end=window_end,
             active_shops=int(row.active_shops),
             shop_share=_float(row.shop_share),
             turnover=round(float(row.turnover), 2),
@@ -89,9 +113,6 @@ def classify_municipalities(*, programme=None, profile: str = DEFAULT_PROFILE, w
         )
         for row in rows.itertuples()
     )
-    summary = result.summary()
-    summary.update(stored=len(rows), qualifying=int(rows["qualifies"].sum()))
-    return summary
 
 
 def _text(value) -> str:

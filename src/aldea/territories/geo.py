@@ -27,16 +27,58 @@ GEOJSON_FILES = {
     "states": "mexico_states.geojson",
     "municipalities": "mexico_municipalities_2436.geojson",
 }
+#: Countries whose municipalities are shipped as polygons; elsewhere maps draw the states'
+#: polygons and each municipality as a point at its seat (AdministrativeArea.latitude/longitude).
+MUNICIPAL_POLYGONS = {"MX"}
+KINDS = tuple(GEOJSON_FILES)
+
+
+def geometry_file(kind: str, country: str = "MX") -> Path | None:
+    """The GeoJSON of a country's ``kind`` ("states" or "municipalities"), or None.
+
+    Mexico's are packaged; other countries' states are packaged (Brazil) or installed by
+    ``aldea load_territories`` (:func:`aldea.territories.services.states_geometry_file`).
+    """
+    if kind not in GEOJSON_FILES:
+        return None
+    if country == "MX":
+        return DATA_DIR / GEOJSON_FILES[kind]
+    if kind != "states":
+        return None
+    from aldea.territories.services import states_geometry_file
+
+    return states_geometry_file(country)
+
+
+def has_map(country: str) -> bool:
+    """True when a map can be drawn for the country: its states' geometry exists."""
+    path = geometry_file("states", country)
+    return path is not None and path.exists()
 
 
 DECIMALS = 3
 
 
+# The property holding a state's official code: INEGI's files and the loader's copies have
+# ``state_code``; IBGE's packaged states have ``codigo_ibg``.
+STATE_CODE_PROPERTIES = ("state_code", "codigo_ibg")
+
+
 def feature_code(properties: dict, kind: str) -> str:
-    """INEGI's CVE of a feature: "20" for a state, "20068" for a municipality."""
+    """Official code of a feature: "20" for a state (INEGI, IBGE), "20068" for a municipality.
+
+    INEGI's codes are numbers in the file and are zero-padded; text codes are kept as written.
+    """
     if kind == "states":
-        return f"{int(properties['state_code']):02d}"
+        raw = next(properties[k] for k in STATE_CODE_PROPERTIES if properties.get(k) is not None)
+        return f"{raw:02d}" if isinstance(raw, int) else str(raw)
     return f"{int(properties['state_code']):02d}{int(properties['mun_code']):03d}"
+
+
+def feature_name(properties: dict, kind: str) -> str | None:
+    if kind == "municipalities":
+        return properties.get("mun_name")
+    return properties.get("state_name") or properties.get("name")
 
 
 def _round_ring(ring: list) -> list | None:
@@ -73,9 +115,12 @@ def _light_geometry(geometry: dict) -> dict | None:
     return {"type": "MultiPolygon", "coordinates": rounded}
 
 
-@functools.cache
-def _source(kind: str) -> dict:
-    with open(DATA_DIR / GEOJSON_FILES[kind], encoding="utf-8") as handle:
+@functools.lru_cache(maxsize=8)
+def _source(kind: str, country: str = "MX") -> dict:
+    path = geometry_file(kind, country)
+    if path is None or not path.exists():
+        return {"type": "FeatureCollection", "features": []}
+    with open(path, encoding="utf-8") as handle:
         return json.load(handle)
 
 
@@ -87,18 +132,17 @@ class GeoPayload:
 
 
 @functools.lru_cache(maxsize=64)
-def light_geojson(kind: str, state: str = "") -> GeoPayload:
+def light_geojson(kind: str, state: str = "", country: str = "MX") -> GeoPayload:
     """The map's GeoJSON, light: feature ``id`` = official code, property ``name`` only.
 
     ``state`` ("20") keeps the municipalities of one state. Computed once per process.
     """
     features = []
-    for feature in _source(kind)["features"]:
+    for feature in _source(kind, country)["features"]:
         code = feature_code(feature["properties"], kind)
         if state and not code.startswith(state):
             continue
-        props = feature["properties"]
-        name = props.get("mun_name") if kind == "municipalities" else props.get("state_name")
+        name = feature_name(feature["properties"], kind)
         features.append(
             {
                 "type": "Feature",
@@ -130,11 +174,11 @@ def _ring_centroid(ring: list) -> tuple[float, float, float]:
     return area, cx / (6 * area), cy / (6 * area)
 
 
-@functools.cache
-def centroids(kind: str) -> dict[str, tuple[float, float]]:
+@functools.lru_cache(maxsize=8)
+def centroids(kind: str, country: str = "MX") -> dict[str, tuple[float, float]]:
     """Official code → (longitude, latitude) of the largest polygon's centroid."""
     result = {}
-    for feature in _source(kind)["features"]:
+    for feature in _source(kind, country)["features"]:
         geometry = feature["geometry"]
         polygons = (
             [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
@@ -158,9 +202,11 @@ def no_basemap_anchor(lon: float, lat: float) -> go.Scattergeo:
     )
 
 
-def geojson_url(kind: str, state: str = "") -> str:
+def geojson_url(kind: str, state: str = "", country: str = "MX") -> str:
     """The versioned URL of a light GeoJSON, safe to cache for a year."""
-    payload = light_geojson(kind, state)
+    payload = light_geojson(kind, state, country)
+    if country != "MX":
+        return f"{reverse('territories:country_geojson', args=[country, kind])}?v={payload.etag}"
     if state:
         return f"{reverse('territories:state_geojson', args=[kind, state])}?v={payload.etag}"
     return f"{reverse('territories:geojson', args=[kind])}?v={payload.etag}"

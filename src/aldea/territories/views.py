@@ -12,13 +12,16 @@ GEOJSON_MAX_AGE = 365 * 24 * 3600
 
 
 @require_GET
-def geojson(request, kind, state=""):
-    """Light state or municipal boundaries (public data, INEGI), gzipped when the browser accepts it."""
+def geojson(request, kind, state="", country="MX"):
+    """Light state or municipal boundaries (public data: INEGI, IBGE, or a country's loaded
+    file), gzipped when the browser accepts it."""
     if kind not in geo.GEOJSON_FILES or (
         state and (kind != "municipalities" or not re.fullmatch(r"[0-9]{2}", state))
     ):
         raise Http404
-    payload = geo.light_geojson(kind, state)
+    if country != "MX" and not (kind == "states" and geo.has_map(country)):
+        raise Http404
+    payload = geo.light_geojson(kind, state, country)
     etag = f'"{payload.etag}"'
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()

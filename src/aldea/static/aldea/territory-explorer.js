@@ -18,11 +18,9 @@
   document.querySelectorAll("#layer-switch input").forEach(function (input) {
     input.addEventListener("change", function () {
       var layer = layers[Number(input.value)];
-      // Trace 0 is the invisible anchor point; trace 1 is the municipalities.
-      Plotly.restyle(map, {
-        z: [layer.z], zmin: [layer.zmin], zmax: [layer.zmax], colorscale: [layer.colorscale],
-        colorbar: [layer.colorbar], hovertemplate: [layer.hovertemplate]
-      }, [1]);
+      // Trace 0 is the invisible anchor point; trace 1 is the municipalities (a choropleth, or
+      // points at the municipal seats): the server wrote the update for either.
+      Plotly.restyle(map, layer.restyle, [1]);
     });
   });
 
@@ -33,6 +31,8 @@
 
   map.on("plotly_click", function (event) {
     var point = event.points && event.points[0];
-    if (point && point.location) { openCard(point.location); }
+    // A choropleth's point has the code as its location; a municipal seat carries it as customdata.
+    var code = point && point.curveNumber === 1 ? (point.location || point.customdata) : null;
+    if (code) { openCard(code); }
   });
 })();

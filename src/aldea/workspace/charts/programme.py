@@ -60,10 +60,14 @@ def sales_figure(sales: MonthlySales, currency: str) -> go.Figure:
 
 
 def village_point(village: Village) -> tuple[float, float] | None:
-    """(longitude, latitude) of a village: its locality, else its municipality's centroid."""
+    """(longitude, latitude) of a village: its locality, else its municipality's seat (Brazil's
+    IBGE file has them), else the centroid of its municipal polygon (Mexico's INEGI file)."""
     if village.locality_id and village.locality.latitude is not None:
         return float(village.locality.longitude), float(village.locality.latitude)
-    return centroids("municipalities").get(village.municipality.code)
+    area = village.municipality
+    if area.latitude is not None and area.longitude is not None:
+        return float(area.longitude), float(area.latitude)
+    return centroids("municipalities").get(area.code)
 
 
 STATUS_COLOURS = {
@@ -74,10 +78,11 @@ STATUS_COLOURS = {
 }
 
 
-def village_map_figure(villages: list[Village], states_geojson_url: str) -> go.Figure:
+def village_map_figure(villages: list[Village], states_geojson_url: str, country: str = "MX") -> go.Figure:
     """Villages as points on the state outlines, coloured by status, sized by participants."""
-    state_codes = sorted(centroids("states"))
-    figure = go.Figure(no_basemap_anchor(-102.0, 23.0))
+    states = centroids("states", country)
+    state_codes = sorted(states)
+    figure = go.Figure(no_basemap_anchor(*next(iter(states.values()), (-102.0, 23.0))))
     figure.add_trace(
         go.Choropleth(
             geojson=states_geojson_url,

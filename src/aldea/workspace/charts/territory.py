@@ -1,4 +1,8 @@
-"""The territory explorer's map: a municipal choropleth with one layer per measure."""
+"""The territory explorer's map: a municipal choropleth with one layer per measure.
+
+Where a country has no municipal polygons (Brazil ships state polygons and municipal seats),
+the municipalities are coloured points on the states' outline instead of a choropleth.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from aldea.core.charts import PALETTE, styled
-from aldea.territories.geo import centroids, no_basemap_anchor
+from aldea.territories.geo import MUNICIPAL_POLYGONS, centroids, no_basemap_anchor
 from aldea.territories.models import MarginalisationDegree
 from aldea.workspace.figures.territory import MunicipalityRow
 
@@ -32,11 +36,12 @@ COLORBAR = {
 }
 
 
-def explorer_layers(rows: list[MunicipalityRow]) -> list[dict]:
-    """The colouring of each layer, for ``Plotly.restyle`` of the map's choropleth trace.
+def explorer_layers(rows: list[MunicipalityRow], *, points: bool = False) -> list[dict]:
+    """The colouring of each layer; ``restyle`` is its ``Plotly.restyle`` of the map's trace 1
+    (the choropleth, or with ``points`` the municipal seats).
 
     Only numbers per municipality (the names are on the trace once), so the country-wide
-    page stays near 100 kB.
+    page stays near 100 kB. With ``points`` the rows are those with a seat.
     """
     degree_labels = [str(label) for label in dict(MarginalisationDegree.choices).values()]
     colours = list(DEGREE_COLOURS)
@@ -47,7 +52,7 @@ def explorer_layers(rows: list[MunicipalityRow]) -> list[dict]:
         degree_labels.insert(0, _("unknown"))
     first = 0 if has_unknown else 1
     bands = len(colours)
-    return [
+    layers = [
         {
             "key": "marginalisation",
             "z": [r.degree_number or 0 for r in rows],
@@ -96,6 +101,28 @@ def explorer_layers(rows: list[MunicipalityRow]) -> list[dict]:
             "hovertemplate": "%{text}<extra></extra>",
         },
     ]
+    for layer in layers:
+        layer["restyle"] = restyle(layer, points=points)
+    return layers
+
+
+# A layer's colouring as Plotly attributes of the municipalities' trace: a choropleth's own,
+# or the same under ``marker`` for points.
+_POINT_KEYS = {"z": "marker.color", "zmin": "marker.cmin", "zmax": "marker.cmax",
+               "colorscale": "marker.colorscale", "colorbar": "marker.colorbar"}
+
+
+def restyle(layer: dict, *, points: bool) -> dict:
+    """The ``Plotly.restyle`` update (each value in a one-trace list) that shows ``layer``."""
+    keys = {k: v for k, v in layer.items() if k not in ("key", "restyle")}
+    if points:
+        keys["hovertemplate"] = keys["hovertemplate"].replace("%{z}", "%{marker.color}")
+    return {(_POINT_KEYS.get(k, k) if points else k): [v] for k, v in keys.items()}
+
+
+def _marker(layer: dict) -> dict:
+    return {"size": 7, "showscale": True, "line": {"color": "#ffffff", "width": 0.5},
+            **{_POINT_KEYS[k].removeprefix("marker."): v for k, v in layer.items() if k in _POINT_KEYS}}
 
 
 def explorer_figure(
@@ -103,13 +130,19 @@ def explorer_figure(
     geojson_url: str,
     layer: dict,
     villages: list[tuple[str, float, float]] = (),
+    *,
+    country: str = "MX",
+    state: str = "",
 ) -> go.Figure:
     """A choropleth of the municipalities coloured by ``layer`` (one of ``explorer_layers``),
     with the programme's villages ((name, longitude, latitude)) as points.
 
     Trace 0 is always a point trace (the villages, or an invisible anchor) and trace 1 the
-    choropleth, which the page restyles to switch layers.
+    municipalities, which the page restyles to switch layers. For a country without municipal
+    polygons ``geojson_url`` is its states': trace 1 is then the municipal seats as points
+    (``customdata`` their codes) and trace 2 the states' outline (``state`` alone if given).
     """
+    points = country not in MUNICIPAL_POLYGONS
     if villages:
         first = go.Scattergeo(
             lon=[lon for _n, lon, _l in villages],
@@ -127,21 +160,49 @@ def explorer_figure(
             },
         )
     else:
-        anchor = (
-            centroids("states").get(rows[0].state_code, (-102.0, 23.0)) if rows else (-102.0, 23.0)
-        )
+        states = centroids("states", country)
+        fallback = next(iter(states.values()), (-102.0, 23.0))
+        anchor = states.get(rows[0].state_code, fallback) if rows else fallback
         first = no_basemap_anchor(*anchor)
     figure = go.Figure(first)
-    figure.add_trace(
-        go.Choropleth(
-            geojson=geojson_url,
-            featureidkey="id",
-            locations=[r.code for r in rows],
-            text=[r.name for r in rows],
-            marker={"line": {"width": 0.2, "color": "#ffffff"}},
-            **{key: value for key, value in layer.items() if key != "key"},
+    colouring = {key: value for key, value in layer.items() if key not in ("key", "restyle")}
+    if not points:
+        figure.add_trace(
+            go.Choropleth(
+                geojson=geojson_url,
+                featureidkey="id",
+                locations=[r.code for r in rows],
+                text=[r.name for r in rows],
+                marker={"line": {"width": 0.2, "color": "#ffffff"}},
+                **colouring,
+            )
         )
-    )
+    else:
+        figure.add_trace(
+            go.Scattergeo(
+                lon=[r.longitude for r in rows],
+                lat=[r.latitude for r in rows],
+                text=[r.name for r in rows],
+                customdata=[r.code for r in rows],
+                mode="markers",
+                showlegend=False,
+                hovertemplate=restyle(layer, points=True)["hovertemplate"][0],
+                marker=_marker(colouring),
+            )
+        )
+        codes = [state] if state else sorted(centroids("states", country))
+        figure.add_trace(
+            go.Choropleth(
+                geojson=geojson_url,
+                featureidkey="id",
+                locations=codes,
+                z=[0] * len(codes),
+                colorscale=[[0, "#f4f7f6"], [1, "#f4f7f6"]],
+                showscale=False,
+                hoverinfo="skip",
+                marker={"line": {"width": 0.6, "color": "#9aa8ab"}},
+            )
+        )
     figure.update_geos(fitbounds="locations", visible=False)
     styled(figure)
     # No fixed height: the page sizes the map to the screen (a phone gets a shorter map).

@@ -30,6 +30,8 @@ class MunicipalityRow:
     households: int | None
     marginalisation_index: float | None
     marginalisation_degree: str
+    latitude: float | None = None
+    longitude: float | None = None
     active_shops: int = 0
     turnover_cny: float = 0.0
     qualifies: bool = False
@@ -74,8 +76,10 @@ def municipality_rows(
             households=households,
             marginalisation_index=index,
             marginalisation_degree=degree or "",
+            latitude=None if lat is None else float(lat),
+            longitude=None if lon is None else float(lon),
         )
-        for area_id, code, name, state_code, state_name, population, households, index, degree in areas.order_by(
+        for area_id, code, name, state_code, state_name, population, households, index, degree, lat, lon in areas.order_by(
             "code"
         ).values_list(
             "id",
@@ -87,6 +91,8 @@ def municipality_rows(
             "households",
             "marginalisation_index",
             "marginalisation_degree",
+            "latitude",
+            "longitude",
         )
     }
     classified = ClusterClassification.objects.filter(profile=profile, area__in=areas)

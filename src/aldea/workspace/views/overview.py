@@ -21,7 +21,7 @@ from aldea.programmes.queries import (
 )
 from aldea.reporting.equity import store_equity_report
 from aldea.reporting.impact.compute import store_impact_estimate
-from aldea.territories.geo import geojson_url
+from aldea.territories.geo import geojson_url, has_map
 from aldea.workspace.charts import programme as charts
 from aldea.workspace.figures import impact as impact_figures
 from aldea.workspace.figures import overview as figures
@@ -51,8 +51,9 @@ def overview(request):
         "tiles": data.tiles,
         "cascade_json": figure_json(charts.cascade_figure(figures.cascade_stages(data.values))),
         "sales_json": figure_json(charts.sales_figure(data.sales, programme.currency)) if data.sales.months else None,
-        "map_json": figure_json(charts.village_map_figure(data.villages, geojson_url("states")))
-        if data.villages
+        "map_json": figure_json(charts.village_map_figure(
+            data.villages, geojson_url("states", country=programme.country.code), programme.country.code))
+        if data.villages and has_map(programme.country.code)
         else None,
         "equity": equity,
         "lorenz_json": figure_json(charts.lorenz_figure(data.equity.figures.get("lorenz", [])))

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,7 @@ from aldea.programmes.queries import (
     villages_visible_to,
 )
 from aldea.reporting.clusters import DEFAULT_PROFILE
-from aldea.territories.geo import geojson_url
+from aldea.territories import geo
 from aldea.territories.models import AdministrativeArea, ClusterClassification
 from aldea.workspace.charts import territory as charts
 from aldea.workspace.charts.programme import village_point
@@ -63,12 +63,16 @@ def explorer(request):
         organisations_by_area=by_area,
         organisations_by_state=by_state,
     )
-    has_map = programme.country.code == "MX"
-    layers = charts.explorer_layers(rows)
+    country = programme.country.code
+    has_map = geo.has_map(country)
+    points = country not in geo.MUNICIPAL_POLYGONS
+    # Without municipal polygons a municipality is drawn at its seat, so it needs one.
+    drawn = [r for r in rows if r.latitude is not None and r.longitude is not None] if points else rows
+    layers = charts.explorer_layers(drawn, points=points)
     shown_villages = villages_visible_to(user).filter(programme=programme)
     if state:
         shown_villages = shown_villages.filter(municipality__parent__code=state)
-    points = [
+    village_points = [
         (village.name, *point)
         for village in shown_villages.select_related("municipality", "locality")
         if (point := village_point(village)) is not None
@@ -80,7 +84,14 @@ def explorer(request):
         "state": state,
         "map_json": figure_json(
             charts.explorer_figure(
-                rows, geojson_url("municipalities", state), layers[0], villages=points
+                drawn,
+                geo.geojson_url("states", country=country)
+                if points
+                else geo.geojson_url("municipalities", state),
+                layers[0],
+                villages=village_points,
+                country=country,
+                state=state,
             )
         )
         if has_map
@@ -89,7 +100,9 @@ def explorer(request):
         "has_classification": any(r.has_classification for r in rows),
         "candidates": candidates,
         "can_propose": manages(user, programme.id),
-        "card_url_template": reverse("workspace:municipality_card", args=["00000"]),
+        "card_url_template": reverse("workspace:municipality_card", args=["00000"])
+        + f"?country={country}",
+        "unmapped": len(rows) - len(drawn),
         "municipality_count": len(rows),
         # Keyboard and screen-reader users pick a municipality here instead of on the map.
         "municipality_choices": [(r.code, r.name) for r in sorted(rows, key=lambda r: r.name)]
@@ -103,11 +116,16 @@ def explorer(request):
 def municipality_card(request, code):
     user = request.user
     require_role(user, OVERVIEW_ROLES)
-    area = get_object_or_404(
-        AdministrativeArea.objects.select_related("parent"),
-        level=AdministrativeArea.Level.MUNICIPALITY,
-        code=code,
+    # Codes are unique within a country only (Colombia's DANE and Mexico's INEGI both have 05001).
+    areas = AdministrativeArea.objects.select_related("parent").filter(
+        level=AdministrativeArea.Level.MUNICIPALITY, code=code
     )
+    if request.GET.get("country"):
+        areas = areas.filter(country__code=request.GET["country"])
+    found = list(areas[:2])
+    if len(found) != 1:
+        raise Http404
+    area = found[0]
     classifications = sorted(
         ClusterClassification.objects.filter(area=area),
         key=lambda c: (c.profile != DEFAULT_PROFILE, c.profile),
@@ -168,6 +186,7 @@ def propose(request):
         if area is None:
             raise Http404
         form = ProposeVillageForm(
+            country=programme.country,
             initial={
                 "programme": programme.slug,
                 "municipality": area.code,
@@ -176,7 +195,7 @@ def propose(request):
             }
         )
         return render(request, template, _propose_context(form, area))
-    form = ProposeVillageForm(request.POST)
+    form = ProposeVillageForm(request.POST, country=programme.country)
     if form.is_valid() and area is None:
         form.add_error("municipality", _("Choose a municipality from the table."))
     if form.is_valid():
