@@ -198,3 +198,14 @@ def test_the_catalogue_offers_the_manager_the_planning_links(login, world, cohor
     cohort_html = login(world.manager).get(f"/training/cohort/{cohort.code}/").content.decode()
     assert f"/training/cohort/{cohort.code}/edit/" in cohort_html
     assert "/training/course/new/" not in login(world.consultant).get("/training/").content.decode()
+
+
+@pytest.mark.parametrize("language, words", [
+    ("es-mx", ["Generar un calendario semanal", "Miércoles"]),
+    ("pt-br", ["Gerar um calendário semanal", "Quarta-feira"]),
+])
+def test_the_schedule_page_is_translated(settings, login, world, cohort, language, words):
+    settings.LANGUAGE_CODE = language
+    html = login(world.manager).get(f"/training/cohort/{cohort.code}/sessions/").content.decode()
+    for word in words:
+        assert word in html
