@@ -209,3 +209,15 @@ def test_the_schedule_page_is_translated(settings, login, world, cohort, languag
     html = login(world.manager).get(f"/training/cohort/{cohort.code}/sessions/").content.decode()
     for word in words:
         assert word in html
+
+
+def test_a_person_managing_one_programme_and_training_in_another_manages_only_the_first(login, world, cohort, other_cohort):
+    # A trainer of the main programme's village (not of ``cohort``) who manages the other programme.
+    user = make_persona(Role.TRAINER, world.programme, village=world.village, username="two-hats")
+    f.MembershipFactory(person=user.person, role=Role.MANAGER, programme=world.other)
+    client = login(user)
+    assert client.get(f"/training/cohort/{cohort.code}/edit/").status_code == 403
+    assert client.get(f"/training/cohort/{cohort.code}/sessions/").status_code == 403
+    assert client.get(f"/training/cohort/{other_cohort.code}/edit/").status_code == 200
+    response = client.post(f"/training/cohort/{other_cohort.code}/sessions/add/", {"new-held_on": other_cohort.starts_on})
+    assert response.status_code == 302 and other_cohort.sessions.count() == 1
