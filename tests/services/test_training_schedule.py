@@ -140,3 +140,13 @@ def test_save_cohort_refuses_a_trainer_without_a_trainer_role(world, cohort):
         services.save_cohort(cohort=cohort, trainers=[world.consultant.person], user=world.manager)
     services.save_cohort(cohort=cohort, trainers=[world.trainer.person], user=world.manager)
     assert list(cohort.trainers.all()) == [world.trainer.person]
+
+
+def test_scores_out_of_range_store_none_of_the_assessment(world, cohort):
+    good, bad = f.EnrolmentFactory(cohort=cohort), f.EnrolmentFactory(cohort=cohort)
+    with pytest.raises(DomainError, match="Score of"):
+        services.record_scores(name="Examen", assessed_on=cohort.starts_on, scores=[(good, 80), (bad, 120)])
+    assert not good.assessment_results.exists()
+    assert services.record_scores(name=" Examen ", assessed_on=cohort.starts_on, scores=[(good, 80)]) == 1
+    assert services.record_scores(name="Examen", assessed_on=cohort.starts_on, scores=[(good, 95)]) == 1
+    assert list(good.assessment_results.values_list("name", "score")) == [("Examen", 95)]

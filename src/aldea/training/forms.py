@@ -2,11 +2,10 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aldea.training.models import AssessmentResult, Attendance, Cohort, Course
+from aldea.training.models import Attendance, Cohort, Course
 
 
 class AttendanceForm(forms.Form):
@@ -58,20 +57,12 @@ class AssessmentEntryForm(forms.Form):
             raise forms.ValidationError(_("Enter at least one score."))
         return cleaned
 
-    @transaction.atomic
-    def save(self, *, assessor=None) -> int:
-        """Store the entered scores; returns how many were stored."""
-        saved = 0
-        for enrolment in self.enrolments:
-            score = self.cleaned_data.get(self.score_field(enrolment))
-            if score is None:
-                continue
-            AssessmentResult.objects.update_or_create(
-                enrolment=enrolment, name=self.cleaned_data["name"].strip(),
-                defaults={"score": score, "assessed_on": self.cleaned_data["assessed_on"], "assessor": assessor},
-            )
-            saved += 1
-        return saved
+    def scores(self) -> list[tuple]:
+        """(enrolment, score) for each participant given a score."""
+        return [
+            (enrolment, score) for enrolment in self.enrolments
+            if (score := self.cleaned_data.get(self.score_field(enrolment))) is not None
+        ]
 
 
 class IssueCertificateForm(forms.Form):

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from aldea.accounts.models import Role
 from aldea.accounts.queries import members_of
 from aldea.core.exceptions import DomainError
-from aldea.training.models import Attendance, Certificate, Cohort, Enrolment, TrainingSession
+from aldea.training.models import (
+    AssessmentResult,
+    Attendance,
+    Certificate,
+    Cohort,
+    Enrolment,
+    TrainingSession,
+)
 
 # --- certificate codes ------------------------------------------------------------------------
 
@@ -150,6 +157,25 @@ def record_attendance(*, session: TrainingSession, enrolment: Enrolment, status:
         session=session, enrolment=enrolment, defaults={"status": status, "recorded_by": user}
     )
     return attendance
+
+
+@transaction.atomic
+def record_scores(*, name: str, assessed_on: datetime.date, scores, assessor=None, user=None) -> int:
+    """Store one assessment's scores, ``scores`` being (enrolment, score) pairs; a participant's
+    earlier result of the same name is corrected. Returns how many were stored. Raises DomainError
+    for a score outside 0–100, an empty name or a date in the future (nothing is stored then)."""
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Assessment: give its name."))
+    if assessed_on > timezone.localdate():
+        raise DomainError(_("Assessed on: the date cannot be in the future."))
+    for enrolment, score in scores:
+        if not 0 <= score <= 100:
+            raise DomainError(_("Score of %(person)s: give a number from 0 to 100.") % {"person": enrolment.person})
+        AssessmentResult.objects.update_or_create(
+            enrolment=enrolment, name=name, defaults={"score": score, "assessed_on": assessed_on, "assessor": assessor},
+        )
+    return len(scores)
 
 
 def gaps_from_counts(*, enrolment: Enrolment, course, sessions: int, attended: int, average) -> list[str]:

@@ -123,7 +123,10 @@ def enter_assessment(request, code):
     form = AssessmentEntryForm(request.POST, enrolments=enrolments)
     if not form.is_valid():
         return _render_cohort(request, cohort, status=400, assessment_form=form)
-    saved = form.save(assessor=_person_of(request.user))
+    saved = services.record_scores(
+        name=form.cleaned_data["name"], assessed_on=form.cleaned_data["assessed_on"], scores=form.scores(),
+        assessor=_person_of(request.user), user=request.user,
+    )
     messages.success(request, _("%(count)s scores saved.") % {"count": saved})
     return redirect("training:cohort", code=cohort.code)
 
