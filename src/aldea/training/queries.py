@@ -6,7 +6,8 @@
 * Participants' records (enrolments, attendance, results, certificates) are private: the
   cohort's overseers (programme-wide roles, the village's trainer or partner, the cohort's
   trainers) see them; everyone else sees their own.
-* Changing: the programme's managers, and a cohort's own trainers for that cohort.
+* Changing: the programme's managers, and a cohort's own trainers for that cohort (its schedule,
+  participants and records; its settings and trainers are the managers').
 """
 
 from dataclasses import dataclass
@@ -67,6 +68,12 @@ def cohorts_writable_by(user) -> QuerySet[Cohort]:
     if reach.trainer_programme_ids and reach.person_id:
         condition |= Q(id__in=_trained_by(reach.person_id), course__programme_id__in=reach.trainer_programme_ids)
     return Cohort.objects.filter(condition)
+
+
+def cohorts_managed_by(user) -> QuerySet[Cohort]:
+    """Cohorts whose course, village, trainers, dates and capacity the user may change: the
+    programme's managers' (a cohort's trainers keep its schedule and records, not its settings)."""
+    return Cohort.objects.filter(course__in=courses_writable_by(user))
 
 
 def training_sessions_visible_to(user) -> QuerySet[TrainingSession]:

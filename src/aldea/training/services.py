@@ -16,9 +16,17 @@ from django.db.models import Avg
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aldea.accounts.models import Role
 from aldea.accounts.queries import members_of
 from aldea.core.exceptions import DomainError
-from aldea.training.models import Attendance, Certificate, Cohort, Enrolment, TrainingSession
+from aldea.training.models import (
+    AssessmentResult,
+    Attendance,
+    Certificate,
+    Cohort,
+    Enrolment,
+    TrainingSession,
+)
 
 # --- certificate codes ------------------------------------------------------------------------
 
@@ -151,6 +159,25 @@ def record_attendance(*, session: TrainingSession, enrolment: Enrolment, status:
     return attendance
 
 
+@transaction.atomic
+def record_scores(*, name: str, assessed_on: datetime.date, scores, assessor=None, user=None) -> int:
+    """Store one assessment's scores, ``scores`` being (enrolment, score) pairs; a participant's
+    earlier result of the same name is corrected. Returns how many were stored. Raises DomainError
+    for a score outside 0–100, an empty name or a date in the future (nothing is stored then)."""
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Assessment: give its name."))
+    if assessed_on > timezone.localdate():
+        raise DomainError(_("Assessed on: the date cannot be in the future."))
+    for enrolment, score in scores:
+        if not 0 <= score <= 100:
+            raise DomainError(_("Score of %(person)s: give a number from 0 to 100.") % {"person": enrolment.person})
+        AssessmentResult.objects.update_or_create(
+            enrolment=enrolment, name=name, defaults={"score": score, "assessed_on": assessed_on, "assessor": assessor},
+        )
+    return len(scores)
+
+
 def gaps_from_counts(*, enrolment: Enrolment, course, sessions: int, attended: int, average) -> list[str]:
     """The certification rules applied to counts; pages that list many people read the counts
     in bulk and call this, so rules and wording live here only."""
@@ -245,3 +272,166 @@ def verify_certificate(code: str) -> Certificate | None:
         .filter(code__in=candidates)
         .first()
     )
+
+
+# --- courses and cohorts ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_cohort(*, cohort: Cohort, trainers, user=None) -> Cohort:
+    """Create or change a cohort and its trainers. Raises DomainError naming the field and reason.
+
+    The village must be one of the course's programme; each trainer must hold an active trainer
+    membership there; the cohort's sessions must stay within its dates.
+    """
+    programme_id = cohort.course.programme_id
+    if cohort.village_id and cohort.village.programme_id != programme_id:
+        raise DomainError(_("Village: %(village)s is not a village of the course's programme.") % {"village": cohort.village})
+    trainer_ids = set(members_of([programme_id], roles=[Role.TRAINER]).values_list("id", flat=True))
+    for trainer in trainers:
+        if trainer.pk not in trainer_ids:
+            raise DomainError(_("Trainers: %(person)s is not a trainer of the programme.") % {"person": trainer})
+    if cohort.pk:
+        outside = cohort.sessions.exclude(held_on__range=(cohort.starts_on, cohort.ends_on)).order_by("number").first()
+        if outside:
+            raise DomainError(_("Dates: session %(number)s on %(date)s would fall outside the cohort's dates.") % {
+                "number": outside.number, "date": outside.held_on,
+            })
+    cohort.save()
+    cohort.trainers.set(trainers)
+    return cohort
+
+
+# --- the schedule -----------------------------------------------------------------------------
+
+MAX_GENERATED_SESSIONS = 52
+
+
+def weekly_dates(*, first_on: datetime.date, weekday: int, count: int) -> list[datetime.date]:
+    """``count`` dates a week apart on ``weekday`` (Monday 0 … Sunday 6), the first on or after
+    ``first_on``. Example: ``weekly_dates(first_on=date(2026, 12, 1), weekday=3, count=2)`` →
+    ``[date(2026, 12, 3), date(2026, 12, 10)]`` (1 December 2026 is a Tuesday)."""
+    if not 0 <= weekday <= 6:
+        raise ValueError("weekday must be 0 (Monday) to 6 (Sunday)")
+    first = first_on + datetime.timedelta(days=(weekday - first_on.weekday()) % 7)
+    return [first + datetime.timedelta(weeks=week) for week in range(count)]
+
+
+def _date_refusal(cohort: Cohort, held_on: datetime.date) -> str | None:
+    if not cohort.starts_on <= held_on <= cohort.ends_on:
+        return _("Date: %(date)s is outside the cohort's dates (%(starts)s to %(ends)s).") % {
+            "date": held_on, "starts": cohort.starts_on, "ends": cohort.ends_on,
+        }
+    return None
+
+
+def _next_number(cohort: Cohort) -> int:
+    last = cohort.sessions.order_by("-number").values_list("number", flat=True).first()
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def generate_schedule(
+    *, cohort: Cohort, count: int, weekday: int, first_on: datetime.date, duration_minutes: int = 120, user=None,
+) -> list[TrainingSession]:
+    """Add ``count`` weekly sessions on ``weekday`` from ``first_on``, numbered after the cohort's
+    existing ones. Raises DomainError when the count is out of range or a date falls outside the
+    cohort's dates (nothing is created then)."""
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    if not 1 <= count <= MAX_GENERATED_SESSIONS:
+        raise DomainError(_("Number of sessions: give a number from 1 to %(max)s.") % {"max": MAX_GENERATED_SESSIONS})
+    dates = weekly_dates(first_on=first_on, weekday=weekday, count=count)
+    for held_on in (dates[0], dates[-1]):
+        refusal = _date_refusal(cohort, held_on)
+        if refusal:
+            raise DomainError(refusal)
+    number = _next_number(cohort)
+    return [
+        TrainingSession.objects.create(
+            cohort=cohort, number=number + index, held_on=held_on, duration_minutes=duration_minutes,
+        )
+        for index, held_on in enumerate(dates)
+    ]
+
+
+@transaction.atomic
+def add_session(*, cohort: Cohort, held_on: datetime.date, title: str = "", user=None) -> TrainingSession:
+    """One more session, numbered after the last. Raises DomainError when the date is outside the cohort's."""
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    refusal = _date_refusal(cohort, held_on)
+    if refusal:
+        raise DomainError(refusal)
+    return TrainingSession.objects.create(cohort=cohort, number=_next_number(cohort), held_on=held_on, title=title.strip())
+
+
+@transaction.atomic
+def change_session(*, session: TrainingSession, held_on: datetime.date, title: str = "", user=None) -> TrainingSession:
+    """Move a session to another date (within the cohort's) and retitle it. Raises DomainError."""
+    refusal = _date_refusal(session.cohort, held_on)
+    if refusal:
+        raise DomainError(refusal)
+    session.held_on = held_on
+    session.title = title.strip()
+    session.save(update_fields=["held_on", "title"])
+    return session
+
+
+@transaction.atomic
+def remove_session(*, session: TrainingSession, user=None) -> None:
+    """Remove a session nobody's attendance was recorded at; later sessions move up a number so
+    that the schedule stays 1…N. Raises DomainError when attendance exists."""
+    cohort = Cohort.objects.select_for_update().get(pk=session.cohort_id)
+    if session.attendance.exists():
+        raise DomainError(_("Session %(number)s has recorded attendance and cannot be removed.") % {"number": session.number})
+    number = session.number
+    session.delete()
+    # Ascending, so each number is free before the next session takes it.
+    for later in cohort.sessions.filter(number__gt=number).order_by("number"):
+        later.number -= 1
+        later.save(update_fields=["number"])
+
+
+# --- moves and the whole sheet ----------------------------------------------------------------
+
+
+@transaction.atomic
+def move_enrolment(*, enrolment: Enrolment, to_cohort: Cohort, user=None) -> Enrolment:
+    """Move a participant to another cohort of the same programme; returns the new enrolment.
+
+    The old enrolment is withdrawn, keeping its attendance and results as history; in the new
+    cohort the participant is enrolled (or reinstated, if they had withdrawn from it before).
+    Raises DomainError across programmes, to the same cohort, for a completed participant, or when
+    the new cohort refuses them (full, no role).
+    """
+    enrolment = Enrolment.objects.select_related("person", "cohort__course").get(pk=enrolment.pk)
+    to_cohort = Cohort.objects.select_related("course").get(pk=to_cohort.pk)
+    if to_cohort.pk == enrolment.cohort_id:
+        raise DomainError(_("Cohort: %(person)s is already in this cohort.") % {"person": enrolment.person})
+    if to_cohort.course.programme_id != enrolment.cohort.course.programme_id:
+        raise DomainError(_("Cohort: a participant can only move to a cohort of the same programme."))
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        raise DomainError(_("%(person)s has withdrawn from this cohort.") % {"person": enrolment.person})
+    withdraw(enrolment=enrolment, user=user)
+    earlier = Enrolment.objects.filter(cohort=to_cohort, person=enrolment.person).first()
+    if earlier is not None:
+        if earlier.status != Enrolment.Status.WITHDRAWN:
+            raise DomainError(_("%(person)s is already enrolled in this cohort.") % {"person": enrolment.person})
+        return reinstate(enrolment=earlier, user=user)
+    return enrol(cohort=to_cohort, person=enrolment.person, user=user)
+
+
+@transaction.atomic
+def mark_everyone_present(*, session: TrainingSession, user=None) -> int:
+    """Record "present" for every participant (not withdrawn) with nothing recorded at the
+    session yet; recorded rows are left as they are. Returns how many were marked."""
+    unmarked = (
+        Enrolment.objects.filter(cohort_id=session.cohort_id)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .exclude(attendance__session=session)
+        .select_related("person")
+    )
+    marked = 0
+    for enrolment in unmarked:
+        record_attendance(session=session, enrolment=enrolment, status=Attendance.Status.PRESENT, user=user)
+        marked += 1
+    return marked

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aldea.accounts.queries import reach_of
 from aldea.core.access import changeable_or_404
 from aldea.core.exceptions import DomainError
+from aldea.programmes.queries import programmes_managed_by
 from aldea.training import services
 from aldea.training.figures import attendance_sheet, cohort_roster, course_catalogue
 from aldea.training.forms import (
@@ -23,9 +24,11 @@ from aldea.training.models import Attendance, Cohort, Enrolment
 from aldea.training.pdf import render_certificate_pdf
 from aldea.training.queries import (
     certificates_visible_to,
+    cohorts_managed_by,
     cohorts_visible_to,
     cohorts_writable_by,
     courses_visible_to,
+    courses_writable_by,
     enrolments_visible_to,
 )
 
@@ -75,6 +78,8 @@ def courses(request):
         "levels": course_catalogue(courses_visible_to(user), visible_cohorts),
         "my_cohorts": my_cohorts,
         "my_enrolments": my_enrolments,
+        "can_add_course": programmes_managed_by(user).exists(),
+        "writable_course_ids": set(courses_writable_by(user).values_list("id", flat=True)),
     })
 
 
@@ -97,6 +102,7 @@ def _render_cohort(request, cohort, *, status=200, assessment_form=None, certify
         "trainers": cohort.trainers.all(),
         "roster": roster,
         "can_write": can_write,
+        "can_manage": cohorts_managed_by(user).filter(pk=cohort.pk).exists(),
         "assessment_form": assessment_form if can_write else None,
     }, status=status)
 
@@ -117,7 +123,10 @@ def enter_assessment(request, code):
     form = AssessmentEntryForm(request.POST, enrolments=enrolments)
     if not form.is_valid():
         return _render_cohort(request, cohort, status=400, assessment_form=form)
-    saved = form.save(assessor=_person_of(request.user))
+    saved = services.record_scores(
+        name=form.cleaned_data["name"], assessed_on=form.cleaned_data["assessed_on"], scores=form.scores(),
+        assessor=_person_of(request.user), user=request.user,
+    )
     messages.success(request, _("%(count)s scores saved.") % {"count": saved})
     return redirect("training:cohort", code=cohort.code)
 
