@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aldea.core.forms import DateInput
 from aldea.training.models import AssessmentResult, Attendance
 
 
@@ -23,7 +24,7 @@ class AssessmentEntryForm(forms.Form):
     """
 
     name = forms.CharField(label=_("Assessment"), max_length=120)
-    assessed_on = forms.DateField(label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
 
     def __init__(self, *args, enrolments=(), **kwargs):
         super().__init__(*args, **kwargs)
