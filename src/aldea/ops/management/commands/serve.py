@@ -99,8 +99,6 @@ class Command(BaseCommand):
         from django.core.management import call_command
         from gunicorn.app.base import BaseApplication
 
-        from aldea.wsgi import application
-
         workers = workers or default_workers()
         timeout = timeout or env_count("ALDEA_WEB_TIMEOUT", 60)
         if workers < 1:
@@ -112,6 +110,9 @@ class Command(BaseCommand):
             self.stdout.write("Collecting and compressing the static files (first start only)…")
             self.stdout.flush()
             call_command("collectstatic", interactive=False, verbosity=0)
+        # Only now: WhiteNoise lists the collected files when the application loads its middleware.
+        from aldea.wsgi import application
+
         if not no_access_log:
             logging.getLogger("aldea.access").setLevel(logging.INFO)
         # Nothing opened in this process may be shared by the forked workers.
