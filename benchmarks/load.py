@@ -137,7 +137,7 @@ def start_server(port: int, workers: int, environment: dict) -> subprocess.Popen
         [sys.executable, "-m", "aldea", "serve", "--port", str(port), "--workers", str(workers), "--no-access-log"],
         env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 400  # the first start collects and compresses the static files
     while time.monotonic() < deadline:
         try:
             if Client(port).request("GET", "/healthz")[0] == 200:

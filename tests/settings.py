@@ -20,3 +20,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     import tempfile
 
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"aldea-tests-{os.getpid()}.sqlite3")}
+
+# Plain storage: pages link unhashed names, so tests need no collectstatic. The hashed and
+# compressed storage of production is tested on its own (tests/ops/test_static_files.py).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

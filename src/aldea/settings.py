@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-import plotly
 from django.core.exceptions import ImproperlyConfigured
 
 from aldea.ops import conf as ops_conf
@@ -95,6 +94,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver (`aldea demo`) leaves static files to WhiteNoise, so they come compressed there too.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
@@ -206,8 +207,17 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 WHITENOISE_USE_FINDERS = True  # serve straight from the package when collectstatic has not run
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
-# plotly.min.js is served from the plotly package itself, so the version always matches.
-STATICFILES_DIRS = [BASE_DIR / "static", ("plotly", Path(plotly.__file__).parent / "package_data")]
+# The charts' plotly.js is a partial bundle vendored there (tools/build_plotly.sh).
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Names with a hash of the content, so WhiteNoise sends them with a year's caching (immutable),
+# and gzip and brotli copies made once by collectstatic, not per request: the pages' scripts
+# come to a village's phone once and small. `aldea serve` and `aldea demo` run collectstatic;
+# with DEBUG on, Django links the unhashed names, served from the source folders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # half the files to compress; pages link only hashed names
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 

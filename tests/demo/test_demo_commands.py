@@ -49,3 +49,24 @@ def test_demo_serves_on_the_requested_port(monkeypatch):
     monkeypatch.setattr(demo, "call_command", fake_call_command)
     call_command("demo", "--scale", "16", "--port", "8765")
     assert calls == [(("127.0.0.1:8765",), {"use_reloader": False})]
+
+
+@pytest.mark.parametrize(("language", "lines", "absent"), [
+    ("es-mx", ["Cargando el programa de demostración", "Accesos de demostración (contraseña de todos: aldea-demo):",
+               "Coordinación del programa", "Dueño(a) de MIPYME", "su taller: perfil"],
+     ["Demo logins", "msme_owner", "Loading", "a month", "their workshop"]),
+    ("pt-br", ["Carregando o programa de demonstração", "Acessos de demonstração", "Coordenação do programa",
+               "sua oficina: perfil"],
+     ["Demo logins", "msme_owner", "Cargando", "su taller"]),
+    ("en", ["Loading the demo programme", "Demo logins (password for all: aldea-demo):", "Programme manager",
+            "their workshop: profile"],
+     ["msme_owner", "Coordinación", "su taller"]),
+])
+def test_demo_console_speaks_one_language_and_names_roles_as_the_pages_do(settings, capsys, language, lines, absent):
+    settings.LANGUAGE_CODE = language
+    call_command("demo", "--no-serve", "--scale", "16")
+    out = capsys.readouterr().out
+    for line in lines:
+        assert line in out, line
+    for text in absent:
+        assert text not in out, text

@@ -158,3 +158,15 @@ def test_an_htmx_upload_with_form_errors_redraws_the_whole_page(client, manager)
     # The errors sit beside the form, outside #import-report: htmx swaps the page's body instead.
     assert (response["HX-Retarget"], response["HX-Reswap"]) == ("body", "innerHTML")
     assert "errorlist" in response.content.decode()
+
+
+def test_the_data_page_names_its_registries_in_the_users_language(client, manager, settings):
+    settings.LANGUAGE_CODE = "es-mx"
+    client.force_login(manager)
+    html = client.get(reverse("interop:upload")).content.decode()
+    for name in ("MIPYMES", "Personas", "Productos", "Resultados mensuales", "Localidades"):
+        assert f'<th scope="row">{name}</th>' in html, name
+    assert '<th scope="row">enterprises</th>' not in html
+    # The import form's choices too, while the links and the posted value keep the codes.
+    assert '<option value="enterprises">MIPYMES</option>' in html
+    assert reverse("interop:download", args=["enterprises", "csv"]) in html

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aldea.consulting.models import ActionItem, Meeting, Stage
+from aldea.core.forms import DateInput
 
 
 class BoardFilterForm(forms.Form):
@@ -70,7 +71,7 @@ class MeetingForm(NotInFutureMixin, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["held_on", "mode", "duration_minutes", "notes"]
-        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"held_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,7 +85,7 @@ class ActionItemForm(forms.ModelForm):
     class Meta:
         model = ActionItem
         fields = ["title", "due_on"]
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"due_on": DateInput()}
 
 
 class ActionDoneForm(forms.Form):

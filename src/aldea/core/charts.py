@@ -1,4 +1,4 @@
-"""Plotly figures for pages: built in Python, drawn in the browser by plotly.min.js.
+"""Plotly figures for pages: built in Python, drawn in the browser by plotly.js (aldea_charts.plotly_script).
 
 A page carries each figure as data in a ``<script type="application/json">`` element (the
 ``chart`` template tag writes it), and one static script, ``aldea/charts.js``, draws them all: no

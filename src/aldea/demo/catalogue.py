@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 PROGRAMME_SLUG = "aldeas-digitales-demo"
 PROGRAMME_NAME = "Aldeas Digitales México (demo)"
 DEMO_PASSWORD = "aldea-demo"
@@ -331,16 +333,16 @@ BUSINESS_PREFIXES = (
 # given name, family name, sex, what they see).
 DEMO_USERS = (
     ("coordinadora", "manager", None, "fundacion-aldea", "Lucía", "Mendoza Ríos", "female",
-     "todo el programa: aldeas, metas, socios, formación, MIPYMES y resultados"),
+     _("the whole programme: villages, targets, partners, training, MSMEs and outcomes")),
     ("aliada", "partner", None, "uabjo", "Ernesto", "Villalobos Cruz", "male",
-     "el programa completo, en modo de lectura, como institución aliada (UABJO)"),
+     _("the whole programme, read-only, as a partner institution (UABJO)")),
     ("formador", "trainer", "teotitlan-del-valle", "uabjo", "Rosa", "Martínez Bautista", "female",
-     "sus grupos, asistencia, evaluaciones y certificados en Teotitlán del Valle"),
+     _("their cohorts, attendance, assessments and certificates in Teotitlán del Valle")),
     ("consultora", "consultant", "teotitlan-del-valle", "uabjo", "Itzel", "Ruiz Mendoza", "female",
-     "las MIPYMES que acompaña en Teotitlán del Valle: diagnósticos, planes, publicaciones y ventas"),
+     _("the MSMEs they accompany in Teotitlán del Valle: diagnostics, plans, listings and sales")),
     ("artesana", "msme_owner", "teotitlan-del-valle", None, "Juana", "Gutiérrez Lazo", "female",
-     "su taller: perfil, formación, certificados, productos, publicaciones y resultados"),
+     _("their workshop: profile, training, certificates, products, listings and outcomes")),
     ("analista", "analyst", None, None, "Andrés", "Castillo Pérez", "male",
-     "datos de todo el programa para análisis de impacto y de quién se beneficia, y exportaciones"),
+     _("data of the whole programme for impact and who-benefits analysis, and exports")),
 )
 ADMIN_USERNAME = "admin"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
-from aldea.accounts.models import Membership, Person
+from aldea.accounts.models import Membership, Person, Role
 from aldea.consulting.models import Engagement
 from aldea.demo import catalogue as cat
 from aldea.diagnostics.models import Assessment
@@ -23,9 +24,10 @@ def demo_programme() -> Programme | None:
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
-    """(username, role, what they see) for each demo login; the password is catalogue.DEMO_PASSWORD."""
-    return [(cat.ADMIN_USERNAME, "admin", "todo, incluido el administrador de Django (/admin/)")] + [
-        (username, role, sees) for username, role, *_rest, sees in cat.DEMO_USERS
+    """(username, role as the pages name it, what they see) for each demo login, in the active
+    language; the password is catalogue.DEMO_PASSWORD."""
+    return [(cat.ADMIN_USERNAME, gettext("Administrator"), gettext("everything, including Django's admin (/admin/)"))] + [
+        (username, str(Role(role).label), str(sees)) for username, role, *_rest, sees in cat.DEMO_USERS
     ]
 
 

@@ -3,6 +3,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from aldea.core.forms import DateInput
+
 
 def spec_language() -> str:
     """The instrument file's label key for the active language: es-mx → es, pt-br → pt, en → en."""
@@ -19,7 +21,7 @@ def dimension_labels(spec: dict, language: str | None = None) -> dict[str, str]:
 class DiagnosticForm(forms.Form):
     """Every question of the instrument as a 0–4 radio group, labels in the active language."""
 
-    assessed_on = forms.DateField(label=_("Date of the diagnostic"), widget=forms.DateInput(attrs={"type": "date"}))
+    assessed_on = forms.DateField(label=_("Date of the diagnostic"), widget=DateInput())
 
     def __init__(self, *args, spec: dict, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aldea.interop.importers.base import ALL_OR_NOTHING, VALID_ROWS
+from aldea.interop.labels import labelled_registries
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -17,7 +18,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, k) for k in kinds]
+        self.fields["kind"].choices = labelled_registries(kinds)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

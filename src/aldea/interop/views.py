@@ -13,6 +13,7 @@ from django_htmx.http import reswap, retarget
 from aldea.enterprises.queries import enterprises_visible_to, products_visible_to
 from aldea.interop import exporters
 from aldea.interop.forms import UploadForm
+from aldea.interop.labels import labelled_registries
 from aldea.interop.services import (
     UploadRefused,
     commit_upload,
@@ -39,7 +40,7 @@ def _require_page(user):
 def _page(request, **context):
     kinds = registries_importable_by(request.user)
     context.setdefault("form", UploadForm(kinds=kinds) if kinds else None)
-    context.update(kinds=kinds, registries=exporters.REGISTRIES, formats=exporters.FORMATS)
+    context.update(kinds=kinds, registries=labelled_registries(exporters.REGISTRIES), formats=exporters.FORMATS)
     partial = request.htmx and "report" in context
     template = "interop/partials/report.html" if partial else "interop/upload.html"
     response = render(request, template, context, status=context.pop("status", 200))

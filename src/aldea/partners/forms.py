@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
+from aldea.core.forms import DateInput
 from aldea.partners.figures import DEFAULT_EXPIRY_DAYS
 from aldea.partners.models import Agreement, Organisation, VillagePartnerRole
 
@@ -19,13 +20,6 @@ class ExpiryForm(forms.Form):
 
 DOCUMENT_EXTENSIONS = ["pdf", "doc", "docx", "odt", "jpg", "jpeg", "png"]
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class AgreementForm(forms.ModelForm):

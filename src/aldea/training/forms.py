@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aldea.core.forms import DateInput
 from aldea.training.models import Attendance, Cohort, Course
 
 
@@ -23,7 +24,7 @@ class AssessmentEntryForm(forms.Form):
     """
 
     name = forms.CharField(label=_("Assessment"), max_length=120)
-    assessed_on = forms.DateField(label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
 
     def __init__(self, *args, enrolments=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,13 +77,6 @@ class RevokeCertificateForm(forms.Form):
 
 
 # --- the catalogue, cohorts and their schedule ------------------------------------------------
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class CourseForm(forms.ModelForm):

@@ -5,7 +5,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aldea.consulting.models import Stage
-from aldea.enterprises.models import Sector
+from aldea.core.forms import DateInput
+from aldea.enterprises.models import Enterprise, Sector
+
+ALL_GROUPS = "all"
 
 
 class MsmeFilterForm(forms.Form):
@@ -21,6 +24,12 @@ class MsmeFilterForm(forms.Form):
         label=_("Women-led"), required=False,
         choices=[("", _("All")), ("yes", _("Women-led")), ("no", _("Not women-led"))],
     )
+    # The working list by default: comparison MSMEs are measured, not served, so they are shown
+    # only when asked for.
+    group = forms.ChoiceField(
+        label=_("Group"), required=False,
+        choices=[("", _("Participants")), (Enterprise.Group.COMPARISON, _("Comparison group")), (ALL_GROUPS, _("Both"))],
+    )
 
     def __init__(self, *args, villages: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,11 +37,18 @@ class MsmeFilterForm(forms.Form):
         self.fields["sector"].choices = [("", _("All sectors")), *Sector.choices]
         self.fields["stage"].choices = [("", _("All stages")), ("none", _("No engagement")), *Stage.choices]
 
+    @staticmethod
+    def in_group(queryset: QuerySet, group: str) -> QuerySet:
+        if group == ALL_GROUPS:
+            return queryset
+        return queryset.filter(group=group or Enterprise.Group.PARTICIPANT)
+
     def apply(self, queryset: QuerySet) -> QuerySet:
         """The queryset narrowed by the valid filters (expects the ``current_stage`` annotation)."""
         if not self.is_valid():
-            return queryset
+            return self.in_group(queryset, "")
         data = self.cleaned_data
+        queryset = self.in_group(queryset, data["group"])
         if data["q"]:
             queryset = queryset.filter(Q(name__icontains=data["q"]) | Q(code__icontains=data["q"]))
         if data["village"]:
@@ -46,13 +62,6 @@ class MsmeFilterForm(forms.Form):
         if data["women_led"]:
             queryset = queryset.filter(is_women_led=data["women_led"] == "yes")
         return queryset
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProgrammeForm(forms.Form):

@@ -4,6 +4,7 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from aldea.diagnostics.figures import dimension_comparison, maturity_radar
 from aldea.diagnostics.instrument import load_instrument_file
@@ -177,3 +178,17 @@ def test_query_counts_do_not_grow_with_the_data(login, world, instrument):
     large_form, large_page = _queries(client, new_url(world.village_msme)), _queries(client, page_url(first))
     assert small_form == large_form <= 15
     assert small_page == large_page <= 15
+
+
+def test_the_date_is_prefilled_with_today_as_the_date_picker_reads_it(login, world, settings):
+    settings.LANGUAGE_CODE = "es-mx"  # a localised value (01/12/2026) would leave the picker empty
+    html = login(world.consultant).get(new_url(world.village_msme)).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="assessed_on" value="{today}"' in html
+
+
+def test_the_result_page_links_back_to_the_msme(login, world, instrument):
+    assessment = _record(world.village_msme, instrument, 2, datetime.date(2024, 3, 1))
+    html = login(world.consultant).get(page_url(assessment)).content.decode()
+    msme_url = f"/msmes/{world.village_msme.code}/"
+    assert f'<a class="btn" href="{msme_url}">Back to {world.village_msme.name}</a>' in html

@@ -118,3 +118,32 @@ def test_query_count_does_not_grow_with_the_data(name, world, personas, login):
     grow(world, 6)
     large = _queries(client)
     assert small == large <= 15
+
+
+@pytest.fixture
+def comparison_msme(world):
+    return f.EnterpriseFactory(
+        village=None, programme=world.programme, municipality=world.village.municipality,
+        code="comparison-msme", group="comparison",
+    )
+
+
+def test_the_working_list_leaves_the_comparison_group_out(world, login, comparison_msme):
+    client = login(world.manager)
+    assert "comparison-msme" not in codes_on(client.get(URL))
+    # Other filters or a later page keep it out too.
+    assert "comparison-msme" not in codes_on(client.get(URL, {"q": "MIPYME", "page": "1"}))
+    assert "village-msme" in codes_on(client.get(URL))
+
+
+def test_the_comparison_group_is_one_choice_away(world, login, comparison_msme):
+    client = login(world.manager)
+    assert codes_on(client.get(URL, {"group": "comparison"})) == {"comparison-msme"}
+    both = codes_on(client.get(URL, {"group": "all"}))
+    assert {"comparison-msme", "village-msme"} <= both
+    # An unknown choice is ignored, and the working list is what remains.
+    assert "comparison-msme" not in codes_on(client.get(URL, {"group": "everything"}))
+
+
+def test_a_manager_of_another_programme_never_sees_the_comparison_group(world, login, comparison_msme):
+    assert "comparison-msme" not in codes_on(login(world.outsider).get(URL, {"group": "all"}))

@@ -226,3 +226,14 @@ def test_is_on_show_by_status(status, shown):
 
     assert showcase_queries.is_on_show(Village(status=status)) is shown
     assert showcase_queries.is_on_show(None) is False
+
+
+def test_an_anonymous_visitor_at_the_home_page_finds_the_way_to_the_showcase(client, db, settings):
+    settings.LANGUAGE_CODE = "es-mx"
+    response = client.get("/", follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/")
+    assert '<a href="/aldeas/">vea las aldeas digitales y sus productos</a>' in html
+    # In the header too, on every page an anonymous visitor sees.
+    assert '<a href="/aldeas/">Aldeas digitales</a>' in html
+    assert client.get("/aldeas/").status_code == 200

@@ -7,10 +7,13 @@ from aldea.core.charts import script_safe_json
 
 register = template.Library()
 
+PLOTLY_BUNDLE = "vendor/plotly/plotly-aldea.min.js"
+
 
 @register.simple_tag(takes_context=True)
 def plotly_script(context):
-    """plotly.min.js and aldea/charts.js, which draws the page's charts: once per page however
+    """plotly.js (a partial bundle with the trace types and locales Aldea uses, built by
+    tools/build_plotly.sh) and aldea/charts.js, which draws the page's charts: once per page however
     many charts it has. Deferred, so they run in order once the whole page is parsed, and a
     page's own deferred script after them finds its charts drawn."""
     if context.get("_plotly_loaded"):
@@ -18,7 +21,7 @@ def plotly_script(context):
     context["_plotly_loaded"] = True
     return format_html(
         '<script src="{}" defer></script><script src="{}" defer></script>',
-        static("plotly/plotly.min.js"),
+        static(PLOTLY_BUNDLE),
         static("aldea/charts.js"),
     )
 

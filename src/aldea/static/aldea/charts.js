@@ -5,13 +5,23 @@
  * and its figure as data in <script type="application/json" id="ID-figure">. Pages carry no
  * code of their own per chart, so a Content-Security-Policy can forbid inline scripts.
  *
- * Loaded deferred after plotly.min.js: it runs once the page is parsed, so every container is
+ * Loaded deferred after plotly.js: it runs once the page is parsed, so every container is
  * there. A page's own deferred script, loaded after this one, finds its charts drawn.
+ *
+ * Charts speak the page's language (<html lang>): the bundle carries Plotly's "es" and "pt-br"
+ * locales, so dates on axes and in hover text read "ene 2024" or "jan 2024", not "Jan 2024".
  */
 (function () {
   "use strict";
 
-  var CONFIG = { responsive: true, displaylogo: false };
+  // Plotly's locale for a page language: "pt-br" has its own, "es-mx" uses "es", English none.
+  function plotlyLocale(language) {
+    var code = (language || "en").toLowerCase();
+    if (code === "pt-br") { return code; }
+    return code.split("-")[0];
+  }
+
+  var CONFIG = { responsive: true, displaylogo: false, locale: plotlyLocale(document.documentElement.lang) };
 
   function draw(container) {
     if (container.hasAttribute("data-chart-drawn")) { return; }

@@ -62,7 +62,7 @@ def msme_list(request):
     for enterprise in page.object_list:
         enterprise.level_label = LEVEL_LABELS.get(enterprise.latest_level, "")
         enterprise.stage_label = STAGE_LABELS.get(enterprise.current_stage, "")
-    filtering = any(request.GET.get(name) for name in ("village", "sector", "stage", "women_led"))
+    filtering = any(request.GET.get(name) for name in ("village", "sector", "stage", "women_led", "group"))
     context = {"form": form, "page": page, "filtering": filtering}
     template = "workspace/partials/msme_results.html" if request.htmx else "workspace/msmes.html"
     return render(request, template, context)

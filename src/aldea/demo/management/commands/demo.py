@@ -1,8 +1,11 @@
+import io
 import time
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from aldea.demo.catalogue import DEMO_PASSWORD
 from aldea.demo.generator import DEFAULT_SEED, generate_demo
@@ -26,25 +29,32 @@ class Command(BaseCommand):
         port = port or settings.PORT
         call_command("migrate", interactive=False, verbosity=0)
         if demo_programme() is None:
-            self.stdout.write("Loading the demo programme (first run only)…")
+            self.stdout.write(_("Loading the demo programme (first run only)…"))
             started = time.monotonic()
             try:
                 counts = generate_demo(seed=seed, scale=scale)
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
-            self.stdout.write(
-                f"Demo loaded in {time.monotonic() - started:.1f} s: {counts['villages']} villages, "
-                f"{counts['msmes']:,} MSMEs, {counts['consultants']:,} student consultants."
-            )
-            # The overview's equity panel and the territory map read the analytics' results.
-            call_command("compute_analytics", stdout=self.stdout)
+            self.stdout.write(_(
+                "Demo loaded in %(seconds).1f s: %(villages)s villages, %(msmes)s MSMEs, "
+                "%(consultants)s student consultants."
+            ) % {"seconds": time.monotonic() - started, "villages": intcomma(counts["villages"]),
+                 "msmes": intcomma(counts["msmes"]), "consultants": intcomma(counts["consultants"])})
+            # The overview's equity panel and the territory map read the analytics' results. Its
+            # operator's report (English, for logs) stays out of the demo's console, which speaks
+            # the installation's language; `aldea compute_analytics` prints it.
+            call_command("compute_analytics", stdout=io.StringIO())
+            self.stdout.write(_("Figures computed for the overview, the territory map and the impact panel."))
         else:
             load_mexico_reference()
-            self.stdout.write("Reusing the demo programme already in the database (aldea load_demo --reset regenerates it).")
-        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
-        for username, role, sees in demo_logins():
-            self.stdout.write(f"  {username:<13} {role:<11} {sees}")
+            self.stdout.write(_("Reusing the demo programme already in the database (aldea load_demo --reset regenerates it)."))
+        self.stdout.write("\n" + _("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
+        logins = demo_logins()
+        width = max(len(role) for _username, role, _sees in logins)
+        for username, role, sees in logins:
+            self.stdout.write(f"  {username:<13} {role:<{width}}  {sees}")
         if no_serve:
             return
-        self.stdout.write(f"\nServing Aldea on http://127.0.0.1:{port}/ (Ctrl+C stops it)\n")
+        url = f"http://127.0.0.1:{port}/"
+        self.stdout.write("\n" + _("Serving Aldea on %(url)s (Ctrl+C stops it)") % {"url": url} + "\n")
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

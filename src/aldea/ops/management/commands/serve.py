@@ -6,6 +6,8 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from aldea.ops.static import static_files_are_stale
+
 # Each sync worker serves one request at a time and holds one database connection, so the
 # worker count is also the web server's share of the database's connections.
 MAX_DEFAULT_WORKERS = 9
@@ -89,18 +91,28 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=int, default=None,
                             help="seconds before a request's worker is killed and replaced (default ALDEA_WEB_TIMEOUT or 60)")
         parser.add_argument("--no-access-log", action="store_true", help="do not log one line per request")
+        parser.add_argument("--no-collectstatic", action="store_true",
+                            help="do not collect the static files first (a deployment that ran collectstatic)")
 
-    def handle(self, *args, host, port, workers, timeout, no_access_log, **options):
+    def handle(self, *args, host, port, workers, timeout, no_access_log, no_collectstatic, **options):
         from django.conf import settings
+        from django.core.management import call_command
         from gunicorn.app.base import BaseApplication
-
-        from aldea.wsgi import application
 
         workers = workers or default_workers()
         timeout = timeout or env_count("ALDEA_WEB_TIMEOUT", 60)
         if workers < 1:
             raise CommandError("--workers must be at least 1")
         config = gunicorn_options(host=host, port=port or settings.PORT, workers=workers, timeout=timeout)
+        if not no_collectstatic and static_files_are_stale():
+            # Pages link the hashed names of the manifest that collectstatic writes, and WhiteNoise
+            # sends the gzip and brotli copies it makes (aldea.ops.static).
+            self.stdout.write("Collecting and compressing the static files (first start only)…")
+            self.stdout.flush()
+            call_command("collectstatic", interactive=False, verbosity=0)
+        # Only now: WhiteNoise lists the collected files when the application loads its middleware.
+        from aldea.wsgi import application
+
         if not no_access_log:
             logging.getLogger("aldea.access").setLevel(logging.INFO)
         # Nothing opened in this process may be shared by the forked workers.
