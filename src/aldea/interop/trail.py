@@ -15,6 +15,12 @@ from aldea.ops.models import AuditEntry
 PERSONAL_REGISTRIES = ("people",)
 
 
+def count_enterprise_rows(enterprise_ids, report):
+    """Add rows written for these MSMEs (one id per row) to the report's counts."""
+    for eid in enterprise_ids:
+        report.enterprise_rows[eid] = report.enterprise_rows.get(eid, 0) + 1
+
+
 def count_places(rows, report):
     """Add a written batch's rows to the report's counts per programme (or per MSME)."""
     for row in rows:
@@ -42,7 +48,7 @@ def _rows_per_programme(report) -> dict:
 
 def record_import(report, *, model, user=None) -> list:
     """The entries of a committed import that wrote rows; none for a dry run or a refused file."""
-    if not report.committed or not report.written:
+    if not report.committed or not (report.written or report.programme_rows or report.enterprise_rows):
         return []
     totals = {"file": report.path, "kind": report.kind, "mode": report.mode, "read": report.read,
               "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
