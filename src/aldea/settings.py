@@ -65,6 +65,9 @@ SENTRY_DSN = ops_conf.env_secret("ALDEA_SENTRY_DSN")
 API_TOKEN_DAYS = env_int("ALDEA_API_TOKEN_DAYS", 30)
 LOGIN_FAILURE_LIMIT = env_int("ALDEA_LOGIN_FAILURE_LIMIT", 10)
 LOGIN_COOLOFF_MINUTES = env_int("ALDEA_LOGIN_COOLOFF_MINUTES", 15)
+# Uploads larger than this, or of about more rows, are checked and imported by `aldea worker`.
+UPLOAD_WORKER_BYTES = env_int("ALDEA_UPLOAD_WORKER_BYTES", 5 * 1024 * 1024)
+UPLOAD_WORKER_ROWS = env_int("ALDEA_UPLOAD_WORKER_ROWS", 20_000)
 
 if DEBUG:
     # Development and demo only: a key generated into the data folder, never a published one.
@@ -109,6 +112,7 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "auditlog",
     "aldea.ops",
     "aldea.core",
     "aldea.territories",
@@ -147,6 +151,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "aldea.ops.middleware.NoStoreForSignedInMiddleware",
+    # After authentication: every change the request makes is written with its user (O10).
+    "aldea.ops.middleware.AuditMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -313,5 +319,21 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "sent-mail"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day: field staff may read the message late
+
+# --- the audit trail (aldea.ops.audit; docs/decisions.md O10) --------------------------------
+# Every model is tracked unless it is bookkeeping of the machinery itself (sessions, the task
+# queue, login attempts, the trail). Imports and exports write their own entries.
+AUDITLOG_LOGENTRY_MODEL = "ops.AuditEntry"
+AUDITLOG_INCLUDE_ALL_MODELS = True
+AUDITLOG_EXCLUDE_TRACKING_MODELS = (
+    "admin", "auth.permission", "contenttypes", "sessions", "django_tasks_database", "axes",
+    "auditlog", "ops.workerheartbeat", "ops.auditentry", "accounts.signedinsession",
+    "interop.uploadjob",
+)
+# Written on every login or API call, or on every save: noise that would bury the changes.
+AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "last_used_at", "updated_at")
+# Secrets are never copied into the trail; the entry says they changed.
+AUDITLOG_MASK_TRACKING_FIELDS = ("password", "key_digest", "password_fingerprint", "key")
+AUDITLOG_STORE_JSON_CHANGES = True
 ops_conf.init_error_reporting(SENTRY_DSN, environment=os.environ.get("ALDEA_ENVIRONMENT", "production"),
                               release=SPECTACULAR_SETTINGS["VERSION"])

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from aldea.consulting.models import ActionItem, Engagement, StageChange
 from aldea.diagnostics.models import Answer, Assessment
-from aldea.interop.models import ChannelOrderLine
+from aldea.interop.models import ChannelOrderLine, UploadJob
+from aldea.ops.models import AuditEntry
 from aldea.outcomes.models import Listing
 from aldea.partners.models import Agreement
 from aldea.programmes.models import BudgetLine, EquityReport, Programme, VillageStatusChange
@@ -46,7 +47,7 @@ GUARDED_FIELDS = {
     Engagement: {"enterprise", "consultant"},
 }
 # History and computed rows: shown, never added, changed or deleted in the admin.
-VIEW_ONLY = {VillageStatusChange, StageChange, Answer, EquityReport, ClusterClassification}
+VIEW_ONLY = {VillageStatusChange, StageChange, Answer, EquityReport, ClusterClassification, AuditEntry, UploadJob}
 # Rows the admin never adds because a service makes them (certificates come from the enrolments'
 # "Issue certificates" action, assessments from the scored diagnostic).
 NOT_ADDED = VIEW_ONLY | {Certificate, Assessment}

@@ -341,3 +341,15 @@ def test_central_zip_nested_repeat_rows_reach_their_submission(tmp_path):
     assert [f["cultivo"] for _, f in first.repeats["cultivos"]] == ["frijol"]
     assert [f["nombre"] for _, f in second.repeats["miembros"]] == ["Inés"]
     assert [(line, f["cultivo"]) for line, f in second.repeats["cultivos"]] == [(2, "maíz")]
+
+
+def test_a_kobo_import_is_on_the_audit_trail_per_programme(tmp_path, programme):
+    from aldea.ops.models import AuditEntry
+
+    path = write_xlsx(tmp_path / "registro.xlsx", {"Registro de MIPYME": [
+        REGISTRATION_HEADERS, registration_row(1, "F-001", "0a1b2c3d-0000-4000-8000-000000000001")]})
+    import_kobo("registration", path, dry_run=True)
+    assert not AuditEntry.objects.filter(door="import").exists()
+    import_kobo("registration", path)
+    entry = AuditEntry.objects.get(door="import", programme_id=programme.pk)
+    assert entry.actor is None and entry.rows >= 1 and entry.additional_data["kind"] == "kobo registration"

@@ -293,3 +293,18 @@ def test_a_month_imported_before_order_lines_were_kept_stays_until_a_report_brin
     assert channel_sales(shop, JANUARY) == (Decimal("3210.50"), 2, 3)
     assert any(note.startswith("1 month(s) imported before order lines were kept") and "tapetes-ruiz 2025-01" in note
                for note in report.notes)
+
+
+def test_a_sales_import_is_on_the_audit_trail_with_its_order_lines(tmp_path, shop):
+    from aldea.ops.models import AuditEntry
+
+    path = meli_report(tmp_path, [
+        ["2000001", "15 de enero de 2025 10:32 hs.", "Entregado", 1, "2.450,50", "TAP-001", "MLM111", "Tapete"],
+        ["2000002", "20 de enero de 2025 18:01 hs.", "Entregado", 2, "760,00", "COJ-01", "MLM222", "Cojín"],
+    ])
+    import_sales("mercadolibre", path)
+    entry = AuditEntry.objects.get(door="import")
+    assert (entry.programme_id, entry.rows, entry.actor) == (shop.programme_id, 2, None)
+    assert entry.content_type.model_class() is ChannelOrderLine
+    import_sales("mercadolibre", path)  # nothing new: no second entry
+    assert AuditEntry.objects.filter(door="import").count() == 1

@@ -226,3 +226,15 @@ def persons_nameable_by(user) -> QuerySet[Person]:
     return Person.objects.filter(
         Q(id=reach.person_id) | Q(id__in=members_of(reach.programme_ids).values("id"))
     )
+
+
+def audit_entries_visible_to(user):
+    """The audit trail a user may read: the programmes they manage; staff read all of it,
+    including entries of no programme (people, reference data, accounts)."""
+    from aldea.ops.models import AuditEntry
+
+    reach = reach_of(user)
+    entries = AuditEntry.objects.select_related("actor", "content_type")
+    if reach.is_global:
+        return entries
+    return entries.filter(programme_id__in=reach.manager_programme_ids)

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from aldea.interop.models import ChannelOrderLine, ChannelSales, KoboSubmission, PersonReference
+from aldea.interop.models import (
+    ChannelOrderLine,
+    ChannelSales,
+    KoboSubmission,
+    PersonReference,
+    UploadJob,
+)
 
 
 @admin.register(PersonReference)
@@ -37,3 +43,20 @@ class ChannelOrderLineAdmin(admin.ModelAdmin):
     list_select_related = ["enterprise", "channel", "product"]
     raw_id_fields = ["enterprise", "product"]
     date_hierarchy = "sold_on"
+
+
+@admin.register(UploadJob)
+class UploadJobAdmin(admin.ModelAdmin):
+    """The worker's large uploads: shown for support, never edited (the worker owns them)."""
+
+    list_display = ["created_at", "user", "phase", "kind", "name", "status", "finished_at"]
+    list_filter = ["phase", "status", "kind"]
+    search_fields = ["name", "user__username", "public_id"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

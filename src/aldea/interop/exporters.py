@@ -18,6 +18,7 @@ from pathlib import Path
 
 from aldea.accounts.models import Person
 from aldea.enterprises.models import Enterprise, Product
+from aldea.interop import trail
 from aldea.interop.readers import neutralise
 from aldea.outcomes.models import OutcomeRecord
 from aldea.people.queries import CONTACT_FIELDS, hidden_person_fields
@@ -112,7 +113,9 @@ def _withhold_contact(rows, headers, viewer):
 
 
 def export_registry(kind: str, path, *, format: str | None = None, queryset=None, viewer=None) -> int:
-    """Write a registry to ``path`` as csv, xlsx or parquet (from the suffix if not given); returns rows."""
+    """Write a registry to ``path`` as csv, xlsx or parquet (from the suffix if not given); returns rows.
+
+    An export of personal data is recorded in the audit trail (``trail.record_export``)."""
     if kind not in SPECS:
         raise ValueError(f"unknown registry {kind!r}; choose one of {', '.join(REGISTRIES)}")
     path = Path(path)
@@ -120,7 +123,11 @@ def export_registry(kind: str, path, *, format: str | None = None, queryset=None
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     headers, kinds, rows = export_rows(kind, queryset, viewer=viewer)
-    return {"csv": _write_csv, "xlsx": _write_xlsx, "parquet": _write_parquet}[format](path, headers, kinds, rows)
+    count = {"csv": _write_csv, "xlsx": _write_xlsx, "parquet": _write_parquet}[format](path, headers, kinds, rows)
+    # Who took personal data away, and how much (the audit trail; None is a command's operator).
+    trail.record_export(kind, model=SPECS[kind][0], queryset=SPECS[kind][0].objects.all() if queryset is None else queryset,
+                        rows=count, format=format, viewer=viewer)
+    return count
 
 
 def csv_cell(value, kind):

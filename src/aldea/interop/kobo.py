@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
-from aldea.interop import readers
+from aldea.interop import readers, trail
 from aldea.interop.importers.base import (
     ALL_OR_NOTHING,
     MODES,
@@ -304,6 +304,7 @@ def import_kobo(form: str, path, *, mode: str = VALID_ROWS, dry_run: bool = Fals
         report.file_error, report.committed = busy_message(), False
     except (IntegrityError, OperationalError) as exc:
         report.file_error, report.committed = refused_at_commit_message(exc), False
+    trail.record_import(report, model=KoboSubmission)  # a command's: the system's
     if rejects_path:
         _write_rejects(rejects_path, report)
     return report
@@ -346,6 +347,10 @@ def _merge(report, sub_report):
         raise FileRefused(sub_report.file_error)
     report.created += sub_report.created
     report.updated += sub_report.updated
+    for counts, sub_counts in ((report.programme_rows, sub_report.programme_rows),
+                               (report.enterprise_rows, sub_report.enterprise_rows)):
+        for key, rows in sub_counts.items():
+            counts[key] = counts.get(key, 0) + rows
     rejected_lines = set()
     for error in sub_report.errors:
         report.errors.append(error)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -105,3 +106,47 @@ class ChannelOrderLine(models.Model):
 
     def __str__(self):
         return f"{self.channel} {self.order_id} {self.line_key}"
+
+
+class UploadJob(models.Model):
+    """A large upload's check or import, run by the worker while the page polls its progress.
+
+    Above ``ALDEA_UPLOAD_WORKER_BYTES`` the data page stores the file and queues this job instead
+    of holding the request (decision O11). ``report`` is the finished ImportReport, which the page
+    shows exactly as the synchronous path does; ``token`` is the commit token a finished check
+    gives, or the one a queued import was started with.
+    """
+
+    class Phase(models.TextChoices):
+        CHECK = "check", _("check")
+        IMPORT = "import", _("import")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    public_id = models.CharField(max_length=32, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="upload_jobs")
+    phase = models.CharField(max_length=10, choices=Phase.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    kind = models.CharField(max_length=20)
+    mode = models.CharField(max_length=20)
+    name = models.CharField(max_length=255)
+    upload = models.CharField(max_length=32)  # the stored upload's id (services.STORED_UPLOAD_NAME)
+    format = models.CharField(max_length=10)
+    token = models.TextField(blank=True)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)  # an estimate, before reading
+    report = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("upload job")
+        verbose_name_plural = _("upload jobs")
+
+    def __str__(self):
+        return f"{self.phase} {self.kind} {self.name} ({self.status})"

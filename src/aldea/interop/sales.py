@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aldea.enterprises.models import Product
-from aldea.interop import readers
+from aldea.interop import readers, trail
 from aldea.interop.importers.base import (
     ALL_OR_NOTHING,
     MODES,
@@ -196,6 +196,7 @@ def import_sales(channel: str, path, *, mode: str = VALID_ROWS, dry_run: bool = 
         report.file_error, report.committed = refused_at_commit_message(exc), False
     if report.file_error:
         report.created = report.updated = report.unchanged = 0
+    trail.record_import(report, model=ChannelOrderLine)  # a command's: the system's
     if rejects_path:
         from aldea.interop.kobo import _write_rejects
 
@@ -340,6 +341,7 @@ def _store_lines(matched, cancelled, channel, report):
             touched.add((stored.enterprise_id, stored.month))
 
     _note_months_without_lines(touched, channel, report)
+    trail.count_enterprise_rows([line.enterprise_id for line in (*new, *corrected, *cancelled_now)], report)
     ChannelOrderLine.objects.bulk_create(new, batch_size=CHUNK)
     ChannelOrderLine.objects.bulk_update(corrected + cancelled_now, [*fields, "status", "imported_at"], batch_size=CHUNK)
     if new or corrected or cancelled_now:

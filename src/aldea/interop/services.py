@@ -10,21 +10,31 @@ REGISTRIES = tuple(IMPORTERS)
 
 def import_registry(kind: str, path, *, mode: str = VALID_ROWS, dry_run: bool = False, rejects_path=None,
                     programme: str | None = None, sheet: str | None = None, user=None,
-                    batch_size: int | None = None, name: str | None = None) -> ImportReport:
+                    batch_size: int | None = None, name: str | None = None, progress=None) -> ImportReport:
     """Import a CSV/XLSX/Parquet file into one registry (``enterprises``, ``people``, ...).
 
     With a ``user``, the import updates only records that user may change and refers only to
     records they may use, as the access policy says (importers/scope.py); ``user=None`` is the
-    command line, which reaches everything. ``name`` is what the user calls the file, for messages.
+    command line, which reaches everything. ``name`` is what the user calls the file, for messages;
+    ``progress`` is called with the rows read after each batch.
     Never raises for bad content: the report lists every rejected row (line, column, reason) and a
-    refused file in ``file_error``. Raises ValueError for an unknown ``kind`` or ``mode``.
+    refused file in ``file_error``. A committed import is recorded in the audit trail
+    (``trail.record_import``: one entry per programme written). Raises ValueError for an unknown ``kind`` or ``mode``.
     """
     if kind not in IMPORTERS:
         raise ValueError(f"unknown registry {kind!r}; choose one of {', '.join(REGISTRIES)}")
+    from aldea.interop import trail
+    from aldea.ops import audit
+
     defaults = {"programme": programme} if programme else {}
     importer = IMPORTERS[kind](defaults=defaults, user=user)
     extra = {"batch_size": batch_size} if batch_size else {}
-    return run_import(importer, path, mode=mode, dry_run=dry_run, rejects_path=rejects_path, sheet=sheet, name=name, **extra)
+    # Rows the importer saves one by one (people's updates) are on the trail as the import's too.
+    with audit.acting(door=audit.Door.IMPORT, actor=user):
+        report = run_import(importer, path, mode=mode, dry_run=dry_run, rejects_path=rejects_path, sheet=sheet,
+                            name=name, progress=progress, **extra)
+        trail.record_import(report, model=importer.model, user=user)
+    return report
 
 
 # --- web uploads: a dry run first, then the same file committed ---------------------------------
@@ -55,7 +65,7 @@ def registries_importable_by(user) -> tuple:
     return ()
 
 
-def _upload_dir():
+def upload_dir():
     from pathlib import Path
 
     from django.conf import settings
@@ -75,7 +85,7 @@ def purge_expired_uploads(*, dry_run: bool = False) -> int:
 
     cutoff = time.time() - UPLOAD_MAX_AGE - UPLOAD_PURGE_GRACE
     removed = 0
-    for path in _upload_dir().iterdir():
+    for path in upload_dir().iterdir():
         if not STORED_UPLOAD_NAME.match(path.name):
             continue
         try:
@@ -89,17 +99,14 @@ def purge_expired_uploads(*, dry_run: bool = False) -> int:
     return removed
 
 
-def preview_upload(*, user, kind: str, uploaded_file, mode: str = VALID_ROWS) -> tuple[ImportReport, str]:
-    """Store an uploaded file, dry-run its import, and return the report and a signed commit token.
+def store_upload(*, user, kind: str, uploaded_file):
+    """Keep an uploaded file in the upload folder under a new id; return its path.
 
     First deletes the stored files of earlier previews that were never committed and whose token
     has expired (``purge_expired_uploads``). Raises UploadRefused when the user may not import ``kind``.
     """
-    import os
     import uuid
     from pathlib import Path
-
-    from django.core import signing
 
     if kind not in registries_importable_by(user):
         raise UploadRefused(f"you may not import {kind}")
@@ -107,17 +114,36 @@ def preview_upload(*, user, kind: str, uploaded_file, mode: str = VALID_ROWS) ->
     suffix = Path(uploaded_file.name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
         suffix = ".csv"
-    stored = _upload_dir() / f"{uuid.uuid4().hex}{suffix}"
+    stored = upload_dir() / f"{uuid.uuid4().hex}{suffix}"
     with open(stored, "wb") as fh:
         fh.writelines(uploaded_file.chunks())
-    report = import_registry(kind, stored, mode=mode, dry_run=True, user=user, name=uploaded_file.name)
+    return stored
+
+
+def check_stored_upload(*, user, kind: str, stored, name: str, mode: str = VALID_ROWS,
+                        progress=None) -> tuple[ImportReport, str]:
+    """Dry-run a stored upload's import; return the report and a signed commit token."""
+    import os
+
+    from django.core import signing
+
+    report = import_registry(kind, stored, mode=mode, dry_run=True, user=user, name=name, progress=progress)
     # The file's age must never be less than its token's: a long dry run would otherwise let the
     # sweep delete the file of a token that is still valid.
     os.utime(stored)
     # The token names the upload by its id, never by a path: commit_upload finds the file.
-    token = signing.dumps({"upload": stored.stem, "format": suffix, "kind": kind, "mode": mode, "user": user.pk,
-                           "name": uploaded_file.name}, salt="aldea.interop.upload")
+    token = signing.dumps({"upload": stored.stem, "format": stored.suffix, "kind": kind, "mode": mode,
+                           "user": user.pk, "name": name}, salt="aldea.interop.upload")
     return report, token
+
+
+def preview_upload(*, user, kind: str, uploaded_file, mode: str = VALID_ROWS) -> tuple[ImportReport, str]:
+    """Store an uploaded file, dry-run its import, and return the report and a signed commit token.
+
+    Raises UploadRefused when the user may not import ``kind`` (``store_upload``).
+    """
+    stored = store_upload(user=user, kind=kind, uploaded_file=uploaded_file)
+    return check_stored_upload(user=user, kind=kind, stored=stored, name=uploaded_file.name, mode=mode)
 
 
 def _stored_upload(data: dict):
@@ -129,15 +155,15 @@ def _stored_upload(data: dict):
     name = f"{data.get('upload', '')}{data.get('format', '')}"
     if not isinstance(data.get("upload"), str) or not STORED_UPLOAD_NAME.fullmatch(name):
         raise UploadRefused("this upload expired or is not valid; upload the file again")
-    directory = _upload_dir().resolve()
+    directory = upload_dir().resolve()
     stored = (directory / name).resolve()
     if stored.parent != directory:
         raise UploadRefused("this upload expired or is not valid; upload the file again")
     return stored
 
 
-def commit_upload(*, user, token: str) -> ImportReport:
-    """Import a previewed upload for real and delete the stored file.
+def read_upload_token(*, user, token: str) -> tuple[dict, object]:
+    """The token's data and the stored file it names, for ``user``.
 
     Raises UploadRefused for a token that is forged, expired, another user's, already used, or
     that names anything but a stored upload.
@@ -153,8 +179,18 @@ def commit_upload(*, user, token: str) -> ImportReport:
     stored = _stored_upload(data)
     if not stored.exists():
         raise UploadRefused("this upload was already imported; upload the file again")
+    return data, stored
+
+
+def commit_upload(*, user, token: str, progress=None) -> ImportReport:
+    """Import a previewed upload for real and delete the stored file.
+
+    Raises UploadRefused as ``read_upload_token`` does.
+    """
+    data, stored = read_upload_token(user=user, token=token)
     try:
-        report = import_registry(data["kind"], stored, mode=data["mode"], user=user, name=data["name"])
+        report = import_registry(data["kind"], stored, mode=data["mode"], user=user, name=data["name"],
+                                 progress=progress)
     finally:
         stored.unlink(missing_ok=True)
     return report

@@ -11,15 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from aldea.enterprises.queries import enterprises_visible_to, products_visible_to
-from aldea.interop import exporters
+from aldea.interop import exporters, jobs
 from aldea.interop.forms import UploadForm
 from aldea.interop.labels import labelled_registries
-from aldea.interop.services import (
-    UploadRefused,
-    commit_upload,
-    preview_upload,
-    registries_importable_by,
-)
+from aldea.interop.models import UploadJob
+from aldea.interop.services import UploadRefused, registries_importable_by
 from aldea.outcomes.queries import outcome_records_visible_to
 from aldea.people.queries import persons_visible_to
 from aldea.workspace.navigation import DATA_ROLES, roles_of
@@ -41,8 +37,11 @@ def _page(request, **context):
     kinds = registries_importable_by(request.user)
     context.setdefault("form", UploadForm(kinds=kinds) if kinds else None)
     context.update(kinds=kinds, registries=labelled_registries(exporters.REGISTRIES), formats=exporters.FORMATS)
-    partial = request.htmx and "report" in context
-    template = "interop/partials/report.html" if partial else "interop/upload.html"
+    partial = request.htmx and ("report" in context or "job" in context)
+    if partial:
+        template = "interop/partials/job.html" if "job" in context else "interop/partials/report.html"
+    else:
+        template = "interop/upload.html"
     response = render(request, template, context, status=context.pop("status", 200))
     if request.htmx and not partial:
         # No report to swap into #import-report (the form has errors): redraw the whole page as
@@ -64,10 +63,12 @@ def upload(request):
     if not form.is_valid():
         return _page(request, form=form, status=400)
     try:
-        report, token = preview_upload(user=request.user, kind=form.cleaned_data["kind"],
-                                       uploaded_file=form.cleaned_data["file"], mode=form.cleaned_data["mode"])
+        report, token, job = jobs.check_upload(user=request.user, kind=form.cleaned_data["kind"],
+                                               uploaded_file=form.cleaned_data["file"], mode=form.cleaned_data["mode"])
     except UploadRefused as exc:
         raise PermissionDenied(str(exc)) from exc
+    if job is not None:  # a large file: the worker checks it while the page polls
+        return _page(request, form=form, **_job_context(job))
     return _page(request, form=form, report=report, token=token if not report.file_error else "")
 
 
@@ -78,10 +79,33 @@ def commit(request):
     if not registries_importable_by(request.user):
         raise PermissionDenied
     try:
-        report = commit_upload(user=request.user, token=request.POST.get("token", ""))
+        report, job = jobs.import_upload(user=request.user, token=request.POST.get("token", ""))
     except UploadRefused as exc:
         return _page(request, error=str(exc), status=400)
+    if job is not None:
+        return _page(request, **_job_context(job))
     return _page(request, report=report, committed=True)
+
+
+def _job_context(job) -> dict:
+    context = {"job": job, "percent": jobs.percent_done(job), "rows_done": jobs.rows_done(job)}
+    if job.status == job.Status.DONE:
+        report = jobs.report_of(job)
+        committed = job.phase == job.Phase.IMPORT
+        context.update(report=report, committed=committed,
+                       token=job.token if not committed and not report.file_error else "")
+    return context
+
+
+@login_required
+@require_GET
+def job(request, public_id):
+    """A large upload's progress (htmx polls it), then its report."""
+    _require_page(request.user)
+    found = UploadJob.objects.filter(public_id=public_id, user=request.user).first()
+    if found is None:  # only its own user follows a job
+        raise Http404
+    return _page(request, **_job_context(found))
 
 
 def _visible(kind, user):

@@ -80,3 +80,21 @@ class NoStoreForSignedInMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class AuditMiddleware:
+    """Attributes the changes a request makes to its user and door (aldea.ops.audit).
+
+    Instead of django-auditlog's middleware, which reads the user before DRF has authenticated
+    an API token: the trail reads ``request.user`` when an entry is written.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from aldea.ops import audit
+
+        with audit.acting(door=audit.door_of_path(request.path), request=request,
+                          remote_addr=client_address(request) or None):
+            return self.get_response(request)

@@ -1,4 +1,6 @@
+from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkerHeartbeat(models.Model):
@@ -20,3 +22,53 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.worker_id} on {self.hostname} (pid {self.pid})"
+
+
+class AuditEntryManager(LogEntryManager):
+    def log_create(self, instance, force_log: bool = False, **kwargs):
+        # The signals' entries, completed with what django-auditlog does not know (aldea.ops.audit).
+        from aldea.ops import audit
+
+        actor = audit.current_actor()
+        if actor is not None:
+            kwargs.setdefault("actor", actor)
+            kwargs.setdefault("actor_email", getattr(actor, "email", None) or None)
+        kwargs.setdefault("door", audit.current_door())
+        kwargs.setdefault("remote_addr", audit.current_remote_addr())
+        kwargs.setdefault("programme_id", audit.programme_of(instance))
+        return super().log_create(instance, force_log=force_log, **kwargs)
+
+
+class AuditEntry(AbstractLogEntry):
+    """One change (or one import, or one download of personal data) in the audit trail.
+
+    django-auditlog's entry (who, when, which object, values before and after) plus the door it
+    came through and the programme of the object. ``programme_id`` is a plain number, not a
+    foreign key: the trail of a deleted programme stays, and aldea.ops depends on no app above it.
+    """
+
+    class Door(models.TextChoices):
+        PAGE = "page", _("page")
+        API = "api", _("API")
+        ADMIN = "admin", _("admin")
+        IMPORT = "import", _("import")
+        COMMAND = "command", _("command or worker")
+
+    door = models.CharField(_("door"), max_length=10, choices=Door.choices, default=Door.COMMAND)
+    programme_id = models.PositiveBigIntegerField(_("programme"), null=True, blank=True)
+    # Rows written by an import or sent by an export; None for a change to one object.
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+
+    objects = AuditEntryManager()
+
+    @property
+    def kind_label(self) -> str:
+        """The record's kind as people say it ("MSME", "village"), or the model's name."""
+        model = self.content_type.model_class()
+        return str(model._meta.verbose_name) if model else self.content_type.model
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        # The manager's page: one programme's entries, newest first.
+        indexes = [models.Index(fields=["programme_id", "-timestamp"], name="audit_programme_time")]

@@ -106,3 +106,42 @@ class VillageForm(forms.Form):
     target_msmes = forms.IntegerField(label=_("Target MSMEs"), min_value=1, max_value=100000, initial=50)
     note = forms.CharField(label=_("Why this community"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# The actor filter's value for changes made by a command or the worker (no user).
+SYSTEM_ACTOR = 0
+
+
+class TrailFilterForm(forms.Form):
+    """The audit trail's filters; the choices are only what the user's own trail holds."""
+
+    programme = forms.TypedChoiceField(label=_("Programme"), required=False, coerce=int, empty_value=None)
+    kind = forms.TypedChoiceField(label=_("Record kind"), required=False, coerce=int, empty_value=None)
+    actor = forms.TypedChoiceField(label=_("Changed by"), required=False, coerce=int, empty_value=None)
+    action = forms.TypedChoiceField(label=_("Change"), required=False, coerce=int, empty_value=None)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, programmes, kinds, actors, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [("", _("All my programmes")), *programmes]
+        self.fields["kind"].choices = [("", _("All kinds")), *kinds]
+        self.fields["actor"].choices = [("", _("Everyone")), *actors]
+        self.fields["action"].choices = [("", _("All changes")), *actions]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
+
+    def apply(self, entries):
+        if not self.is_valid():
+            return entries.none()
+        data = self.cleaned_data
+        if data["actor"] == SYSTEM_ACTOR:
+            entries = entries.filter(actor__isnull=True)
+            data = {**data, "actor": None}
+        lookups = {"programme_id": data["programme"], "content_type_id": data["kind"], "actor_id": data["actor"],
+                   "action": data["action"], "timestamp__date__gte": data["since"], "timestamp__date__lte": data["until"]}
+        return entries.filter(**{k: v for k, v in lookups.items() if v is not None})

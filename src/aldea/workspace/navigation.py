@@ -39,6 +39,7 @@ NAV_ITEMS = [
     NavItem("workspace:msmes", _("MSMEs"), frozenset({Role.MANAGER, Role.TRAINER, Role.CONSULTANT, Role.ANALYST, Role.MSME_OWNER})),
     NavItem("partners:list", _("Partners"), frozenset({Role.MANAGER, Role.PARTNER, Role.ANALYST})),
     NavItem("interop:upload", _("Data"), frozenset({Role.MANAGER, Role.ANALYST})),
+    NavItem("workspace:trail", _("Trail"), frozenset({Role.MANAGER})),
     NavItem("admin:index", _("Administration"), frozenset({STAFF})),
 ]
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aldea.workspace.views import msmes, overview, reports, setup, territory, villages
+from aldea.workspace.views import msmes, overview, reports, setup, territory, trail, villages
 
 app_name = "workspace"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("programme/report/", reports.request_report, name="request_report"),
     path("programme/report/<int:pk>/", reports.report_status, name="report_status"),
     path("programme/report/<int:pk>/pdf/", reports.report_download, name="report_download"),
+    path("programme/trail/", trail.trail, name="trail"),
     path("programme/villages/", villages.villages, name="villages"),
     path("programme/village/<slug:slug>/", villages.village, name="village"),
     path("programme/village/<slug:slug>/status/", villages.village_status, name="village_status"),

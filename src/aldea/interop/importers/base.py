@@ -21,6 +21,7 @@ from aldea.interop import readers
 from aldea.interop.importers.rejects import REJECT_COLUMNS, RejectsWriter
 from aldea.interop.importers.writing import ImportBusy, take_import_lock
 from aldea.interop.readers import FileRefused, clean_text
+from aldea.interop.trail import count_places
 
 BATCH_SIZE = 2000
 # Kept in memory for the report and the web page; every reject still goes to the rejects file.
@@ -96,6 +97,10 @@ class ImportReport:
     errors: list = field(default_factory=list)  # RowError, at most MAX_ERRORS_KEPT
     file_error: str = ""
     committed: bool = False
+    # Rows sent to the database per programme id, and per MSME id for registries whose rows name
+    # an MSME rather than a programme: the audit trail's entry per programme (services.py).
+    programme_rows: dict = field(default_factory=dict)
+    enterprise_rows: dict = field(default_factory=dict)
 
     @property
     def written(self) -> int:
@@ -370,9 +375,10 @@ class _Abort(Exception):
 
 
 def run_import(importer: Importer, path, *, mode=VALID_ROWS, dry_run=False, rejects_path=None,
-               sheet=None, batch_size=BATCH_SIZE, table=None, name=None) -> ImportReport:
+               sheet=None, batch_size=BATCH_SIZE, table=None, name=None, progress=None) -> ImportReport:
     # ``table``: an already open Table (the Kobo importer passes rows it assembled itself).
     # ``name``: what the user calls the file (an upload's own name), used in messages.
+    # ``progress``: called with the rows read so far after each batch (the worker's progress bar).
     """Import ``path`` with ``importer``; never raises for bad input, the report says what happened.
 
     dry_run and refused all-or-nothing imports roll everything back; valid-rows commits the good
@@ -394,7 +400,7 @@ def run_import(importer: Importer, path, *, mode=VALID_ROWS, dry_run=False, reje
             with transaction.atomic():
                 if not dry_run:
                     take_import_lock()
-                _run(importer, opened, mapping, report, rejects, mode, dry_run, batch_size)
+                _run(importer, opened, mapping, report, rejects, mode, dry_run, batch_size, progress)
                 if dry_run or (mode == ALL_OR_NOTHING and report.rejected):
                     transaction.set_rollback(True)
                 else:
@@ -519,7 +525,7 @@ def _no_memo(value):
     return None
 
 
-def _run(importer, table, mapping, report, rejects, mode, dry_run, batch_size):
+def _run(importer, table, mapping, report, rejects, mode, dry_run, batch_size, progress=None):
     seen_keys = _SeenKeys()
     writing = True
     # Each column is read with its own decimal mark (readers.column_decimal_marks).
@@ -578,6 +584,8 @@ def _run(importer, table, mapping, report, rejects, mode, dry_run, batch_size):
                 if room > 0:
                     report.errors.extend(row.errors[:room])
                 rejects.write(row)
+        if progress is not None:
+            progress(report.read)
 
 
 def _key_column(importer):
@@ -611,6 +619,8 @@ def _write(importer, rows, report, dry_run, mode):
     report.created += created
     report.updated += updated
     report.unchanged += unchanged
+    if not dry_run:
+        count_places(rows, report)
 
 
 def _db_message(exc):

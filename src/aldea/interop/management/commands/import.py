@@ -28,7 +28,14 @@ class Command(BaseCommand):
         parser.add_argument("--form", help="kobo: registration|diagnostic|outcome|attendance")
         parser.add_argument("--channel", help="sales: mercadolibre|shopify|amazon")
 
-    def handle(self, *args, kind, file, dry_run, mode, rejects, programme, sheet, form, channel, **options):
+    def handle(self, *args, **options):
+        from aldea.ops import audit
+
+        # The command line has no user: its changes are the system's, through the import door.
+        with audit.acting(door=audit.Door.IMPORT):
+            self._import(**options)
+
+    def _import(self, *, kind, file, dry_run, mode, rejects, programme, sheet, form, channel, **options):
         if kind == "kobo":
             from aldea.interop.kobo import import_kobo
 
