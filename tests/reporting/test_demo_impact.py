@@ -21,7 +21,7 @@ from aldea.demo.generator import generate_demo
 from aldea.demo.planted import planted_effect
 from aldea.demo.services import demo_programme
 from aldea.interop.iati import build_activity_file
-from aldea.reporting.impact.words import digits_for, money
+from aldea.reporting.impact.words import digits_for, impact_words, money
 from aldea.workspace.report.content import REPORT_LANGUAGES, collect
 from aldea.workspace.report.pdf import render_pdf
 
@@ -73,6 +73,20 @@ def test_the_event_study_follows_the_planted_ramp(demo, online):
     inside = [e["ci_low"] <= planted[e["event_time"]] <= e["ci_high"]
               for e in online["event_study"] if e["event_time"] >= 0]
     assert sum(inside) >= 0.9 * len(inside)
+
+
+def test_the_sentence_says_from_which_month_the_effect_lasts(demo, online):
+    # The planted ramp starts small: the first months cannot be told from zero, the later ones
+    # can, up to the furthest months that only the first villages reached (wide intervals).
+    words = impact_words(online, outcome="online_sales", currency="MXN")
+    month = words["from_month"]
+    assert month is not None and month > 0
+    assert f"from month {month} after the start." in words["impact"]
+    support = {s["event_time"]: s["n_cohorts"] for s in online["event_support"]}
+    later = [e for e in online["event_study"] if e["event_time"] >= month and support[e["event_time"]] >= 2]
+    assert later and all(e["ci_low"] > 0 for e in later)
+    before = next(e for e in online["event_study"] if e["event_time"] == month - 1)
+    assert before["ci_low"] <= 0
 
 
 def test_the_aldea_script_sends_the_programme_form_to_the_platform(demo, online, tmp_path, monkeypatch):

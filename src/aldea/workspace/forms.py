@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aldea.consulting.models import Stage
 from aldea.enterprises.models import Sector
+from aldea.programmes.models import BudgetLine
 
 
 class MsmeFilterForm(forms.Form):
@@ -97,3 +98,22 @@ class VillageForm(forms.Form):
     target_msmes = forms.IntegerField(label=_("Target MSMEs"), min_value=1, max_value=100000, initial=50)
     note = forms.CharField(label=_("Why this community"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BudgetLineForm(forms.Form):
+    """One line of the programme's budget: the service checks the rules (periods, currency)."""
+
+    name = forms.CharField(label=_("Budget line"), max_length=150)
+    kind = forms.ChoiceField(label=_("Type"), choices=BudgetLine.Kind.choices, initial=BudgetLine.Kind.ORIGINAL)
+    status = forms.ChoiceField(label=_("Status"), choices=BudgetLine.Status.choices,
+                               initial=BudgetLine.Status.INDICATIVE)
+    period_start = forms.DateField(label=_("Period start"), widget=DateInput())
+    period_end = forms.DateField(label=_("Period end"), widget=DateInput(),
+                                 help_text=_("At most a year after the start."))
+    amount = forms.DecimalField(label=_("Amount"), max_digits=16, decimal_places=2, localize=True,
+                                widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3,
+                               help_text=_("Three letters (ISO 4217), for example MXN."))
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].strip().upper()
