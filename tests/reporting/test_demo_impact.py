@@ -134,6 +134,21 @@ def test_deflating_by_the_inpc_expresses_sales_in_prices_of_the_first_month(demo
     assert deflated["programme"]["snapshot_hash"] != online["programme"]["snapshot_hash"]
 
 
+def test_the_programme_form_takes_anticipation_and_the_bootstrap(demo, online):
+    from django.core.management.base import CommandError
+
+    early = impact_json(demo, "--anticipation", "1")
+    assert early["anticipation"] == 1 and online["anticipation"] == 0
+    # With a month of anticipation the effects are measured from two months before the launch.
+    at_launch = [next(e["att"] for e in r["event_study"] if e["event_time"] == 0) for r in (early, online)]
+    assert at_launch[0] != pytest.approx(at_launch[1], abs=1e-9)
+    boot = impact_json(demo, "--bootstrap", "199", "--seed", "3")
+    assert "bootstrap" in boot["standard_errors"] and boot["overall"]["simple"]["att"] == online["overall"]["simple"]["att"]
+    assert impact_json(demo, "--bootstrap", "199", "--seed", "3")["overall"] == boot["overall"]
+    with pytest.raises(CommandError, match="anticipation"):
+        call_command("impact", "--programme", demo.slug, "--anticipation", "-1")
+
+
 def test_a_period_restricts_the_months(demo):
     result = impact_json(demo, "--period", "2024-01..2024-12")
     assert result["periods"] == {"first": "2024-01", "last": "2024-12", "count": 12}

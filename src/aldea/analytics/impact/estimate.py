@@ -285,7 +285,7 @@ def estimate_panel(
     if pre["p_value"] is None and pre["df"]:
         # Singular over the cells (few clusters per cohort): test the pre-treatment event-study
         # estimates instead, and say so.
-        by_event = event_pretrend_test(est, backend)
+        by_event = event_pretrend_test(est, backend, d.anticipation)
         if by_event["p_value"] is not None:
             pre = {"test": "event_study", **by_event,
                    "note": f"{pre['note']}; tested the {by_event['df']} pre-treatment "
