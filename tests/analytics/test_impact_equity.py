@@ -201,3 +201,33 @@ def test_first_lasting_month_is_where_the_intervals_stop_crossing_zero():
     events = [{"event_time": e, "ci_low": lo, "ci_high": hi} for e, lo, hi in (
         (-1, -1, 1), (0, -1, 2), (1, 0.5, 2), (2, -0.1, 3), (3, 0.2, 3), (4, 0.1, 2))]
     assert first_lasting_month(events) == 3
+
+
+def test_the_last_event_times_resting_on_one_cohort_do_not_undo_a_lasting_effect():
+    # The demo's shape: the effect is clear from e = 2 on, but the furthest event time is
+    # reached by the earliest cohort alone and its interval crosses zero.
+    events = [{"event_time": e, "ci_low": lo, "ci_high": hi} for e, lo, hi in (
+        (-1, -1, 1), (0, -1, 2), (1, -0.5, 2), (2, 0.3, 3), (3, 0.2, 3), (4, -0.1, 9))]
+    support = [{"event_time": e, "n_cohorts": n, "n_units": 10 * n}
+               for e, n in ((-1, 3), (0, 3), (1, 3), (2, 3), (3, 2), (4, 1))]
+    assert first_lasting_month(events) is None
+    assert first_lasting_month(events, support) == 2
+    # An event time pooling two cohorts still counts: its crossing zero ends the run.
+    assert first_lasting_month(events, [{**s, "n_cohorts": 2} for s in support]) is None
+    # With a single cohort in the whole study nothing is left out.
+    assert first_lasting_month(events, [{**s, "n_cohorts": 1} for s in support]) is None
+    # A run on the other side of zero starts afresh.
+    flipped = [*events[:4], {"event_time": 3, "ci_low": -3, "ci_high": -1}]
+    assert first_lasting_month(flipped) == 3
+
+
+def test_the_json_says_how_many_cohorts_each_event_time_pools():
+    y, cohort, village, _ = staggered(3, cohorts=(0, 4, 5, 7), periods=8)
+    r = estimate_panel(panel_from_arrays(y, cohort, cluster=village)).to_dict()
+    support = {s["event_time"]: s for s in r["event_support"]}
+    assert [s["event_time"] for s in r["event_support"]] == [e["event_time"] for e in r["event_study"]]
+    sizes = {c["cohort"]: c["n_units"] for c in r["cohorts"] if c["cohort"]}
+    # Periods 1..8: e = 4 is reached by cohort 4 alone (8 - 4), e = 1 by all three cohorts.
+    assert support[4] == {"event_time": 4, "n_cohorts": 1, "n_units": sizes[4]}
+    assert support[1]["n_cohorts"] == 3 and support[1]["n_units"] == sum(sizes.values())
+    assert support[-3]["n_cohorts"] == 2  # cohorts 5 and 7 (cohort 4 has no base period before 1)

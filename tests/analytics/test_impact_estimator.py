@@ -217,3 +217,21 @@ def test_twfe_differs_from_the_att_when_effects_grow_with_exposure():
     simple = sum(v * w for v, w in truth) / sum(w for _, w in truth)
     assert r["overall"]["simple"]["ci_low"] < simple < r["overall"]["simple"]["ci_high"]
     assert abs(r["twfe"]["att"] - simple) > 5 * r["overall"]["simple"]["se"]
+
+
+def test_the_event_study_pretrend_fallback_leaves_out_the_anticipation_months():
+    # Two villages a cohort make the cells' covariance singular, so the pre-trend test falls back
+    # to the event-study estimates. MSMEs react a month before the launch: with one month of
+    # anticipation that month is part of the effect, not evidence of a pre-trend.
+    rng = np.random.default_rng(4)
+    village_cohort = np.array([0, 0, 0, 0, 6, 6, 8, 8])
+    village = np.repeat(np.arange(8), 10)
+    cohort = village_cohort[village]
+    t = np.arange(1, 10)
+    y = rng.normal(size=(80, 9)) + 0.3 * rng.normal(size=(8, 9))[village]
+    y += np.where((cohort[:, None] > 0) & (t >= cohort[:, None] - 1), 5.0, 0.0)
+    tests = {k: estimate_panel(panel_from_arrays(y, cohort, cluster=village), anticipation=k,
+                               min_clusters=2).to_dict()["pretrend"] for k in (0, 1)}
+    assert tests[0]["test"] == tests[1]["test"] == "event_study"
+    assert (tests[0]["df"], tests[1]["df"]) == (6, 5)  # e = -6..-1, then e = -6..-2
+    assert tests[1]["statistic"] < tests[0]["statistic"] / 50  # the reaction at e = -1 is left out

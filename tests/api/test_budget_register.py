@@ -39,3 +39,22 @@ def test_the_manager_writes_a_line_and_iati_periods_are_at_most_a_year(world, ap
     backwards = client.post("/api/transactions/", {"programme": "main", "kind": "refund", "transacted_on": "2025-01-01",
                                                       "amount": "1", "currency": "MXN"}, format="json")
     assert backwards.status_code == 400 and "kind" in backwards.json()
+
+
+def test_the_api_writes_through_the_pages_service_and_a_patch_keeps_the_other_fields(world, api_client_for, line,
+                                                                                    monkeypatch):
+    from aldea.programmes import api, services
+
+    calls = []
+    monkeypatch.setattr(api, "save_budget_line", lambda **kw: calls.append(kw) or services.save_budget_line(**kw))
+    client = api_client_for(world.manager)
+    created = client.post("/api/budget-lines/", LINE, format="json")
+    assert created.status_code == 201 and created.json()["kind"] == "original"
+    patched = client.patch(f"/api/budget-lines/{line.pk}/", {"amount": "2500.00"}, format="json")
+    assert patched.status_code == 200
+    line.refresh_from_db()
+    assert (line.amount, line.name, line.period_end.isoformat()) == (2500, "Consultoría", "2025-12-31")
+    assert [c["user"] for c in calls] == [world.manager, world.manager] and calls[1]["line"] == line
+    # The service's rules answer the API too, naming the field.
+    backwards = client.patch(f"/api/budget-lines/{line.pk}/", {"period_end": "2024-12-31"}, format="json")
+    assert backwards.status_code == 400 and "period_end" in backwards.json()

@@ -21,7 +21,7 @@ from aldea.demo.generator import generate_demo
 from aldea.demo.planted import planted_effect
 from aldea.demo.services import demo_programme
 from aldea.interop.iati import build_activity_file
-from aldea.reporting.impact.words import digits_for, money
+from aldea.reporting.impact.words import digits_for, impact_words, money
 from aldea.workspace.report.content import REPORT_LANGUAGES, collect
 from aldea.workspace.report.pdf import render_pdf
 
@@ -75,6 +75,20 @@ def test_the_event_study_follows_the_planted_ramp(demo, online):
     assert sum(inside) >= 0.9 * len(inside)
 
 
+def test_the_sentence_says_from_which_month_the_effect_lasts(demo, online):
+    # The planted ramp starts small: the first months cannot be told from zero, the later ones
+    # can, up to the furthest months that only the first villages reached (wide intervals).
+    words = impact_words(online, outcome="online_sales", currency="MXN")
+    month = words["from_month"]
+    assert month is not None and month > 0
+    assert f"from month {month} after the start." in words["impact"]
+    support = {s["event_time"]: s["n_cohorts"] for s in online["event_support"]}
+    later = [e for e in online["event_study"] if e["event_time"] >= month and support[e["event_time"]] >= 2]
+    assert later and all(e["ci_low"] > 0 for e in later)
+    before = next(e for e in online["event_study"] if e["event_time"] == month - 1)
+    assert before["ci_low"] <= 0
+
+
 def test_the_aldea_script_sends_the_programme_form_to_the_platform(demo, online, tmp_path, monkeypatch):
     from django.db import connections
 
@@ -118,6 +132,21 @@ def test_deflating_by_the_inpc_expresses_sales_in_prices_of_the_first_month(demo
     ratio = deflated["overall"]["simple"]["att"] / online["overall"]["simple"]["att"]
     assert 0.93 < ratio < 0.99
     assert deflated["programme"]["snapshot_hash"] != online["programme"]["snapshot_hash"]
+
+
+def test_the_programme_form_takes_anticipation_and_the_bootstrap(demo, online):
+    from django.core.management.base import CommandError
+
+    early = impact_json(demo, "--anticipation", "1")
+    assert early["anticipation"] == 1 and online["anticipation"] == 0
+    # With a month of anticipation the effects are measured from two months before the launch.
+    at_launch = [next(e["att"] for e in r["event_study"] if e["event_time"] == 0) for r in (early, online)]
+    assert at_launch[0] != pytest.approx(at_launch[1], abs=1e-9)
+    boot = impact_json(demo, "--bootstrap", "199", "--seed", "3")
+    assert "bootstrap" in boot["standard_errors"] and boot["overall"]["simple"]["att"] == online["overall"]["simple"]["att"]
+    assert impact_json(demo, "--bootstrap", "199", "--seed", "3")["overall"] == boot["overall"]
+    with pytest.raises(CommandError, match="anticipation"):
+        call_command("impact", "--programme", demo.slug, "--anticipation", "-1")
 
 
 def test_a_period_restricts_the_months(demo):

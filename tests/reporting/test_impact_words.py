@@ -55,3 +55,14 @@ def test_the_sentence_in_each_language_with_its_number_format():
 def test_money_keeps_decimals_only_below_a_hundred():
     with translation.override("pt-br"):
         assert (money(1234.5), money(12.345), money(12.3, 0)) == ("1.234", "12,35", "12")
+
+
+def test_the_sentence_leaves_out_the_last_months_that_rest_on_one_cohort():
+    tail = {"event_time": 12, "att": 1500, "ci_low": -50, "ci_high": 3050}
+    estimate = {**ESTIMATE, "event_study": [*ESTIMATE["event_study"], tail]}
+    assert impact_words(estimate, outcome="online_sales", currency="MXN")["from_month"] is None
+    support = [{"event_time": e["event_time"], "n_cohorts": 1 if e["event_time"] == 12 else 3, "n_units": 9}
+               for e in estimate["event_study"]]
+    with translation.override("en"):
+        words = impact_words({**estimate, "event_support": support}, outcome="online_sales", currency="MXN")
+    assert words["from_month"] == 6 and words["impact"].endswith("from month 6 after the start.")

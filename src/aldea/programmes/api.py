@@ -29,7 +29,12 @@ from aldea.programmes.queries import (
     village_status_changes_visible_to,
     villages_visible_to,
 )
-from aldea.programmes.services import change_village_status, create_village
+from aldea.programmes.services import (
+    BUDGET_FIELDS,
+    change_village_status,
+    create_village,
+    save_budget_line,
+)
 from aldea.territories.api import AreaKeyField
 from aldea.territories.models import AdministrativeArea, Country, Locality
 
@@ -258,6 +263,22 @@ class BudgetLineViewSet(ScopedViewSet):
     filterset_class = BudgetLineFilter
     ordering_fields = ["period_start", "amount"]
     list_select_related = ("programme",)
+
+    # The same service as the workspace's budget page (a PATCH keeps the fields it leaves out).
+    def save_new(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = save_budget_line(
+            user=self.request.user, programme=data["programme"],
+            **{name: data.get(name, BudgetLine._meta.get_field(name).get_default()) for name in BUDGET_FIELDS},
+        )
+
+    def save_changes(self, serializer):
+        line, data = serializer.instance, serializer.validated_data
+        line.programme = data.get("programme", line.programme)  # the viewset checked the new one
+        serializer.instance = save_budget_line(
+            user=self.request.user, programme=line.programme, line=line,
+            **{name: data.get(name, getattr(line, name)) for name in BUDGET_FIELDS},
+        )
 
 
 class PlannedDisbursementViewSet(ScopedViewSet):

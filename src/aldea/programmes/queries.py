@@ -96,6 +96,12 @@ def budget_lines_visible_to(user):
     return BudgetLine.objects.filter(programme__in=programmes_seen_whole_by(user))
 
 
+def budget_lines_writable_by(user):
+    from aldea.programmes.models import BudgetLine
+
+    return BudgetLine.objects.filter(programme__in=programmes_managed_by(user))
+
+
 def planned_disbursements_visible_to(user):
     from aldea.programmes.models import PlannedDisbursement
 

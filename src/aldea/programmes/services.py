@@ -7,6 +7,7 @@ line for every status a village ever had.
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from aldea.accounts.models import Membership, Person, Role
 from aldea.core.exceptions import DomainError
 from aldea.programmes.models import (
+    BudgetLine,
     IndicatorTarget,
     Programme,
     Village,
@@ -124,3 +126,50 @@ def set_targets(*, indicator, rows) -> int:
         )
         kept += 1
     return kept
+
+
+#: IATI: a budget's period is at most a year (with a day's slack for leap years).
+BUDGET_PERIOD_DAYS = 366
+BUDGET_FIELDS = ("name", "kind", "status", "period_start", "period_end", "amount", "currency")
+
+
+def _check_budget_line(fields: dict) -> None:
+    errors = {}
+    currency = fields["currency"]
+    if not (len(currency) == 3 and currency.isascii() and currency.isalpha() and currency.isupper()):
+        errors["currency"] = _("The currency must be three upper-case letters (ISO 4217), for example MXN.")
+    if fields["amount"] is None or fields["amount"] < 0:
+        errors["amount"] = _("The amount cannot be negative.")
+    start, end = fields["period_start"], fields["period_end"]
+    if end < start:
+        errors["period_end"] = _("The period cannot end before it starts.")
+    elif (end - start).days > BUDGET_PERIOD_DAYS:
+        errors["period_end"] = _("A budget period is at most a year long (IATI): split the line by year.")
+    if fields["kind"] not in BudgetLine.Kind.values:
+        errors["kind"] = _("Choose original or revised.")
+    if fields["status"] not in BudgetLine.Status.values:
+        errors["status"] = _("Choose indicative or committed.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_budget_line(*, user, programme: Programme, line: BudgetLine | None = None, **fields) -> BudgetLine:
+    """Add a line to ``programme``'s budget, or change ``line`` (which must be one of its lines).
+
+    ``fields`` are :data:`BUDGET_FIELDS`, all of them. The caller checks that ``user`` manages
+    the programme (``programmes_managed_by``); the user is passed for the record.
+    Raises ``ValidationError`` with the fields at fault, writing nothing.
+    """
+    unknown = set(fields) ^ set(BUDGET_FIELDS)
+    if unknown:
+        raise TypeError(f"save_budget_line needs exactly {BUDGET_FIELDS}, got {sorted(fields)}")
+    if line is not None and line.programme_id != programme.pk:
+        raise DomainError(_("This budget line belongs to another programme."))
+    _check_budget_line(fields)
+    line = line or BudgetLine(programme=programme)
+    for name, value in fields.items():
+        setattr(line, name, value)
+    line.save()
+    return line
+

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from aldea.consulting.models import Stage
 from aldea.core.forms import DateInput
 from aldea.enterprises.models import Enterprise, Sector
+from aldea.programmes.models import BudgetLine
 
 ALL_GROUPS = "all"
 
@@ -145,3 +146,22 @@ class TrailFilterForm(forms.Form):
         lookups = {"programme_id": data["programme"], "content_type_id": data["kind"], "actor_id": data["actor"],
                    "action": data["action"], "timestamp__date__gte": data["since"], "timestamp__date__lte": data["until"]}
         return entries.filter(**{k: v for k, v in lookups.items() if v is not None})
+
+
+class BudgetLineForm(forms.Form):
+    """One line of the programme's budget: the service checks the rules (periods, currency)."""
+
+    name = forms.CharField(label=_("Budget line"), max_length=150)
+    kind = forms.ChoiceField(label=_("Type"), choices=BudgetLine.Kind.choices, initial=BudgetLine.Kind.ORIGINAL)
+    status = forms.ChoiceField(label=_("Status"), choices=BudgetLine.Status.choices,
+                               initial=BudgetLine.Status.INDICATIVE)
+    period_start = forms.DateField(label=_("Period start"), widget=DateInput())
+    period_end = forms.DateField(label=_("Period end"), widget=DateInput(),
+                                 help_text=_("At most a year after the start."))
+    amount = forms.DecimalField(label=_("Amount"), max_digits=16, decimal_places=2, localize=True,
+                                widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3,
+                               help_text=_("Three letters (ISO 4217), for example MXN."))
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].strip().upper()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aldea.workspace.views import msmes, overview, reports, setup, territory, trail, villages
+from aldea.workspace.views import budget, msmes, overview, reports, setup, territory, trail, villages
 
 app_name = "workspace"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("programme/", overview.overview, name="overview"),
     path("programme/new/", setup.programme_new, name="programme_new"),
     path("programme/<slug:slug>/targets/", setup.targets, name="targets"),
+    path("programme/<slug:slug>/budget/", budget.budget, name="budget"),
+    path("programme/<slug:slug>/budget/<int:pk>/", budget.budget_line, name="budget_line"),
     path("programme/<slug:slug>/villages/new/", setup.village_new, name="village_new"),
     path("programme/<slug:slug>/municipalities/", setup.municipality_search, name="municipality_search"),
     path("programme/equity/compute/", overview.compute_equity, name="compute_equity"),

@@ -124,14 +124,16 @@ def pretrend_test(d: Design, att: np.ndarray, backend) -> dict:
     return _wald(backend.covariance(pick), att[pre])
 
 
-def event_pretrend_test(est: Estimands, backend) -> dict:
-    """Wald test that the event-study estimates before treatment (e < 0) are all zero.
+def event_pretrend_test(est: Estimands, backend, anticipation: int = 0) -> dict:
+    """Wald test that the event-study estimates before any effect (e < -k, k the
+    anticipation) are all zero.
 
     The fallback when the cells' own covariance is singular: with few clusters per cohort
     (two villages launching in the same month) the cells of one cohort share their clusters'
     sums, while the event-time estimates pool cohorts.
     """
-    rows = [i for i, (kind, key) in enumerate(est.keys) if kind == "event" and key < 0]
+    # As the cells' test: the k anticipation months may already show the effect.
+    rows = [i for i, (kind, key) in enumerate(est.keys) if kind == "event" and key < -anticipation]
     if not rows:
         return {"statistic": None, "p_value": None, "df": 0,
                 "note": "no pre-treatment event times to test"}

@@ -95,6 +95,20 @@ class ImpactResult:
         i = self.estimands.keys.index((kind, key))
         return self.backend.cluster_sums(self.estimands.cells[i], self.estimands.const[i:i + 1])[:, 0]
 
+    def event_support(self) -> list[dict]:
+        """For each event time, how many cohorts (and their units) its estimate pools: the
+        event times furthest from the launch rest on the earliest cohort alone."""
+        d = self.design
+        sizes = d.block_stop - d.block_start
+        event = d.time - d.group
+        out = []
+        for kind, e in self.estimands.keys:
+            if kind != "event":
+                continue
+            blocks = np.unique(d.treated_block[event == e])
+            out.append({"event_time": e, "n_cohorts": len(blocks), "n_units": int(sizes[blocks].sum())})
+        return out
+
     def to_dict(self) -> dict:
         p, d = self.panel, self.design
         label = p.label
@@ -117,6 +131,7 @@ class ImpactResult:
                 {"event_time": key, **self.estimate("event", key)}
                 for kind, key in self.estimands.keys if kind == "event"
             ],
+            "event_support": self.event_support(),
             "group_effects": [
                 {"cohort": label(key), **self.estimate("group", key)}
                 for kind, key in self.estimands.keys if kind == "group"
@@ -270,7 +285,7 @@ def estimate_panel(
     if pre["p_value"] is None and pre["df"]:
         # Singular over the cells (few clusters per cohort): test the pre-treatment event-study
         # estimates instead, and say so.
-        by_event = event_pretrend_test(est, backend)
+        by_event = event_pretrend_test(est, backend, d.anticipation)
         if by_event["p_value"] is not None:
             pre = {"test": "event_study", **by_event,
                    "note": f"{pre['note']}; tested the {by_event['df']} pre-treatment "

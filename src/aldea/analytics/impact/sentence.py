@@ -29,13 +29,38 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
 
 
-def first_lasting_month(event_study: list[dict]) -> int | None:
-    """The first event time from which every later effect's interval excludes zero (same sign)."""
+def first_lasting_month(event_study: list[dict], support: list[dict] | None = None,
+                        *, min_cohorts: int = 2) -> int | None:
+    """The first event time from which every later effect's interval excludes zero, on one side.
+
+    ``support`` (the ``event_support`` of the JSON) says how many cohorts each event-time
+    estimate pools. With staggered launches the event times furthest from the launch are
+    reached by the earliest cohort alone (one or two villages): their intervals are wide, and
+    one of them containing zero says nothing about whether the effect lasted. So when the
+    study has at least ``min_cohorts`` cohorts, the event times resting on fewer are left out
+    of the run, as long as the run covers the event times that pool them. Without ``support``
+    every event time counts.
+
+    >>> es = [{"event_time": e, "ci_low": lo, "ci_high": hi}
+    ...       for e, lo, hi in ((0, -1, 1), (1, 2, 5), (2, 3, 6), (3, -2, 9))]
+    >>> first_lasting_month(es) is None
+    True
+    >>> first_lasting_month(es, [{"event_time": e, "n_cohorts": n} for e, n in ((0, 3), (1, 3), (2, 2), (3, 1))])
+    1
+    """
     post = sorted((e for e in event_study if e["event_time"] >= 0), key=lambda e: e["event_time"])
-    start = None
+    if support:
+        cohorts = {s["event_time"]: s["n_cohorts"] for s in support}
+        if max(cohorts.values(), default=0) >= min_cohorts:
+            post = [e for e in post if cohorts.get(e["event_time"], min_cohorts) >= min_cohorts]
+    start, sign = None, 0
     for e in post:
-        ok = e["ci_low"] is not None and (e["ci_low"] > 0 or e["ci_high"] < 0)
-        start = (e["event_time"] if start is None else start) if ok else None
+        low, high = e["ci_low"], e["ci_high"]
+        side = 0 if low is None or high is None else (1 if low > 0 else -1 if high < 0 else 0)
+        if side == 0:
+            start = None
+        elif start is None or side != sign:
+            start, sign = e["event_time"], side
     return start
 
 

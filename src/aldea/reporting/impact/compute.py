@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from aldea.analytics.impact import (
+    DEFAULT_SEED,
     ImpactInputError,
     ImpactResult,
     estimate_panel,
@@ -54,11 +55,15 @@ def programme_estimate(
     period: tuple[dt.date, dt.date] | None = None,
     control: str = "never",
     level: float = 0.95,
+    anticipation: int = 0,
+    bootstrap: int = 0,
+    seed: int = DEFAULT_SEED,
 ) -> tuple[dict, ProgrammePanel, ImpactResult]:
     """(the JSON of the estimate, the panel it came from, the estimator's result). Raises
     ProgrammeImpactError or ImpactInputError with the reason when the data cannot give one."""
     built = programme_panel(programme, outcome=outcome, deflate=deflate, period=period)
-    result = estimate_panel(built.panel, control=control, level=level)
+    result = estimate_panel(built.panel, control=control, level=level, anticipation=anticipation,
+                            bootstrap=bootstrap, seed=seed)
     out = result.to_dict()
     p = built.panel
     out["programme"] = {

@@ -90,7 +90,7 @@ def impact_words(estimate: dict, *, outcome: str, currency: str = "") -> dict:
     """``{"impact": sentence, "pretrend": sentence, "from_month": e or None}`` of one estimate
     (the JSON of ``programme_estimate``)."""
     simple = {**estimate["overall"]["simple"], "level": estimate.get("level", 0.95)}
-    from_month = first_lasting_month(estimate["event_study"])
+    from_month = first_lasting_month(estimate["event_study"], estimate.get("event_support"))
     digits = digits_for(simple)
     impact = impact_sentence(simple, unit=currency, outcome=outcome_label(outcome), from_month=from_month,
                              _=_, number=lambda v: money(v, digits))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from aldea.analytics.impact import ImpactInputError
+from aldea.analytics.impact import DEFAULT_SEED, ImpactInputError
 from aldea.programmes.models import Programme
 from aldea.reporting.impact.compute import programme_estimate, who_benefits
 from aldea.reporting.impact.panel import OUTCOMES, ProgrammeImpactError, parse_period
@@ -30,7 +30,12 @@ class Command(BaseCommand):
                             "(shipped index; default inpc-mx)")
         parser.add_argument("--period", metavar="YYYY-MM..YYYY-MM", help="months to use")
         parser.add_argument("--control", choices=("never", "not-yet"), default="never")
+        parser.add_argument("--anticipation", type=int, default=0, metavar="K",
+                            help="months before the launch in which MSMEs may already react")
         parser.add_argument("--level", type=float, default=0.95)
+        parser.add_argument("--bootstrap", type=int, default=0, metavar="B",
+                            help="multiplier bootstrap draws for the standard errors (0: influence function)")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the bootstrap")
         parser.add_argument("--who-benefits", action="store_true",
                             help="add subgroup effects, the change in inequality and the "
                             "concentration of net gains (JSON only)")
@@ -47,7 +52,8 @@ class Command(BaseCommand):
             period = parse_period(o["period"]) if o["period"] else None
             estimate, built, result = programme_estimate(
                 programme, outcome=o["outcome"], deflate=o["deflate"], period=period,
-                control=o["control"], level=o["level"])
+                control=o["control"], level=o["level"], anticipation=o["anticipation"],
+                bootstrap=o["bootstrap"], seed=o["seed"])
             if o["who_benefits"]:
                 estimate["who_benefits"] = who_benefits(built, control=o["control"], level=o["level"])
         except (ProgrammeImpactError, ImpactInputError, ValueError) as exc:
