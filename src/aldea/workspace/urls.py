@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from aldea.workspace.views import budget, msmes, overview, reports, setup, territory, trail, villages
+from aldea.workspace.views import (
+    budget,
+    msmes,
+    overview,
+    reports,
+    setup,
+    territory,
+    trail,
+    villages,
+)
 
 app_name = "workspace"
 
