@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aldea.workspace.views import msmes, overview, reports, setup, territory, villages
+from aldea.workspace.views import msme_entry, msmes, overview, reports, setup, territory, villages
 
 app_name = "workspace"
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("territory/propose/", territory.propose, name="propose_village"),
     path("msmes/", msmes.msme_list, name="msmes"),
     path("msmes/<slug:code>/", msmes.msme_detail, name="msme"),
+    path("msmes/<slug:code>/results/", msme_entry.outcome_entry, name="outcome_entry"),
 ]

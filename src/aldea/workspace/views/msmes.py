@@ -14,6 +14,7 @@ from aldea.diagnostics.models import Assessment, MaturityLevel
 from aldea.enterprises.models import ChannelKind
 from aldea.enterprises.queries import enterprises_visible_to, enterprises_with_editable_products
 from aldea.outcomes.models import Listing
+from aldea.outcomes.queries import enterprises_with_enterable_outcomes
 from aldea.people.queries import disclosure
 from aldea.programmes.queries import villages_visible_to
 from aldea.showcase.queries import is_on_show
@@ -126,6 +127,7 @@ def msme_detail(request, code):
         if outcomes else None,
         "engagements": engagements,
         "can_edit_products": can_edit,
+        "can_enter_outcomes": enterprises_with_enterable_outcomes(request.user).filter(pk=enterprise.pk).exists(),
         "diagnostic_url": _diagnostic_url(request.user, enterprise),
         "baseline_channels": _channel_labels(enterprise.baseline_channels),
         "showcase_url": reverse("showcase:village", kwargs={"slug": enterprise.village.slug})
