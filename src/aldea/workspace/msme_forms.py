@@ -1,12 +1,18 @@
-"""Forms of the MSME profile's own pages: monthly results (more to follow)."""
+"""Forms of the MSME pages: registering an MSME, and its monthly results."""
+
+import re
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aldea.accounts.models import Sex
+from aldea.enterprises.models import Sector
 from aldea.outcomes.models import OutcomeRecord
 from aldea.outcomes.services import outcome_problems, outlier_warnings
 
 NUMBER = {"min": "0", "inputmode": "numeric"}
+PHONE = re.compile(r"^\+?[0-9][0-9 ]{6,28}$")
 MONEY = {"min": "0", "step": "0.01", "inputmode": "decimal"}
 
 
@@ -56,3 +62,43 @@ class OutcomeEntryForm(forms.Form):
     @staticmethod
     def initial_from(record: OutcomeRecord) -> dict:
         return {"month": record.month, **{name: getattr(record, name) for name in OutcomeEntryForm.FIGURES}}
+
+
+class MsmeRegistrationForm(forms.Form):
+    """A new MSME and its owner, short enough for a phone in the field."""
+
+    name = forms.CharField(label=_("MSME name"), max_length=200)
+    village = forms.ModelChoiceField(label=_("Village"), queryset=None, to_field_name="slug")
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    employees = forms.IntegerField(label=_("Employees"), min_value=1, max_value=32767, initial=1,
+                                   widget=forms.NumberInput(attrs=NUMBER))
+    owner_given_name = forms.CharField(label=_("Owner's given name"), max_length=100)
+    owner_family_name = forms.CharField(label=_("Owner's family name"), max_length=100, required=False)
+    owner_sex = forms.ChoiceField(label=_("Owner's sex"), choices=Sex.choices, initial=Sex.UNDISCLOSED)
+    owner_birth_year = forms.IntegerField(label=_("Owner's birth year"), required=False,
+                                          widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    owner_phone = forms.CharField(label=_("Owner's phone"), max_length=30, required=False,
+                                  widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+    owner_has_contact_consent = forms.BooleanField(label=_("The owner consents to be contacted"), required=False)
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+
+    def clean_owner_birth_year(self):
+        year = self.cleaned_data["owner_birth_year"]
+        if year is not None and not 1900 <= year <= timezone.localdate().year:
+            raise forms.ValidationError(_("Give a year between 1900 and this year."))
+        return year
+
+    def clean_owner_phone(self):
+        phone = self.cleaned_data["owner_phone"].strip()
+        if phone and not PHONE.match(phone):
+            raise forms.ValidationError(_("Give digits, spaces and an optional leading +."))
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("owner_has_contact_consent") and not cleaned.get("owner_phone"):
+            self.add_error("owner_phone", _("Give a phone to contact the owner on, or untick the consent."))
+        return cleaned

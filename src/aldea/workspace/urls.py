@@ -23,6 +23,7 @@ urlpatterns = [
     path("territory/municipality/<str:code>/card/", territory.municipality_card, name="municipality_card"),
     path("territory/propose/", territory.propose, name="propose_village"),
     path("msmes/", msmes.msme_list, name="msmes"),
+    path("msmes/new/", msme_entry.msme_register, name="msme_register"),
     path("msmes/<slug:code>/", msmes.msme_detail, name="msme"),
     path("msmes/<slug:code>/results/", msme_entry.outcome_entry, name="outcome_entry"),
 ]

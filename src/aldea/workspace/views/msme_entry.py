@@ -1,17 +1,19 @@
-"""The MSME profile's entry pages: its monthly results."""
+"""The MSME entry pages: registering an MSME, and its monthly results."""
 
 import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from aldea.core.access import changeable_or_404
-from aldea.enterprises.queries import enterprises_visible_to
+from aldea.enterprises.queries import enterprises_visible_to, villages_open_for_registration_by
+from aldea.enterprises.services import register_enterprise
 from aldea.outcomes.models import OutcomeRecord
 from aldea.outcomes.queries import enterprises_with_enterable_outcomes
 from aldea.outcomes.services import record_monthly_outcome
-from aldea.workspace.msme_forms import OutcomeEntryForm
+from aldea.workspace.msme_forms import MsmeRegistrationForm, OutcomeEntryForm
 
 
 def _month_asked(request) -> datetime.date | None:
@@ -43,3 +45,20 @@ def outcome_entry(request, code):
         status = 200
     context = {"enterprise": enterprise, "form": form, "currency": enterprise.programme.currency}
     return render(request, "workspace/outcome_entry.html", context, status=status)
+
+
+@login_required
+def msme_register(request):
+    """Register a new MSME and its owner in one of the user's villages."""
+    villages = villages_open_for_registration_by(request.user).select_related("programme", "municipality")
+    if not villages.exists():
+        raise PermissionDenied
+    form = MsmeRegistrationForm(request.POST or None, villages=villages.order_by("name"))
+    if request.method == "POST":
+        if form.is_valid():
+            enterprise = register_enterprise(user=request.user, **form.cleaned_data)
+            return redirect("workspace:msme", code=enterprise.code)
+        status = 400
+    else:
+        status = 200
+    return render(request, "workspace/msme_register.html", {"form": form}, status=status)
