@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aldea.outcomes.models import OutcomeRecord
+from aldea.outcomes.models import Listing, OutcomeRecord
 
 # A figure is unusual when it is more than OUTLIER_FACTOR times, or less than 1/OUTLIER_FACTOR of,
 # the median of the MSME's own last HISTORY_MONTHS months. A median is robust to the odd bad month
@@ -88,3 +88,16 @@ def record_monthly_outcome(*, enterprise, month: datetime.date, values: dict, us
             or OutcomeRecord(enterprise=enterprise, month=month, currency=enterprise.programme.currency)
         )
         return save_outcome_record(record=record, values=values, user=user, source=source)
+
+
+@transaction.atomic
+def save_listing(*, product, channel, status: str, url: str = "", user) -> Listing:
+    """The listing of ``product`` on ``channel``, created or updated. A listing going live for the
+    first time is dated today (a live listing needs its date)."""
+    listing = Listing.objects.select_for_update().filter(product=product, channel=channel).first() or Listing(
+        product=product, channel=channel)
+    listing.status, listing.url = status, url
+    if status == Listing.Status.LIVE and listing.live_on is None:
+        listing.live_on = timezone.localdate()
+    listing.save()
+    return listing

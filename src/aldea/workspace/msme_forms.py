@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aldea.accounts.models import Sex
 from aldea.enterprises.models import Sector
-from aldea.outcomes.models import OutcomeRecord
+from aldea.outcomes.models import Listing, OutcomeRecord, SalesChannel
 from aldea.outcomes.services import outcome_problems, outlier_warnings
 
 NUMBER = {"min": "0", "inputmode": "numeric"}
@@ -101,4 +101,24 @@ class MsmeRegistrationForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("owner_has_contact_consent") and not cleaned.get("owner_phone"):
             self.add_error("owner_phone", _("Give a phone to contact the owner on, or untick the consent."))
+        return cleaned
+
+
+class ListingForm(forms.Form):
+    """A product of the MSME on a sales channel, with its status and address."""
+
+    product = forms.ModelChoiceField(label=_("Product"), queryset=None, to_field_name="sku")
+    channel = forms.ModelChoiceField(label=_("Sales channel"), queryset=SalesChannel.objects.all(),
+                                     to_field_name="code")
+    status = forms.ChoiceField(label=_("Status"), choices=Listing.Status.choices)
+    url = forms.URLField(label=_("Address (URL)"), required=False, max_length=500, assume_scheme="https")
+
+    def __init__(self, *args, enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = enterprise.products.order_by("title")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Listing.Status.LIVE and not cleaned.get("url") and "url" not in self.errors:
+            self.add_error("url", _("A live listing needs its address."))
         return cleaned

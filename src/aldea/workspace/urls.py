@@ -25,5 +25,6 @@ urlpatterns = [
     path("msmes/", msmes.msme_list, name="msmes"),
     path("msmes/new/", msme_entry.msme_register, name="msme_register"),
     path("msmes/<slug:code>/", msmes.msme_detail, name="msme"),
+    path("msmes/<slug:code>/listings/", msme_entry.listing_form, name="listing_form"),
     path("msmes/<slug:code>/results/", msme_entry.outcome_entry, name="outcome_entry"),
 ]

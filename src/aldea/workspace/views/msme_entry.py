@@ -8,12 +8,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from aldea.core.access import changeable_or_404
-from aldea.enterprises.queries import enterprises_visible_to, villages_open_for_registration_by
+from aldea.enterprises.queries import (
+    enterprises_served_by,
+    enterprises_visible_to,
+    villages_open_for_registration_by,
+)
 from aldea.enterprises.services import register_enterprise
 from aldea.outcomes.models import OutcomeRecord
 from aldea.outcomes.queries import enterprises_with_enterable_outcomes
-from aldea.outcomes.services import record_monthly_outcome
-from aldea.workspace.msme_forms import MsmeRegistrationForm, OutcomeEntryForm
+from aldea.outcomes.services import record_monthly_outcome, save_listing
+from aldea.workspace.msme_forms import ListingForm, MsmeRegistrationForm, OutcomeEntryForm
 
 
 def _month_asked(request) -> datetime.date | None:
@@ -62,3 +66,18 @@ def msme_register(request):
     else:
         status = 200
     return render(request, "workspace/msme_register.html", {"form": form}, status=status)
+
+
+@login_required
+def listing_form(request, code):
+    """Add a product's listing on a channel, or change one (same product and channel)."""
+    enterprise = changeable_or_404(enterprises_visible_to(request.user), enterprises_served_by(request.user), code=code)
+    form = ListingForm(request.POST or None, enterprise=enterprise, initial=request.GET.dict() or None)
+    if request.method == "POST":
+        if form.is_valid():
+            save_listing(user=request.user, **form.cleaned_data)
+            return redirect(reverse("workspace:msme", kwargs={"code": enterprise.code}) + "#listings")
+        status = 400
+    else:
+        status = 200
+    return render(request, "workspace/listing_form.html", {"enterprise": enterprise, "form": form}, status=status)
