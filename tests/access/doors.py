@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from aldea.consulting.queries import engagements_visible_to
 from aldea.diagnostics.queries import assessments_visible_to, enterprises_diagnosable_by
 from aldea.enterprises.queries import enterprises_visible_to, enterprises_with_editable_products
+from aldea.outcomes.queries import enterprises_with_enterable_outcomes
 from aldea.partners.queries import organisations_visible_to
 from aldea.programmes.queries import villages_visible_to
 from aldea.training.queries import certificates_visible_to, cohorts_visible_to
@@ -71,6 +72,8 @@ PAGE_DOORS = [
     PageDoor("msme profile", lambda e: f"/msmes/{e.code}/", _msmes, enterprises_visible_to),
     PageDoor("product form", lambda e: f"/msmes/{e.code}/products/add/", _msmes, enterprises_visible_to,
              enterprises_with_editable_products),
+    PageDoor("outcome entry", lambda e: f"/msmes/{e.code}/results/", _msmes, enterprises_visible_to,
+             enterprises_with_enterable_outcomes),
     PageDoor("new diagnostic", lambda e: f"/diagnostics/msme/{e.code}/new/", _msmes, enterprises_visible_to,
              enterprises_diagnosable_by),
     PageDoor("diagnostic result", lambda a: f"/diagnostics/msme/{a.enterprise.code}/assessment/{a.pk}/",

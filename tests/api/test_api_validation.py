@@ -337,3 +337,10 @@ def test_figures_entered_through_the_api_keep_their_source(manager, world):
     assert manager.patch(f"/api/outcome-records/{record.pk}/", {"orders": 3, "source": "survey"}, format="json").status_code == 200
     record.refresh_from_db()
     assert (record.source_of("orders"), record.source_of("total_sales")) == ("survey", "entry")
+
+
+def test_an_outcome_month_in_the_future_is_refused(manager, world):
+    response = _post(manager, "outcome-records", {"enterprise": "village-msme", "month": "2999-01-01"})
+    assert response.status_code == 400
+    assert "month" in response.json()
+    assert not OutcomeRecord.objects.exists()

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 
 from aldea.accounts.queries import Reach, reach_of
 from aldea.enterprises.models import Enterprise, Product
+from aldea.programmes.models import Village
 
 
 def _consulted(reach: Reach) -> Q:
@@ -78,3 +79,15 @@ def products_visible_to(user) -> QuerySet[Product]:
 
 def products_writable_by(user) -> QuerySet[Product]:
     return Product.objects.filter(enterprise__in=enterprises_with_editable_products(user))
+
+
+def villages_open_for_registration_by(user) -> QuerySet[Village]:
+    """Villages where the user may register a new MSME: every village of the programmes they
+    manage, and a consultant's own villages."""
+    reach = reach_of(user)
+    if reach.is_global:
+        return Village.objects.all()
+    return Village.objects.filter(
+        Q(programme_id__in=reach.manager_programme_ids)
+        | Q(id__in=reach.consultant_village_ids, programme_id__in=reach.consultant_programme_ids)
+    )

@@ -21,6 +21,7 @@ from aldea.enterprises.queries import (
 )
 from aldea.outcomes.models import Listing, OutcomeRecord, SalesChannel
 from aldea.outcomes.queries import listings_visible_to, outcome_records_visible_to
+from aldea.outcomes.services import outcome_problems, save_outcome_record
 
 
 class SalesChannelSerializer(ModelSerializer):
@@ -93,30 +94,29 @@ class OutcomeRecordSerializer(ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {"total_sales": {"min_value": 0}, "online_sales": {"min_value": 0}}
 
-    def validate_month(self, value):
-        if value.day != 1:
-            raise serializers.ValidationError(f"must be the first day of the month ({value:%Y-%m}-01).")
-        return value
-
     def validate(self, attrs):
-        total = current(attrs, self.instance, "total_sales", 0)
-        online = current(attrs, self.instance, "online_sales", 0)
-        if online > total:
-            raise serializers.ValidationError({"online_sales": f"cannot exceed total_sales ({total})."})
+        # The checks the outcome entry page applies too (aldea.outcomes.services).
+        values = {f: current(attrs, self.instance, f) for f in OutcomeRecord.FIGURES}
+        values["total_sales"] = values["total_sales"] or 0
+        values["online_sales"] = values["online_sales"] or 0
+        problems = outcome_problems(month=current(attrs, self.instance, "month"), values=values)
+        if problems:
+            raise serializers.ValidationError(problems)
         return super().validate(attrs)
 
     # Each figure written here keeps its source: what the client names, else a person's entry
     # on the platform (which a later channel report may not replace; OutcomeRecord.SOURCE_RANK).
     def create(self, validated_data):
         source = validated_data.setdefault("source", OutcomeRecord.Source.ENTRY)
-        validated_data["figure_sources"] = {f: source for f in OutcomeRecord.FIGURES if f in validated_data}
-        return super().create(validated_data)
+        return save_outcome_record(
+            record=OutcomeRecord(), values=validated_data, user=self.context["request"].user, source=source
+        )
 
     def update(self, instance, validated_data):
-        figures = [f for f in OutcomeRecord.FIGURES if f in validated_data]
         source = validated_data.get("source", OutcomeRecord.Source.ENTRY)
-        validated_data["figure_sources"] = instance.figure_sources_after(figures, source)
-        return super().update(instance, validated_data)
+        return save_outcome_record(
+            record=instance, values=validated_data, user=self.context["request"].user, source=source
+        )
 
 
 class OutcomeRecordFilter(filters.FilterSet):

@@ -4,6 +4,7 @@ from django.urls import path
 
 from aldea.workspace.views import (
     budget,
+    msme_entry,
     msmes,
     overview,
     reports,
@@ -35,5 +36,8 @@ urlpatterns = [
     path("territory/municipality/<str:code>/card/", territory.municipality_card, name="municipality_card"),
     path("territory/propose/", territory.propose, name="propose_village"),
     path("msmes/", msmes.msme_list, name="msmes"),
+    path("msmes/new/", msme_entry.msme_register, name="msme_register"),
     path("msmes/<slug:code>/", msmes.msme_detail, name="msme"),
+    path("msmes/<slug:code>/listings/", msme_entry.listing_form, name="listing_form"),
+    path("msmes/<slug:code>/results/", msme_entry.outcome_entry, name="outcome_entry"),
 ]

@@ -12,8 +12,13 @@ from aldea.core.access import visible_or_404
 from aldea.core.charts import figure_json
 from aldea.diagnostics.models import Assessment, MaturityLevel
 from aldea.enterprises.models import ChannelKind
-from aldea.enterprises.queries import enterprises_visible_to, enterprises_with_editable_products
+from aldea.enterprises.queries import (
+    enterprises_visible_to,
+    enterprises_with_editable_products,
+    villages_open_for_registration_by,
+)
 from aldea.outcomes.models import Listing
+from aldea.outcomes.queries import enterprises_with_enterable_outcomes
 from aldea.people.queries import disclosure
 from aldea.programmes.queries import villages_visible_to
 from aldea.showcase.queries import is_on_show
@@ -63,7 +68,8 @@ def msme_list(request):
         enterprise.level_label = LEVEL_LABELS.get(enterprise.latest_level, "")
         enterprise.stage_label = STAGE_LABELS.get(enterprise.current_stage, "")
     filtering = any(request.GET.get(name) for name in ("village", "sector", "stage", "women_led", "group"))
-    context = {"form": form, "page": page, "filtering": filtering}
+    context = {"form": form, "page": page, "filtering": filtering,
+               "can_register": villages_open_for_registration_by(request.user).exists()}
     template = "workspace/partials/msme_results.html" if request.htmx else "workspace/msmes.html"
     return render(request, template, context)
 
@@ -126,6 +132,7 @@ def msme_detail(request, code):
         if outcomes else None,
         "engagements": engagements,
         "can_edit_products": can_edit,
+        "can_enter_outcomes": enterprises_with_enterable_outcomes(request.user).filter(pk=enterprise.pk).exists(),
         "diagnostic_url": _diagnostic_url(request.user, enterprise),
         "baseline_channels": _channel_labels(enterprise.baseline_channels),
         "showcase_url": reverse("showcase:village", kwargs={"slug": enterprise.village.slug})
