@@ -20,3 +20,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     import tempfile
 
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"aldea-tests-{os.getpid()}.sqlite3")}
+
+# Most tests build their own territories with factories; the first-run load (aldea.territories.signals)
+# has its own test, which turns this on.
+LOAD_TERRITORIES_ON_MIGRATE = False
