@@ -97,3 +97,35 @@ class VillageForm(forms.Form):
     target_msmes = forms.IntegerField(label=_("Target MSMEs"), min_value=1, max_value=100000, initial=50)
     note = forms.CharField(label=_("Why this community"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InviteForm(forms.Form):
+    """An invitation: the role and its scope, and how it reaches the person."""
+
+    role = forms.ChoiceField(label=_("Role"))
+    village = forms.ModelChoiceField(label=_("Village"), queryset=None, required=False, to_field_name="slug",
+                                     empty_label=_("The whole programme"))
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False,
+                                          to_field_name="slug", empty_label=_("None"))
+    given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
+    family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("Email"), required=False,
+                             help_text=_("Leave it empty to print the code or hand over the link."))
+
+    def __init__(self, *args, villages: QuerySet, organisations: QuerySet, **kwargs):
+        from aldea.accounts.models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices
+        self.fields["village"].queryset = villages
+        self.fields["organisation"].queryset = organisations
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, **kwargs):
+        from aldea.accounts.models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aldea.workspace.views import msmes, overview, reports, setup, territory, villages
+from aldea.workspace.views import msmes, overview, people, reports, setup, territory, villages
 
 app_name = "workspace"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("programme/<slug:slug>/targets/", setup.targets, name="targets"),
     path("programme/<slug:slug>/villages/new/", setup.village_new, name="village_new"),
     path("programme/<slug:slug>/municipalities/", setup.municipality_search, name="municipality_search"),
+    path("programme/people/", people.people_home, name="people_home"),
+    path("programme/<slug:slug>/people/", people.people, name="people"),
+    path("programme/<slug:slug>/people/invite/", people.people_invite, name="people_invite"),
+    path("programme/<slug:slug>/people/<int:pk>/end/", people.membership_end, name="membership_end"),
+    path("programme/<slug:slug>/people/<int:pk>/role/", people.membership_role, name="membership_role"),
+    path("programme/<slug:slug>/invitations/<int:pk>/withdraw/", people.invitation_revoke, name="invitation_revoke"),
     path("programme/equity/compute/", overview.compute_equity, name="compute_equity"),
     path("programme/report/", reports.request_report, name="request_report"),
     path("programme/report/<int:pk>/", reports.report_status, name="report_status"),
