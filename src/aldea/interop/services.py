@@ -10,7 +10,8 @@ REGISTRIES = tuple(IMPORTERS)
 
 def import_registry(kind: str, path, *, mode: str = VALID_ROWS, dry_run: bool = False, rejects_path=None,
                     programme: str | None = None, sheet: str | None = None, user=None,
-                    batch_size: int | None = None, name: str | None = None) -> ImportReport:
+                    batch_size: int | None = None, name: str | None = None,
+                    cohort: str | None = None) -> ImportReport:
     """Import a CSV/XLSX/Parquet file into one registry (``enterprises``, ``people``, ...).
 
     With a ``user``, the import updates only records that user may change and refers only to
@@ -18,10 +19,11 @@ def import_registry(kind: str, path, *, mode: str = VALID_ROWS, dry_run: bool = 
     command line, which reaches everything. ``name`` is what the user calls the file, for messages.
     Never raises for bad content: the report lists every rejected row (line, column, reason) and a
     refused file in ``file_error``. Raises ValueError for an unknown ``kind`` or ``mode``.
+    ``programme`` and ``cohort`` fill rows that leave those columns out.
     """
     if kind not in IMPORTERS:
         raise ValueError(f"unknown registry {kind!r}; choose one of {', '.join(REGISTRIES)}")
-    defaults = {"programme": programme} if programme else {}
+    defaults = {key: value for key, value in (("programme", programme), ("cohort", cohort)) if value}
     importer = IMPORTERS[kind](defaults=defaults, user=user)
     extra = {"batch_size": batch_size} if batch_size else {}
     return run_import(importer, path, mode=mode, dry_run=dry_run, rejects_path=rejects_path, sheet=sheet, name=name, **extra)
@@ -37,7 +39,9 @@ STORED_UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}\.(?:csv|txt|tsv|xlsx|parquet)$")
 # A commit that passed its token check just before expiry must still find its file.
 UPLOAD_PURGE_GRACE = 60
 # Managers import into their own programmes; localities and people are reference data for staff.
-MANAGER_REGISTRIES = ("enterprises", "products", "outcomes")
+MANAGER_REGISTRIES = ("enterprises", "products", "outcomes", "enrolments")
+# Trainers enrol participants in the cohorts they train (the importer keeps to those cohorts).
+TRAINER_REGISTRIES = ("enrolments",)
 
 
 class UploadRefused(Exception):
@@ -45,6 +49,8 @@ class UploadRefused(Exception):
 
 
 def registries_importable_by(user) -> tuple:
+    from aldea.accounts.models import Role
+    from aldea.accounts.queries import reach_of
     from aldea.core.access import is_global
     from aldea.programmes.queries import programmes_managed_by
 
@@ -52,6 +58,8 @@ def registries_importable_by(user) -> tuple:
         return REGISTRIES
     if programmes_managed_by(user).exists():
         return MANAGER_REGISTRIES
+    if reach_of(user).holds({Role.TRAINER}):
+        return TRAINER_REGISTRIES
     return ()
 
 
@@ -89,7 +97,8 @@ def purge_expired_uploads(*, dry_run: bool = False) -> int:
     return removed
 
 
-def preview_upload(*, user, kind: str, uploaded_file, mode: str = VALID_ROWS) -> tuple[ImportReport, str]:
+def preview_upload(*, user, kind: str, uploaded_file, mode: str = VALID_ROWS,
+                   cohort: str | None = None) -> tuple[ImportReport, str]:
     """Store an uploaded file, dry-run its import, and return the report and a signed commit token.
 
     First deletes the stored files of earlier previews that were never committed and whose token
@@ -110,13 +119,14 @@ def preview_upload(*, user, kind: str, uploaded_file, mode: str = VALID_ROWS) ->
     stored = _upload_dir() / f"{uuid.uuid4().hex}{suffix}"
     with open(stored, "wb") as fh:
         fh.writelines(uploaded_file.chunks())
-    report = import_registry(kind, stored, mode=mode, dry_run=True, user=user, name=uploaded_file.name)
+    report = import_registry(kind, stored, mode=mode, dry_run=True, user=user, name=uploaded_file.name,
+                             cohort=cohort)
     # The file's age must never be less than its token's: a long dry run would otherwise let the
     # sweep delete the file of a token that is still valid.
     os.utime(stored)
     # The token names the upload by its id, never by a path: commit_upload finds the file.
     token = signing.dumps({"upload": stored.stem, "format": suffix, "kind": kind, "mode": mode, "user": user.pk,
-                           "name": uploaded_file.name}, salt="aldea.interop.upload")
+                           "name": uploaded_file.name, "cohort": cohort}, salt="aldea.interop.upload")
     return report, token
 
 
@@ -134,6 +144,17 @@ def _stored_upload(data: dict):
     if stored.parent != directory:
         raise UploadRefused("this upload expired or is not valid; upload the file again")
     return stored
+
+
+def preview_paste(*, user, cohort: str, pasted: str, mode: str = VALID_ROWS) -> tuple[ImportReport, str]:
+    """``preview_upload`` for a list pasted on a cohort's page: the same dry run and token."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aldea.interop.importers.enrolments import paste_to_table
+
+    table = paste_to_table(pasted).encode("utf-8")
+    return preview_upload(user=user, kind="enrolments", mode=mode, cohort=cohort,
+                          uploaded_file=SimpleUploadedFile("pasted-list.tsv", table, content_type="text/tab-separated-values"))
 
 
 def commit_upload(*, user, token: str) -> ImportReport:
@@ -154,7 +175,8 @@ def commit_upload(*, user, token: str) -> ImportReport:
     if not stored.exists():
         raise UploadRefused("this upload was already imported; upload the file again")
     try:
-        report = import_registry(data["kind"], stored, mode=data["mode"], user=user, name=data["name"])
+        report = import_registry(data["kind"], stored, mode=data["mode"], user=user, name=data["name"],
+                                 cohort=data.get("cohort"))
     finally:
         stored.unlink(missing_ok=True)
     return report
