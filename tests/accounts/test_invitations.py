@@ -16,6 +16,7 @@ from aldea.accounts.invitations import (
 from aldea.accounts.models import Invitation, Membership, Role
 from aldea.accounts.queries import reach_of
 from aldea.core.exceptions import DomainError
+from tests import factories as f
 
 PASSWORD = "a-long-field-password-7"
 
@@ -116,3 +117,24 @@ def _manager_of(programme):
     from tests.conftest import make_persona
 
     return make_persona(Role.MANAGER, programme)
+
+
+def test_a_member_without_an_account_gets_one_instead_of_a_second_person(world):
+    from aldea.accounts.models import Person
+
+    student = f.PersonFactory(given_name="Ana", family_name="López")
+    f.MembershipFactory(person=student, role=Role.CONSULTANT, programme=world.programme, village=world.village)
+    _invitation, code = invite(user=world.manager, programme=world.programme, role=Role.CONSULTANT,
+                               village=world.village, person=student)
+    people_before = Person.objects.count()
+    membership = accept_invitation(code=code, username="ana", password=PASSWORD, given_name="Ana")
+    student.refresh_from_db()
+    assert student.user.username == "ana" and membership.person == student
+    assert Person.objects.count() == people_before and student.memberships.count() == 1
+
+
+def test_only_a_member_of_the_programme_without_an_account_can_be_invited_so(world):
+    with pytest.raises(DomainError, match="not a member"):
+        invite(user=world.manager, programme=world.programme, role=Role.CONSULTANT, person=world.outsider.person)
+    with pytest.raises(DomainError, match="account already"):
+        invite(user=world.manager, programme=world.programme, role=Role.CONSULTANT, person=world.trainer.person)

@@ -22,6 +22,9 @@ class Invitation(models.Model):
                                 related_name="invitations")
     organisation = models.ForeignKey("partners.Organisation", on_delete=models.CASCADE, null=True, blank=True,
                                      related_name="invitations")
+    # A person the programme knows already (enrolled from a list, say) who has no account yet:
+    # accepting gives them one instead of a second person.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations")
     given_name = models.CharField(_("given name"), max_length=100, blank=True)
     family_name = models.CharField(_("family name"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)

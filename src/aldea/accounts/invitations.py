@@ -66,20 +66,30 @@ def _check_scope(programme, role, village, organisation):
 
 @transaction.atomic
 def invite(*, user, programme, role: str, village=None, organisation=None, email: str = "",
-           given_name: str = "", family_name: str = "", base_url: str = "") -> tuple[Invitation, str]:
+           given_name: str = "", family_name: str = "", base_url: str = "",
+           person: Person | None = None) -> tuple[Invitation, str]:
     """Make an invitation to ``role`` in ``programme`` and return it with its code (shown once).
 
     With an email address the link is mailed once the transaction commits; the link starts with
     ``ALDEA_PUBLIC_URL``, else ``base_url`` (the page passes the address it was served from).
-    Raises InvitationRefused unless ``user`` manages the programme, DomainError for a bad scope.
+    ``person``: a member of the programme without an account, who gets one on accepting.
+    Raises InvitationRefused unless ``user`` manages the programme, DomainError for a bad scope
+    or a person who is not a member or has an account already.
     """
     if not manages(user, programme.pk):
         raise InvitationRefused(_("You may invite people only to a programme you manage."))
     _check_scope(programme, role, village, organisation)
+    if person is not None:
+        if not Membership.objects.filter(person=person, programme=programme).exists():
+            raise DomainError(_("%(person)s is not a member of this programme.") % {"person": person})
+        if person.user_id is not None:
+            raise DomainError(_("%(person)s has an account already.") % {"person": person})
+        given_name, family_name = given_name or person.given_name, family_name or person.family_name
+        email = email or person.email
     code = new_code()
     invitation = Invitation.objects.create(
         programme=programme, role=role, village=village, organisation=organisation, email=email.strip(),
-        given_name=given_name.strip(), family_name=family_name.strip(), code_digest=_digest(code),
+        given_name=given_name.strip(), family_name=family_name.strip(), code_digest=_digest(code), person=person,
         invited_by=user, expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
     )
     if invitation.email:
@@ -147,13 +157,25 @@ def accept_invitation(*, code: str, user=None, username: str = "", password: str
     if invitation.accepted_at or invitation.revoked_at:  # taken by a concurrent request
         raise InvitationRefused(_("This invitation has already been used."))
     if user is not None and user.is_authenticated:
+        if invitation.person_id is not None and invitation.person.user_id != user.pk:
+            raise DomainError(_("This invitation is for %(person)s: sign out to accept it.")
+                              % {"person": invitation.person})
         person = Person.objects.filter(user=user).first()
     else:
         given_name = (given_name or invitation.given_name).strip()
         if not given_name:
             raise DomainError(_("Given name: write it."))
-        user = _new_user(username, password, invitation.email)
         person = None
+        if invitation.person_id is not None:
+            person = Person.objects.select_for_update().get(pk=invitation.person_id)
+            if person.user_id is not None:
+                raise InvitationRefused(_("This invitation has already been used."))
+        user = _new_user(username, password, invitation.email)
+        if person is not None:
+            person.user = user
+            person.given_name = given_name
+            person.family_name = (family_name or person.family_name).strip()
+            person.save(update_fields=["user", "given_name", "family_name", "updated_at"])
     if person is None:
         person = Person.objects.create(
             user=user, given_name=(given_name or invitation.given_name or user.get_username()).strip(),

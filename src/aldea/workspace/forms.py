@@ -111,14 +111,17 @@ class InviteForm(forms.Form):
     family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
     email = forms.EmailField(label=_("Email"), required=False,
                              help_text=_("Leave it empty to print the code or hand over the link."))
+    # A member without an account (enrolled from a list, say): the invitation gives them one.
+    person = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, villages: QuerySet, organisations: QuerySet, **kwargs):
+    def __init__(self, *args, villages: QuerySet, organisations: QuerySet, people: QuerySet, **kwargs):
         from aldea.accounts.models import Role
 
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = Role.choices
         self.fields["village"].queryset = villages
         self.fields["organisation"].queryset = organisations
+        self.fields["person"].queryset = people
 
 
 class RoleForm(forms.Form):

@@ -134,3 +134,21 @@ def test_the_page_speaks_spanish_and_portuguese(world, login, settings, language
     settings.LANGUAGE_CODE = language
     response = login(world.manager).get(_url(world), HTTP_ACCEPT_LANGUAGE=language)
     assert word in response.content.decode()
+
+
+def test_a_member_enrolled_from_a_list_is_invited_to_sign_in_from_their_row(world, login):
+    student = f.PersonFactory(given_name="Ana")
+    membership = f.MembershipFactory(person=student, role=Role.CONSULTANT, programme=world.programme,
+                                     village=world.village)
+    client = login(world.manager)
+    assert "Invite to sign in" in client.get(_url(world)).content.decode()
+    response = client.post(_url(world, "workspace:people_invite"), {
+        "person": student.pk, "role": membership.role, "village": world.village.slug})
+    assert response.status_code == 200
+    assert Invitation.objects.get().person == student
+
+
+def test_a_person_of_another_programme_cannot_be_named_in_an_invitation(world, login):
+    response = login(world.manager).post(_url(world, "workspace:people_invite"), {
+        "person": world.outsider.person.pk, "role": Role.CONSULTANT})
+    assert response.status_code == 400 and not Invitation.objects.exists()

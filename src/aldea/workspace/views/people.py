@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from aldea.accounts.invitations import InvitationRefused, invite, join_path, revoke_invitation
 from aldea.accounts.queries import (
     invitations_visible_to,
+    members_of,
     memberships_manageable_by,
     memberships_visible_to,
 )
@@ -35,7 +36,8 @@ def people_home(request):
 
 def _invite_form(programme, data=None):
     return InviteForm(data, villages=programme.villages.order_by("name"),
-                      organisations=organisations_of_programmes([programme.pk]).order_by("name").distinct())
+                      organisations=organisations_of_programmes([programme.pk]).order_by("name").distinct(),
+                      people=members_of([programme.pk]).filter(user__isnull=True))
 
 
 def _page(request, programme, *, form=None, new_invitation=None, status=200):
@@ -73,7 +75,7 @@ def people_invite(request, slug):
         invitation, code = invite(
             user=request.user, programme=programme, role=data["role"], village=data["village"],
             organisation=data["organisation"], email=data["email"], given_name=data["given_name"],
-            family_name=data["family_name"], base_url=request.build_absolute_uri("/"),
+            family_name=data["family_name"], base_url=request.build_absolute_uri("/"), person=data["person"],
         )
     except DomainError as error:
         form.add_error(None, str(error))
