@@ -24,3 +24,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Plain storage: pages link unhashed names, so tests need no collectstatic. The hashed and
 # compressed storage of production is tested on its own (tests/ops/test_static_files.py).
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+# Most tests build their own territories with factories; the first-run load (aldea.territories.signals)
+# has its own test, which turns this on.
+LOAD_TERRITORIES_ON_MIGRATE = False

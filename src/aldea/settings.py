@@ -45,6 +45,8 @@ API_PAGE_SIZE = env_int("ALDEA_API_PAGE_SIZE", 50)
 # Where the public site lives (https://aldea.example.org): product feeds link to the showcase.
 # An https address also turns on HSTS, the SSL redirect and Secure cookies (aldea.ops.conf).
 PUBLIC_URL = os.environ.get("ALDEA_PUBLIC_URL", "").rstrip("/")
+# `aldea migrate` loads the packaged territories (Mexico, Brazil) into an empty Country table.
+LOAD_TERRITORIES_ON_MIGRATE = env_bool("ALDEA_LOAD_TERRITORIES", True)
 
 # --- production operations (aldea.ops; every variable in docs/deploy.md) ---------------------
 LOG_FORMAT = os.environ.get("ALDEA_LOG_FORMAT", "text")

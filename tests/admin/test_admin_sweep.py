@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
+from aldea.accounts.models import Invitation
 from aldea.consulting.models import ActionItem, Engagement, StageChange
 from aldea.diagnostics.models import Answer, Assessment
 from aldea.interop.models import ChannelOrderLine, UploadJob
@@ -47,7 +48,8 @@ GUARDED_FIELDS = {
     Engagement: {"enterprise", "consultant"},
 }
 # History and computed rows: shown, never added, changed or deleted in the admin.
-VIEW_ONLY = {VillageStatusChange, StageChange, Answer, EquityReport, ClusterClassification, AuditEntry, UploadJob}
+VIEW_ONLY = {VillageStatusChange, StageChange, Answer, EquityReport, ClusterClassification, AuditEntry, UploadJob,
+             Invitation}
 # Rows the admin never adds because a service makes them (certificates come from the enrolments'
 # "Issue certificates" action, assessments from the scored diagnostic).
 NOT_ADDED = VIEW_ONLY | {Certificate, Assessment}

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from aldea.accounts.models import Membership, Person, User
+from aldea.accounts.models import Invitation, Membership, Person, User
 
 
 @admin.register(User)
@@ -32,6 +32,23 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["person__given_name", "person__family_name", "village__name", "organisation__name"]
     list_select_related = ["person", "programme", "village", "organisation"]
     raw_id_fields = ["person", "village", "organisation"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are made on a programme's People page, where the code is shown once."""
+
+    list_display = ["__str__", "programme", "role", "email", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role", "programme"]
+    search_fields = ["email", "given_name", "family_name"]
+    list_select_related = ["programme"]
+    exclude = ["code_digest"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 # API tokens and signed-in sessions.
 from aldea.accounts import credentials_admin  # noqa: F401

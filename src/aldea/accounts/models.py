@@ -116,3 +116,6 @@ class Membership(TimeStamped):
 
 # API tokens and tracked sessions (aldea.accounts.credentials).
 from aldea.accounts.credentials import ApiToken, SignedInSession  # noqa: F401
+
+# Invitations to a role (aldea.accounts.invitations).
+from aldea.accounts.invitation_models import Invitation  # noqa: F401

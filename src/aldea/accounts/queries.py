@@ -238,3 +238,22 @@ def audit_entries_visible_to(user):
     if reach.is_global:
         return entries
     return entries.filter(programme_id__in=reach.manager_programme_ids)
+
+
+def memberships_manageable_by(user) -> QuerySet[Membership]:
+    """Memberships whose role a user may change or end: those of the programmes they manage,
+    never a staff or superuser account's (staff and superusers manage everyone's)."""
+    memberships = memberships_writable_by(user)
+    if reach_of(user).is_global:
+        return memberships
+    return memberships.exclude(Q(person__user__is_staff=True) | Q(person__user__is_superuser=True))
+
+
+def invitations_visible_to(user):
+    """Invitations of the programmes a user manages."""
+    from aldea.accounts.models import Invitation
+
+    reach = reach_of(user)
+    if reach.is_global:
+        return Invitation.objects.all()
+    return Invitation.objects.filter(programme_id__in=reach.manager_programme_ids)

@@ -7,7 +7,7 @@ templates and the admin reverse without a namespace; Aldea's own pages are ``acc
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from aldea.accounts import security_views
+from aldea.accounts import join_views, security_views
 from aldea.accounts.two_factor import LoginForm
 
 app_patterns = [
@@ -16,6 +16,8 @@ app_patterns = [
     path("security/tokens/<int:pk>/revoke/", security_views.revoke_token, name="revoke-token"),
     path("password-link/", security_views.password_link, name="password-link"),
     path("two-factor/", security_views.two_factor_page, name="two-factor"),
+    path("join/", join_views.join, name="join"),
+    path("join/<slug:code>/", join_views.join_code, name="join-code"),
 ]
 
 urlpatterns = [

@@ -10,7 +10,8 @@ REGISTRIES = tuple(IMPORTERS)
 
 def import_registry(kind: str, path, *, mode: str = VALID_ROWS, dry_run: bool = False, rejects_path=None,
                     programme: str | None = None, sheet: str | None = None, user=None,
-                    batch_size: int | None = None, name: str | None = None, progress=None) -> ImportReport:
+                    batch_size: int | None = None, name: str | None = None, progress=None,
+                    cohort: str | None = None) -> ImportReport:
     """Import a CSV/XLSX/Parquet file into one registry (``enterprises``, ``people``, ...).
 
     With a ``user``, the import updates only records that user may change and refers only to
@@ -20,13 +21,14 @@ def import_registry(kind: str, path, *, mode: str = VALID_ROWS, dry_run: bool = 
     Never raises for bad content: the report lists every rejected row (line, column, reason) and a
     refused file in ``file_error``. A committed import is recorded in the audit trail
     (``trail.record_import``: one entry per programme written). Raises ValueError for an unknown ``kind`` or ``mode``.
+    ``programme`` and ``cohort`` fill rows that leave those columns out.
     """
     if kind not in IMPORTERS:
         raise ValueError(f"unknown registry {kind!r}; choose one of {', '.join(REGISTRIES)}")
     from aldea.interop import trail
     from aldea.ops import audit
 
-    defaults = {"programme": programme} if programme else {}
+    defaults = {key: value for key, value in (("programme", programme), ("cohort", cohort)) if value}
     importer = IMPORTERS[kind](defaults=defaults, user=user)
     extra = {"batch_size": batch_size} if batch_size else {}
     # Rows the importer saves one by one (people's updates) are on the trail as the import's too.
@@ -121,29 +123,42 @@ def store_upload(*, user, kind: str, uploaded_file):
 
 
 def check_stored_upload(*, user, kind: str, stored, name: str, mode: str = VALID_ROWS,
-                        progress=None) -> tuple[ImportReport, str]:
+                        progress=None, cohort: str | None = None) -> tuple[ImportReport, str]:
     """Dry-run a stored upload's import; return the report and a signed commit token."""
     import os
 
     from django.core import signing
 
-    report = import_registry(kind, stored, mode=mode, dry_run=True, user=user, name=name, progress=progress)
+    report = import_registry(kind, stored, mode=mode, dry_run=True, user=user, name=name, progress=progress,
+                             cohort=cohort)
     # The file's age must never be less than its token's: a long dry run would otherwise let the
     # sweep delete the file of a token that is still valid.
     os.utime(stored)
     # The token names the upload by its id, never by a path: commit_upload finds the file.
     token = signing.dumps({"upload": stored.stem, "format": stored.suffix, "kind": kind, "mode": mode,
-                           "user": user.pk, "name": name}, salt="aldea.interop.upload")
+                           "user": user.pk, "name": name, "cohort": cohort}, salt="aldea.interop.upload")
     return report, token
 
 
-def preview_upload(*, user, kind: str, uploaded_file, mode: str = VALID_ROWS) -> tuple[ImportReport, str]:
+def preview_upload(*, user, kind: str, uploaded_file, mode: str = VALID_ROWS,
+                   cohort: str | None = None) -> tuple[ImportReport, str]:
     """Store an uploaded file, dry-run its import, and return the report and a signed commit token.
 
     Raises UploadRefused when the user may not import ``kind`` (``store_upload``).
     """
     stored = store_upload(user=user, kind=kind, uploaded_file=uploaded_file)
-    return check_stored_upload(user=user, kind=kind, stored=stored, name=uploaded_file.name, mode=mode)
+    return check_stored_upload(user=user, kind=kind, stored=stored, name=uploaded_file.name, mode=mode, cohort=cohort)
+
+
+def preview_paste(*, user, cohort: str, pasted: str, mode: str = VALID_ROWS) -> tuple[ImportReport, str]:
+    """``preview_upload`` for a list pasted on a cohort's page: the same dry run and token."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aldea.interop.importers.enrolments import paste_to_table
+
+    table = paste_to_table(pasted).encode("utf-8")
+    return preview_upload(user=user, kind="enrolments", mode=mode, cohort=cohort,
+                          uploaded_file=SimpleUploadedFile("pasted-list.tsv", table, content_type="text/tab-separated-values"))
 
 
 def _stored_upload(data: dict):
@@ -190,7 +205,7 @@ def commit_upload(*, user, token: str, progress=None) -> ImportReport:
     data, stored = read_upload_token(user=user, token=token)
     try:
         report = import_registry(data["kind"], stored, mode=data["mode"], user=user, name=data["name"],
-                                 progress=progress)
+                                 progress=progress, cohort=data.get("cohort"))
     finally:
         stored.unlink(missing_ok=True)
     return report

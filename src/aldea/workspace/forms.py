@@ -165,3 +165,38 @@ class BudgetLineForm(forms.Form):
 
     def clean_currency(self):
         return self.cleaned_data["currency"].strip().upper()
+
+
+class InviteForm(forms.Form):
+    """An invitation: the role and its scope, and how it reaches the person."""
+
+    role = forms.ChoiceField(label=_("Role"))
+    village = forms.ModelChoiceField(label=_("Village"), queryset=None, required=False, to_field_name="slug",
+                                     empty_label=_("The whole programme"))
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False,
+                                          to_field_name="slug", empty_label=_("None"))
+    given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
+    family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("Email"), required=False,
+                             help_text=_("Leave it empty to print the code or hand over the link."))
+    # A member without an account (enrolled from a list, say): the invitation gives them one.
+    person = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, villages: QuerySet, organisations: QuerySet, people: QuerySet, **kwargs):
+        from aldea.accounts.models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices
+        self.fields["village"].queryset = villages
+        self.fields["organisation"].queryset = organisations
+        self.fields["person"].queryset = people
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, **kwargs):
+        from aldea.accounts.models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices

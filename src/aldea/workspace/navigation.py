@@ -38,6 +38,7 @@ NAV_ITEMS = [
     NavItem("consulting:board", _("Consultancy"), frozenset({Role.MANAGER, Role.TRAINER, Role.CONSULTANT})),
     NavItem("workspace:msmes", _("MSMEs"), frozenset({Role.MANAGER, Role.TRAINER, Role.CONSULTANT, Role.ANALYST, Role.MSME_OWNER})),
     NavItem("partners:list", _("Partners"), frozenset({Role.MANAGER, Role.PARTNER, Role.ANALYST})),
+    NavItem("workspace:people_home", _("People"), frozenset({Role.MANAGER})),
     NavItem("interop:upload", _("Data"), frozenset({Role.MANAGER, Role.ANALYST})),
     NavItem("workspace:trail", _("Trail"), frozenset({Role.MANAGER})),
     NavItem("admin:index", _("Administration"), frozenset({STAFF})),

@@ -1,4 +1,4 @@
-"""Importers of the five registries: enterprises, people, products, outcomes, localities.
+"""Importers of the registries: enterprises, people, products, outcomes, localities, enrolments.
 
 Natural keys (what makes a re-import update rather than duplicate):
 - enterprises: ``code``;
@@ -6,7 +6,8 @@ Natural keys (what makes a re-import update rather than duplicate):
 - outcomes: ``enterprise`` code + ``month``;
 - localities: ``code`` (INEGI's 9-digit CVE_ENT+CVE_MUN+CVE_LOC, or the national equivalent);
 - people: ``id`` (Aldea's own, as exported) or else ``external_id`` (the programme's registration
-  number, kept in interop.PersonReference) or else ``email``; one of the three is required.
+  number, kept in interop.PersonReference) or else ``email``; one of the three is required;
+- enrolments: cohort + person (importers/enrolments.py).
 """
 
 from decimal import Decimal
@@ -36,6 +37,7 @@ from aldea.interop.importers.common import (
     unknown_enterprise,
     unknown_locality,
 )
+from aldea.interop.importers.enrolments import EnrolmentImporter
 from aldea.interop.importers.localities import LocalityImporter
 from aldea.interop.importers.people import PersonImporter
 from aldea.interop.importers.writing import upsert
@@ -404,6 +406,7 @@ IMPORTERS = {
     "products": ProductImporter,
     "outcomes": OutcomeImporter,
     "localities": LocalityImporter,
+    "enrolments": EnrolmentImporter,
 }
 
 __all__ = ["IMPORTERS", "parse_int"]

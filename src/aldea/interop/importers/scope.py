@@ -54,6 +54,13 @@ class ImportScope:
     def persons_to_change(self):
         return Person.objects.all() if self.is_unrestricted else persons_writable_by(self.user)
 
+    def cohorts_to_enrol(self):
+        """Cohorts whose participants the import may enrol (a manager's, a trainer's own)."""
+        from aldea.training.models import Cohort
+        from aldea.training.queries import cohorts_writable_by
+
+        return Cohort.objects.all() if self.is_unrestricted else cohorts_writable_by(self.user)
+
     def owners_in(self, programme_id):
         """People who may be named owner of an MSME of the programme."""
         return Person.objects.all() if self.is_unrestricted else persons_writable_in(self.user, [programme_id])
