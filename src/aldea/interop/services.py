@@ -49,7 +49,9 @@ STORED_UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}\.(?:csv|txt|tsv|xlsx|parquet)$")
 # A commit that passed its token check just before expiry must still find its file.
 UPLOAD_PURGE_GRACE = 60
 # Managers import into their own programmes; localities and people are reference data for staff.
-MANAGER_REGISTRIES = ("enterprises", "products", "outcomes")
+MANAGER_REGISTRIES = ("enterprises", "products", "outcomes", "enrolments")
+# Trainers enrol participants in the cohorts they train (the importer keeps to those cohorts).
+TRAINER_REGISTRIES = ("enrolments",)
 
 
 class UploadRefused(Exception):
@@ -57,6 +59,8 @@ class UploadRefused(Exception):
 
 
 def registries_importable_by(user) -> tuple:
+    from aldea.accounts.models import Role
+    from aldea.accounts.queries import reach_of
     from aldea.core.access import is_global
     from aldea.programmes.queries import programmes_managed_by
 
@@ -64,6 +68,8 @@ def registries_importable_by(user) -> tuple:
         return REGISTRIES
     if programmes_managed_by(user).exists():
         return MANAGER_REGISTRIES
+    if reach_of(user).holds({Role.TRAINER}):
+        return TRAINER_REGISTRIES
     return ()
 
 
