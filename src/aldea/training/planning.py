@@ -34,7 +34,7 @@ from aldea.training.queries import (
     courses_visible_to,
     courses_writable_by,
 )
-from aldea.training.views import _writable_cohort
+from aldea.training.views import writable_cohort
 
 
 def _render_form(request, form, *, title, submit, back):
@@ -142,13 +142,13 @@ def _render_sessions(request, cohort, *, schedule_form=None, add_form=None, erro
 
 @login_required
 def cohort_sessions(request, code):
-    return _render_sessions(request, _writable_cohort(request.user, code))
+    return _render_sessions(request, writable_cohort(request.user, code))
 
 
 @login_required
 @require_POST
 def generate_sessions(request, code):
-    cohort = _writable_cohort(request.user, code)
+    cohort = writable_cohort(request.user, code)
     form = ScheduleForm(request.POST)
     if form.is_valid():
         try:
@@ -164,7 +164,7 @@ def generate_sessions(request, code):
 @login_required
 @require_POST
 def add_session(request, code):
-    cohort = _writable_cohort(request.user, code)
+    cohort = writable_cohort(request.user, code)
     form = SessionForm(request.POST, prefix="new")
     if form.is_valid():
         try:
@@ -180,7 +180,7 @@ def add_session(request, code):
 @login_required
 @require_POST
 def change_session(request, code, number):
-    cohort = _writable_cohort(request.user, code)
+    cohort = writable_cohort(request.user, code)
     session = get_object_or_404(cohort.sessions, number=number)
     form = SessionForm(request.POST, prefix=f"session-{number}")
     if not form.is_valid():
@@ -196,7 +196,7 @@ def change_session(request, code, number):
 @login_required
 @require_POST
 def remove_session(request, code, number):
-    cohort = _writable_cohort(request.user, code)
+    cohort = writable_cohort(request.user, code)
     session = get_object_or_404(cohort.sessions, number=number)
     try:
         services.remove_session(session=session, user=request.user)
@@ -240,13 +240,13 @@ def _chosen_enrolment(request, cohort) -> Enrolment:
 
 @login_required
 def participants(request, code):
-    return _render_participants(request, _writable_cohort(request.user, code))
+    return _render_participants(request, writable_cohort(request.user, code))
 
 
 @login_required
 @require_POST
 def enrol(request, code):
-    cohort = _writable_cohort(request.user, code)
+    cohort = writable_cohort(request.user, code)
     form = EnrolForm(request.POST, people=_candidates(cohort))
     if form.is_valid():
         try:
@@ -263,7 +263,7 @@ def enrol(request, code):
 @require_POST
 def change_participation(request, code, action):
     """Withdraw or reinstate one participant."""
-    cohort = _writable_cohort(request.user, code)
+    cohort = writable_cohort(request.user, code)
     enrolment = _chosen_enrolment(request, cohort)
     service = {"withdraw": services.withdraw, "reinstate": services.reinstate}[action]
     try:
@@ -279,7 +279,7 @@ def change_participation(request, code, action):
 @login_required
 @require_POST
 def move(request, code):
-    cohort = _writable_cohort(request.user, code)
+    cohort = writable_cohort(request.user, code)
     enrolment = _chosen_enrolment(request, cohort)
     form = MoveForm(request.POST, cohorts=_move_targets(request.user, cohort), prefix=f"move-{enrolment.pk}")
     if not form.is_valid():
@@ -298,7 +298,7 @@ def move(request, code):
 @login_required
 @require_POST
 def mark_everyone_present(request, code, number):
-    cohort = _writable_cohort(request.user, code)
+    cohort = writable_cohort(request.user, code)
     session = get_object_or_404(cohort.sessions, number=number)
     marked = services.mark_everyone_present(session=session, user=request.user)
     messages.success(request, _("%(count)s participants marked present.") % {"count": marked})

@@ -48,7 +48,7 @@ def _visible_cohort(user, code) -> Cohort:
     )
 
 
-def _writable_cohort(user, code) -> Cohort:
+def writable_cohort(user, code) -> Cohort:
     """The cohort if the user may write its records; 404 when out of sight, 403 when read-only."""
     return changeable_or_404(
         cohorts_visible_to(user).select_related("course__programme", "village", "institution"),
@@ -115,7 +115,7 @@ def cohort(request, code):
 @login_required
 @require_POST
 def enter_assessment(request, code):
-    cohort = _writable_cohort(request.user, code)
+    cohort = writable_cohort(request.user, code)
     enrolments = (
         Enrolment.objects.filter(cohort=cohort).exclude(status=Enrolment.Status.WITHDRAWN)
         .select_related("person").order_by("person__family_name", "person__given_name", "pk")
@@ -134,7 +134,7 @@ def enter_assessment(request, code):
 @login_required
 @require_POST
 def issue_certificate(request, code):
-    cohort = _writable_cohort(request.user, code)
+    cohort = writable_cohort(request.user, code)
     form = IssueCertificateForm(request.POST)
     if not form.is_valid():
         return HttpResponse(status=400)
@@ -155,7 +155,7 @@ def revoke_certificate(request, code):
     certificate = get_object_or_404(
         certificates_visible_to(request.user).select_related("enrolment__cohort"), code=code
     )
-    cohort = _writable_cohort(request.user, certificate.enrolment.cohort.code)
+    cohort = writable_cohort(request.user, certificate.enrolment.cohort.code)
     enrolment_id = certificate.enrolment_id
     form = RevokeCertificateForm(request.POST, prefix=f"revoke-{enrolment_id}")
     if form.is_valid():
@@ -173,7 +173,7 @@ def revoke_certificate(request, code):
 @require_http_methods(["GET", "POST"])
 def session_attendance(request, code, number):
     """The attendance sheet of one session: a tap per participant, saved by htmx one row at a time."""
-    cohort = _writable_cohort(request.user, code)
+    cohort = writable_cohort(request.user, code)
     session = get_object_or_404(cohort.sessions, number=number)
     url = reverse("training:attendance", kwargs={"code": cohort.code, "number": session.number})
     if request.method == "POST":
