@@ -14,6 +14,7 @@ from aldea.interop.feeds.category_attributes import attribute_table, description
 from aldea.interop.feeds.channels import check_products
 
 BASE = "https://aldea.example.mx"
+SELLER = "A2EXAMPLESELLER"
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_feeds_publish_only_producers_who_consented_to_be_shown(tmp_path, catalo
     Product.objects.create(enterprise=private, sku="PRIV-1", title="Tapete privado", category="MLM1631",
                            description="No autorizado.", price=Decimal(100), stock=1, is_handmade=True,
                            image_urls=["https://img.example.mx/priv.jpg"])
-    report = write_feed(channel, tmp_path / f"feed.{channel}", base_url=BASE)
+    report = write_feed(channel, tmp_path / f"feed.{channel}", base_url=BASE, seller_id=SELLER)
     written = "".join(path.read_bytes().decode("utf-8", "replace") for path in report.files if path.suffix != ".xlsx")
     assert "tapetes-ruiz" in written.lower() or "TAP-001" in written
     assert "PRIV-1" not in written and "taller-privado" not in written
@@ -109,13 +110,86 @@ def test_shopify_csv_has_one_row_per_product_and_extra_image(tmp_path, catalogue
     assert (first["Variant Price"], first["Option1 Name"], first["Variant SKU"]) == ("2450.50", "Title", "TAP-001")
 
 
-def test_amazon_listing_uses_the_gtin_exemption_for_handmade_goods(tmp_path, catalogue):
-    write_feed("amazon", tmp_path / "amazon.json")
-    listings = {l["sku"]: l for l in json.loads((tmp_path / "amazon.json").read_text(encoding="utf-8"))}
+def amazon_feed(tmp_path, **options):
+    report = write_feed("amazon", tmp_path / "amazon.json", seller_id=SELLER, **options)
+    return report, json.loads((tmp_path / "amazon.json").read_text(encoding="utf-8"))
+
+
+def test_amazon_feed_is_a_json_listings_feed_with_a_header_and_update_messages(tmp_path, catalogue):
+    report, feed = amazon_feed(tmp_path)
+    assert feed["header"] == {"sellerId": SELLER, "version": "2.0", "issueLocale": "es_MX"}
+    assert [m["messageId"] for m in feed["messages"]] == [1, 2]
+    assert {m["sku"] for m in feed["messages"]} == {"tapetes-ruiz-COJ-01", "tapetes-ruiz-TAP-001"}
+    assert all(m["operationType"] == "UPDATE" and m["requirements"] == "LISTING" for m in feed["messages"])
+    assert set(feed["messages"][0]) == {"messageId", "sku", "operationType", "productType", "requirements", "attributes"}
+    assert (report.written, report.left_out) == (2, 1)
+
+
+def test_amazon_listing_fills_the_product_types_required_attributes(tmp_path, catalogue):
+    from aldea.interop.feeds.channels import AMAZON_REQUIRED
+
+    _, feed = amazon_feed(tmp_path)
+    listings = {m["sku"]: m for m in feed["messages"]}
     tapete = listings["tapetes-ruiz-TAP-001"]
-    assert tapete["productType"] == "HOME" and tapete["requirements"] == "LISTING"
-    assert tapete["attributes"]["supplier_declared_has_product_identifier_exemption"][0]["value"] is True
-    assert listings["tapetes-ruiz-COJ-01"]["attributes"]["externally_assigned_product_identifier"][0]["type"] == "ean"
+    attributes = tapete["attributes"]
+    assert tapete["productType"] == "HOME"
+    assert set(AMAZON_REQUIRED) <= set(attributes)
+    market = "A1AM78C64UM0Y8"
+    assert attributes["item_name"] == [{"value": "Tapete zapoteco grecas 1.20 x 0.80 m", "language_tag": "es_MX",
+                                        "marketplace_id": market}]
+    assert attributes["brand"][0]["value"] == "Tapetes Ruiz"  # handmade: the workshop's name
+    assert [b["value"] for b in attributes["bullet_point"]] == ["Lana teñida con grana cochinilla.",
+                                                                 "Tejido en telar de pedal."]
+    assert attributes["list_price"] == [{"currency": "MXN", "value_with_tax": 2450.5, "marketplace_id": market}]
+    assert attributes["purchasable_offer"][0]["our_price"] == [{"schedule": [{"value_with_tax": 2450.5}]}]
+    assert attributes["condition_type"] == [{"value": "new_new", "marketplace_id": market}]
+    assert attributes["fulfillment_availability"] == [{"fulfillment_channel_code": "DEFAULT", "quantity": 3}]
+    assert attributes["country_of_origin"] == [{"value": "MX", "marketplace_id": market}]
+    assert attributes["main_product_image_locator"][0]["media_location"] == "https://img.example.mx/tap1.jpg"
+    assert attributes["other_product_image_locator_1"][0]["media_location"] == "https://img.example.mx/tap1b.jpg"
+    # No GTIN: the exemption; a GTIN: the identifier instead.
+    assert attributes["supplier_declared_has_product_identifier_exemption"][0]["value"] is True
+    cojin = listings["tapetes-ruiz-COJ-01"]["attributes"]
+    assert cojin["externally_assigned_product_identifier"][0] == {"type": "ean", "value": "7501234567897",
+                                                                   "marketplace_id": market}
+    assert "supplier_declared_has_product_identifier_exemption" not in cojin
+
+
+def test_amazon_names_the_product_and_each_attribute_it_cannot_fill(tmp_path, catalogue):
+    _, problems = check_products("amazon", [catalogue["incomplete"]])
+    assert {(p.product, p.field) for p in problems} == {
+        ("tapetes-ruiz/X-1", "brand"), ("tapetes-ruiz/X-1", "product_description"),
+        ("tapetes-ruiz/X-1", "bullet_point"), ("tapetes-ruiz/X-1", "externally_assigned_product_identifier"),
+    }
+    assert all(p.fix for p in problems)
+    report, feed = amazon_feed(tmp_path)
+    assert "tapetes-ruiz-X-1" not in {m["sku"] for m in feed["messages"]}
+    assert {p.field for p in report.problems if p.product == "tapetes-ruiz/X-1"} >= {"brand", "bullet_point"}
+
+
+def test_amazon_bullets_come_from_dash_lines_and_a_photo_is_optional_with_a_note(tmp_path, catalogue):
+    rebozo = Product.objects.create(
+        enterprise=catalogue["handmade"].enterprise, sku="REB-9", title="Rebozo de algodón", price=Decimal(900),
+        description="Rebozo tejido en telar de cintura.\n- Algodón teñido con añil\n- 2.20 x 0.70 m\nMaterial: algodón",
+        stock=1, is_handmade=True,
+    )
+    warnings = []
+    passing, problems = check_products("amazon", [rebozo], warnings=warnings)
+    assert passing == [rebozo] and problems == []
+    [note] = warnings
+    assert (note.product, note.field, note.is_blocking) == ("tapetes-ruiz/REB-9", "main_product_image_locator", False)
+    _, feed = amazon_feed(tmp_path)
+    attributes = next(m for m in feed["messages"] if m["sku"] == "tapetes-ruiz-REB-9")["attributes"]
+    assert [b["value"] for b in attributes["bullet_point"]] == ["Algodón teñido con añil", "2.20 x 0.70 m"]
+    assert "main_product_image_locator" not in attributes
+
+
+def test_amazon_feed_needs_the_seller_id(tmp_path, catalogue):
+    with pytest.raises(ValueError, match="--seller-id"):
+        write_feed("amazon", tmp_path / "amazon.json")
+    with pytest.raises(CommandError, match="--seller-id"):
+        call_command("feed", "--channel", "amazon", "--out", str(tmp_path / "amazon.json"))
+    assert not (tmp_path / "amazon.json").exists()
 
 
 def test_feed_command_lists_problems_and_exits_non_zero(tmp_path, catalogue, capsys):
