@@ -108,7 +108,7 @@ def test_pdf_costs_the_same_queries_whatever_the_data(login, world, cohort):
 def pdf_text(pdf: bytes) -> bytes:
     """The PDF with its compressed streams inflated, to look for the link and the drawn QR."""
     parts = [pdf]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
         try:
             parts.append(zlib.decompress(match.group(1)))
         except zlib.error:
