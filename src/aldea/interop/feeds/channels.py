@@ -2,7 +2,8 @@
 
 - google: Merchant Center TSV (or RSS 2.0 XML when the file ends in .xml).
 - meta: Meta (Facebook/Instagram) catalog CSV.
-- mercadolibre: JSON item payloads for POST /items, plus the same items as a spreadsheet.
+- mercadolibre: JSON item payloads for POST /items, plus the same items as a spreadsheet; the leaf
+  category comes from the shipped table (``mercadolibre_categories``).
 - shopify: product CSV (one row per product, one more per extra image).
 - amazon: a JSON_LISTINGS_FEED (Selling Partner Feeds API): a header and one UPDATE message per SKU.
 """
@@ -28,10 +29,10 @@ from aldea.interop.feeds.base import (
     products_for,
 )
 from aldea.interop.feeds.category_attributes import ATTRIBUTE_LINE, resolve_attributes
+from aldea.interop.feeds.mercadolibre_categories import branch_of, leaf_category
 from aldea.interop.readers import neutralise
 
 CHANNELS = ("google", "meta", "mercadolibre", "shopify", "amazon")
-MERCADOLIBRE_CATEGORY = re.compile(r"^M[LC][A-Z]\d+$")
 # Amazon product types by the MSME's sector; the category's own type is better when known.
 AMAZON_PRODUCT_TYPES = {"crafts": "HOME", "textiles": "HOME", "food": "GROCERY", "agriculture": "GROCERY"}
 
@@ -131,13 +132,26 @@ def write_meta(items, out):
 
 # --- mercado libre ---------------------------------------------------------------------------
 
+def mercadolibre_category(product) -> tuple[list, str]:
+    """([leaf id, its branch's id], "") from the shipped category table, or ([], why not)."""
+    site = MERCADOLIBRE_SITES.get(product.currency)
+    if site is None:
+        return [], ""  # reported as currency_id
+    leaf, refusal = leaf_category(product, site)
+    if leaf is None:
+        return [], refusal
+    branch = branch_of(leaf, site)
+    return [leaf.id] + ([branch.id] if branch else []), ""
+
+
 def mercadolibre_check(product, problems, base_url):
     key = product_key(product)
     common_checks(product, problems, base_url=base_url, need_link=False)
-    if MERCADOLIBRE_CATEGORY.match(product.category or ""):
-        problems.extend(resolve_attributes(product)[1])
-    else:
-        problems.append(Problem(key, "category_id", "set the product's category to its Mercado Libre category id (e.g. MLM1610), from the category predictor"))
+    category_ids, refusal = mercadolibre_category(product)
+    if refusal:
+        problems.append(Problem(key, "category_id", refusal))
+    elif category_ids:
+        problems.extend(resolve_attributes(product, category_ids)[1])
     if product.currency not in MERCADOLIBRE_SITES:
         problems.append(Problem(key, "currency_id", f"Mercado Libre has no site for {product.currency}"))
     if product.stock < 1:
@@ -147,14 +161,15 @@ def mercadolibre_check(product, problems, base_url):
 
 
 def mercadolibre_item(product, base_url):
-    attributes = resolve_attributes(product)[0]  # BRAND, MODEL and the category's attributes
+    category_ids, _ = mercadolibre_category(product)
+    attributes = resolve_attributes(product, category_ids)[0]  # BRAND, MODEL and the category's attributes
     if product.gtin:
         attributes.append({"id": "GTIN", "value_name": product.gtin})
     else:
         # Mercado Libre's "no identifier" convention: say why the GTIN is empty.
         attributes.append({"id": "EMPTY_GTIN_REASON", "value_name": "El producto no tiene código registrado"})
     return {
-        "site_id": MERCADOLIBRE_SITES[product.currency], "title": product.title, "category_id": product.category,
+        "site_id": MERCADOLIBRE_SITES[product.currency], "title": product.title, "category_id": category_ids[0],
         "price": float(product.price), "currency_id": product.currency, "available_quantity": product.stock,
         "buying_mode": "buy_it_now", "listing_type_id": "gold_special", "condition": "new",
         "pictures": [{"source": url} for url in product.image_urls[:10]],
