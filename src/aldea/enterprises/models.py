@@ -124,7 +124,7 @@ class ProductPhoto(TimeStamped):
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
     token = models.SlugField(_("token"), max_length=24, unique=True)
-    image = models.ImageField(_("image"), upload_to="products/", width_field="width", height_field="height")
+    image = models.ImageField(_("image"), upload_to="products/")
     thumbnail = models.ImageField(_("thumbnail"), upload_to="products/")
     width = models.PositiveIntegerField(_("width"), default=0)
     height = models.PositiveIntegerField(_("height"), default=0)

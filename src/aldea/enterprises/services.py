@@ -69,7 +69,8 @@ def add_product_photo(*, user, product: Product, upload) -> ProductPhoto:
         )
     prepared = prepare_photo(upload)
     token = get_random_string(20, TOKEN_ALPHABET)
-    photo = ProductPhoto(product=product, token=token, position=(taken["last"] or 0) + 1)
+    photo = ProductPhoto(product=product, token=token, position=(taken["last"] or 0) + 1,
+                         width=prepared.width, height=prepared.height)
     folder = product.enterprise.code
     photo.image.save(f"{folder}/{token}.webp", ContentFile(prepared.image), save=False)
     photo.thumbnail.save(f"{folder}/{token}-thumb.webp", ContentFile(prepared.thumbnail), save=False)
