@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from aldea.enterprises.models import Enterprise, Product
 from aldea.showcase.figures import village_figures
-from aldea.showcase.links import absolute, photo_path, product_image
+from aldea.showcase.links import absolute, photo_path, product_image, product_path
 from aldea.showcase.queries import (
     categories_on_show,
     live_web_listings,
@@ -119,7 +119,7 @@ def product(request, village, code, sku):
         "photos": photos,
         "pictures": pictures,
         "share_image": (absolute(pictures[0]) or request.build_absolute_uri(pictures[0])) if pictures else "",
-        "canonical": absolute(request.path) or request.build_absolute_uri(request.path),
+        "canonical": absolute(product_path(product)) or request.build_absolute_uri(product_path(product)),
     }
     return render(request, "showcase/product.html", context)
 
