@@ -50,8 +50,8 @@ def product_form(request, code, sku=None):
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def photo_remove(request, code, sku, token):
     enterprise = _editable_enterprise(request.user, code)
     photo = get_object_or_404(
