@@ -91,3 +91,11 @@ def api_client_for(db):
 def english_interface(settings):
     """Page tests read English text; tests of the Spanish default and Portuguese set the language."""
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """MEDIA_ROOT in the test's own folder, so stored photos (tests/photos.py) can be looked at
+    and vanish after."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

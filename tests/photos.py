@@ -2,7 +2,6 @@
 
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -22,10 +21,3 @@ def image_bytes(width=3000, height=2000, *, fmt="JPEG", color=(200, 80, 40), mod
 
 def upload(data=None, name="foto.jpg", content_type="image/jpeg", **image_options):
     return SimpleUploadedFile(name, image_bytes(**image_options) if data is None else data, content_type=content_type)
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    """MEDIA_ROOT in the test's own folder, so stored photos can be looked at and vanish after."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT

@@ -10,7 +10,7 @@ import pytest
 from aldea.enterprises.models import Enterprise, Product
 from aldea.enterprises.services import add_product_photo
 from aldea.interop.feeds import write_feed
-from tests.photos import media_root, upload  # noqa: F401 (fixture)
+from tests.photos import upload
 
 BASE = "https://aldea.example.mx"
 G = "{http://base.google.com/ns/1.0}"

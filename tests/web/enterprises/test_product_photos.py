@@ -12,7 +12,7 @@ from aldea.enterprises.models import Product, ProductPhoto
 from aldea.enterprises.photos import PhotoRejected, prepare_photo
 from aldea.enterprises.services import add_product_photo, remove_product_photo
 from tests import factories as f
-from tests.photos import image_bytes, media_root, upload  # noqa: F401 (fixture)
+from tests.photos import image_bytes, upload
 
 pytestmark = pytest.mark.usefixtures("media_root")
 

@@ -11,7 +11,7 @@ from aldea.enterprises.services import add_product_photo
 from aldea.outcomes.models import Listing
 from aldea.showcase import views as showcase_views
 from tests import factories as f
-from tests.photos import media_root, upload  # noqa: F401 (fixture)
+from tests.photos import upload
 
 pytestmark = pytest.mark.usefixtures("media_root")
 

@@ -4,7 +4,7 @@ import pytest
 
 from aldea.enterprises.services import add_product_photo
 from tests import factories as f
-from tests.photos import media_root, upload  # noqa: F401 (fixture)
+from tests.photos import upload
 
 
 @pytest.mark.slow
