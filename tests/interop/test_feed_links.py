@@ -74,11 +74,11 @@ def test_uploaded_photos_are_the_feeds_images_and_answer_200(channel, name, read
     rows = {row["title"]: row for row in read(tmp_path / name)}
     first, second = catalogue["photos"]
     uploaded = rows["Tapete zapoteco"]
-    assert uploaded["image_link"] == f"{BASE}/photos/{first.token}.webp"
-    assert uploaded["additional_image_link"] == f"{BASE}/photos/{second.token}.webp"
+    assert uploaded["image_link"] == f"{BASE}/photos/{first.token}.jpg"
+    assert uploaded["additional_image_link"] == f"{BASE}/photos/{second.token}.jpg"
     for url in (uploaded["image_link"], uploaded["additional_image_link"]):
         response = local(client, url)
-        assert (response.status_code, response["Content-Type"]) == (200, "image/webp")
+        assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
     assert rows["Cojín bordado"]["image_link"] == "https://img.example.mx/coj.jpg"
 
 
@@ -87,7 +87,7 @@ def test_feeds_take_the_public_url_when_no_base_url_is_given(tmp_path, catalogue
     report = write_feed("shopify", tmp_path / "s.csv", base_url="")
     assert report.written == 2
     text = (tmp_path / "s.csv").read_text(encoding="utf-8")
-    assert f"https://vitrina.example.org/photos/{catalogue['photos'][0].token}.webp" in text
+    assert f"https://vitrina.example.org/photos/{catalogue['photos'][0].token}.jpg" in text
 
 
 def test_uploaded_photos_without_any_public_address_are_reported_with_the_fix(tmp_path, catalogue, settings):

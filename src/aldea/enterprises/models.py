@@ -119,7 +119,7 @@ class ProductPhoto(TimeStamped):
     """A photo of a product, uploaded from a phone and stored resized, with a thumbnail.
 
     ``token`` names the photo in public addresses (the showcase and the marketplace feeds link
-    ``/photos/<token>.webp``), so neither the product's key nor the file's path is exposed.
+    ``/photos/<token>.jpg``), so neither the product's key nor the file's path is exposed.
     """
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")

@@ -2,7 +2,9 @@
 
 A phone photo is 3–12 MB and 4000 px wide; the showcase and the feeds need at most 1600 px
 (Google and Meta ask for 500–1600 px), and the village page a 400 px thumbnail that loads on one
-bar of signal. Both are stored as WebP, turned upright from the camera's EXIF orientation, and
+bar of signal. The photo is stored as JPEG, the one format every marketplace takes (Amazon and
+Meta refuse WebP), on white where it was transparent; the thumbnail, which only pages show, as
+WebP, a third smaller. Both are turned upright from the camera's EXIF orientation, and
 without the EXIF block itself (which can hold the GPS position of the producer's home).
 """
 
@@ -31,7 +33,7 @@ class PhotoRejected(ValueError):
 
 @dataclass(frozen=True)
 class PreparedPhoto:
-    image: bytes  # WebP, at most FULL_SIZE px on its longest side
+    image: bytes  # JPEG, at most FULL_SIZE px on its longest side
     thumbnail: bytes  # WebP, at most THUMBNAIL_SIZE px
     width: int
     height: int
@@ -41,11 +43,26 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
 
 
-def _webp(image: Image.Image, longest: int, quality: int) -> bytes:
+def _shrunk(image: Image.Image, longest: int) -> Image.Image:
     copy = image.copy()
     copy.thumbnail((longest, longest), Image.Resampling.LANCZOS)  # only ever shrinks
+    return copy
+
+
+def _jpeg(image: Image.Image, longest: int, quality: int) -> bytes:
+    copy = _shrunk(image, longest)
+    if copy.mode == "RGBA":
+        white = Image.new("RGB", copy.size, (255, 255, 255))
+        white.paste(copy, mask=copy.getchannel("A"))
+        copy = white
     out = io.BytesIO()
-    copy.save(out, "WEBP", quality=quality, method=4)
+    copy.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def _webp(image: Image.Image, longest: int, quality: int) -> bytes:
+    out = io.BytesIO()
+    _shrunk(image, longest).save(out, "WEBP", quality=quality, method=4)
     return out.getvalue()
 
 
@@ -87,7 +104,7 @@ def prepare_photo(upload) -> PreparedPhoto:
     if image.mode not in ("RGB", "RGBA"):
         has_alpha = image.mode in ("LA", "PA") or (image.mode == "P" and "transparency" in image.info)
         image = image.convert("RGBA" if has_alpha else "RGB")
-    full = _webp(image, FULL_SIZE, quality=82)
+    full = _jpeg(image, FULL_SIZE, quality=85)
     with Image.open(io.BytesIO(full)) as stored:
         width, height = stored.size
     return PreparedPhoto(image=full, thumbnail=_webp(image, THUMBNAIL_SIZE, quality=75), width=width, height=height)

@@ -72,7 +72,7 @@ def add_product_photo(*, user, product: Product, upload) -> ProductPhoto:
     photo = ProductPhoto(product=product, token=token, position=(taken["last"] or 0) + 1,
                          width=prepared.width, height=prepared.height)
     folder = product.enterprise.code
-    photo.image.save(f"{folder}/{token}.webp", ContentFile(prepared.image), save=False)
+    photo.image.save(f"{folder}/{token}.jpg", ContentFile(prepared.image), save=False)
     photo.thumbnail.save(f"{folder}/{token}-thumb.webp", ContentFile(prepared.thumbnail), save=False)
     try:
         photo.save()

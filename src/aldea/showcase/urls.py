@@ -14,7 +14,7 @@ urlpatterns = [
     path("showcase/<slug:village>/<slug:code>/<path:sku>", views.product, name="product"),
     # Product photos by token: public for products on show (the feeds' image links).
     path("photos/<slug:token>-thumb.webp", views.photo, {"size": "thumbnail"}, name="photo_thumbnail"),
-    path("photos/<slug:token>.webp", views.photo, name="photo"),
+    path("photos/<slug:token>.jpg", views.photo, name="photo"),
     # Certificate verification (training): public, no login; the code is printed on the PDF.
     path("verify/<str:code>/", training_views.verify, name="verify"),
 ]

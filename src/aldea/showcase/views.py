@@ -135,7 +135,7 @@ def photo(request, token, size="full"):
         handle = stored.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
-    response = FileResponse(handle, content_type="image/webp")
+    response = FileResponse(handle, content_type="image/webp" if size == "thumbnail" else "image/jpeg")
     # A token names one file forever (a new photo gets a new token), so browsers may keep it;
     # a private photo is kept by the browser only, never by a shared cache.
     response["Cache-Control"] = "public, max-age=604800" if is_public else "private, max-age=3600"
