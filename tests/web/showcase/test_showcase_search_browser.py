@@ -24,6 +24,7 @@ def test_a_visitor_on_a_phone_searches_and_opens_a_product(browser_page, world):
     page.wait_for_load_state("load")
     assert "1 product found." in page.locator('[role="status"]').inner_text()
     assert page.locator(".results .product").count() == 1
+    page.shot("showcase-search-phone")
     # Nothing wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.locator(".results .product a.title").click()
