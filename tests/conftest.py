@@ -93,6 +93,14 @@ def english_interface(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """MEDIA_ROOT in the test's own folder, so stored photos (tests/photos.py) can be looked at
+    and vanish after."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 def pytest_collection_modifyitems(items):
     # Browser and live-server tests exercise pages, not the database engine: .ci/run runs them
     # once (on SQLite) to keep CI short. The marker follows the fixture, so no test can forget it.

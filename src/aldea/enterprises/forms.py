@@ -34,6 +34,14 @@ class ProductForm(forms.ModelForm):
     """A product of one MSME. The MSME and the currency come from the page, not the form."""
 
     image_urls = ImageUrlsField(label=_("Photo URLs (one a line)"), required=False)
+    # Checked, resized and stored by services.add_product_photo once the product is saved.
+    photo = forms.FileField(
+        label=_("Add a photo"), required=False,
+        help_text=_("A JPEG, PNG or WebP photo from your phone, up to 12 MB. It is resized for the web."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/*"}),
+    )
+
+    field_order = ["title", "sku", "photo"]
 
     class Meta:
         model = Product

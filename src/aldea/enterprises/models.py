@@ -113,3 +113,27 @@ class Product(TimeStamped):
 
     def __str__(self):
         return self.title
+
+
+class ProductPhoto(TimeStamped):
+    """A photo of a product, uploaded from a phone and stored resized, with a thumbnail.
+
+    ``token`` names the photo in public addresses (the showcase and the marketplace feeds link
+    ``/photos/<token>.jpg``), so neither the product's key nor the file's path is exposed.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
+    token = models.SlugField(_("token"), max_length=24, unique=True)
+    image = models.ImageField(_("image"), upload_to="products/")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="products/")
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["product", "position", "pk"]
+        verbose_name = _("product photo")
+        verbose_name_plural = _("product photos")
+
+    def __str__(self):
+        return f"{self.product} · {self.token}"

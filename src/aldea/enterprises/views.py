@@ -4,11 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from aldea.core.access import changeable_or_404
 from aldea.enterprises.forms import ProductForm
-from aldea.enterprises.models import Enterprise, Product
+from aldea.enterprises.models import Enterprise, Product, ProductPhoto
+from aldea.enterprises.photos import PhotoRejected
 from aldea.enterprises.queries import enterprises_visible_to, enterprises_with_editable_products
+from aldea.enterprises.services import add_product_photo, remove_product_photo
 
 
 def _editable_enterprise(user, code) -> Enterprise:
@@ -22,16 +25,37 @@ def _editable_enterprise(user, code) -> Enterprise:
 def product_form(request, code, sku=None):
     enterprise = _editable_enterprise(request.user, code)
     product = get_object_or_404(Product, enterprise=enterprise, sku=sku) if sku is not None else None
-    form = ProductForm(request.POST or None, instance=product, enterprise=enterprise)
+    form = ProductForm(request.POST or None, request.FILES or None, instance=product, enterprise=enterprise)
+    status = 200
     if request.method == "POST":
         if form.is_valid():
-            with transaction.atomic():
-                form.save()
-            return redirect(reverse("workspace:msme", kwargs={"code": enterprise.code}) + "#products")
+            try:
+                # The product and its new photo together: a refused photo saves nothing.
+                with transaction.atomic():
+                    saved = form.save()
+                    if form.cleaned_data.get("photo"):
+                        add_product_photo(user=request.user, product=saved, upload=form.cleaned_data["photo"])
+            except PhotoRejected as rejected:
+                form.add_error("photo", rejected.message)
+                if product is None:
+                    form.instance.pk = None
+                    form.instance._state.adding = True
+            else:
+                return redirect(reverse("workspace:msme", kwargs={"code": enterprise.code}) + "#products")
         status = 400
-    else:
-        status = 200
+    photos = list(product.photos.all()) if product is not None else []
     return render(
         request, "enterprises/product_form.html",
-        {"enterprise": enterprise, "product": product, "form": form}, status=status,
+        {"enterprise": enterprise, "product": product, "form": form, "photos": photos}, status=status,
     )
+
+
+@login_required
+@require_POST
+def photo_remove(request, code, sku, token):
+    enterprise = _editable_enterprise(request.user, code)
+    photo = get_object_or_404(
+        ProductPhoto.objects.select_related("product"), product__enterprise=enterprise, product__sku=sku, token=token,
+    )
+    remove_product_photo(user=request.user, photo=photo)
+    return redirect(reverse("enterprises:product_edit", kwargs={"code": enterprise.code, "sku": sku}) + "#photos")

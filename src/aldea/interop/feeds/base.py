@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from aldea.showcase.links import absolute, photo_path, product_path
 from aldea.showcase.queries import products_on_show
 
 # Mercado Libre site and Amazon marketplace by currency (the programme's country).
@@ -44,8 +45,9 @@ class FeedReport:
 
 def products_for(village: str | None = None):
     """The products a feed publishes: only those the public may see (``showcase.queries``)."""
-    products = products_on_show().select_related("enterprise__village", "enterprise__programme__country",
-                                                  "enterprise__municipality__country").order_by("enterprise__code", "sku")
+    products = (products_on_show().select_related("enterprise__village", "enterprise__programme__country",
+                                                   "enterprise__municipality__country")
+                .prefetch_related("photos").order_by("enterprise__code", "sku"))
     if village:
         products = products.filter(enterprise__village__slug=village)
     return products
@@ -65,10 +67,15 @@ def price_text(product) -> str:
 
 
 def product_link(product, base_url: str) -> str:
-    if not base_url:
-        return ""
-    village = product.enterprise.village.slug if product.enterprise.village_id else "-"
-    return f"{base_url.rstrip('/')}/showcase/{village}/{product.enterprise.code}/{product.sku}"
+    """The product's public page on the showcase (``showcase:product``), or "" without a base URL."""
+    return absolute(product_path(product), base_url) if base_url else ""
+
+
+def image_links(product, base_url: str = "") -> list[str]:
+    """Absolute addresses of the product's pictures: its uploaded photos (under ``base_url``, else
+    ``ALDEA_PUBLIC_URL``; left out when neither is known), then its photo URLs."""
+    uploaded = [absolute(photo_path(photo), base_url) for photo in product.photos.all()]
+    return [url for url in uploaded if url] + list(product.image_urls)
 
 
 def has_identifier(product) -> bool:
@@ -79,8 +86,10 @@ def common_checks(product, problems, *, base_url=None, need_description=True, ne
     key = product_key(product)
     if need_description and not product.description.strip():
         problems.append(Problem(key, "description", "write a description (materials, size, how it is made)"))
-    if need_image and not product.image_urls:
-        problems.append(Problem(key, "image_link", "add at least one photo URL (https://…) to the product"))
+    if need_image and not image_links(product, base_url or ""):
+        fix = ("give --base-url (or set ALDEA_PUBLIC_URL) so the uploaded photos have an address"
+               if product.photos.all() else "upload a photo of the product, or add a photo URL (https://…)")
+        problems.append(Problem(key, "image_link", fix))
     if need_link and not base_url:
         problems.append(Problem(key, "link", "give --base-url (the public showcase address) so each product has a page"))
     if not has_identifier(product) and not product.is_handmade:

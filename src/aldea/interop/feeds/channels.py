@@ -15,6 +15,9 @@ from functools import partial
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.conf import settings
+from django.urls import reverse
+
 from aldea.interop.feeds.base import (
     AMAZON_MARKETPLACES,
     LANGUAGE_TAGS,
@@ -22,6 +25,7 @@ from aldea.interop.feeds.base import (
     FeedReport,
     Problem,
     common_checks,
+    image_links,
     offer_id,
     price_text,
     product_key,
@@ -61,10 +65,11 @@ def google_check(product, problems, base_url):
 
 def google_item(product, base_url):
     identifier = bool(product.gtin or (product.brand and product.mpn))
+    images = image_links(product, base_url)
     return {
         "id": offer_id(product), "title": product.title, "description": product.description[:5000],
-        "link": product_link(product, base_url), "image_link": product.image_urls[0],
-        "additional_image_link": ",".join(product.image_urls[1:11]), "availability": availability(product, "google"),
+        "link": product_link(product, base_url), "image_link": images[0],
+        "additional_image_link": ",".join(images[1:11]), "availability": availability(product, "google"),
         "price": price_text(product), "brand": product.brand, "gtin": product.gtin, "mpn": product.mpn,
         # Handmade goods without GTIN or brand+MPN: Google's "no identifier" convention.
         "identifier_exists": "yes" if identifier else "no", "condition": "new", "product_type": product.category,
@@ -76,7 +81,7 @@ def write_google(items, out):
     if out.suffix.lower() == ".xml":
         lines = ['<?xml version="1.0" encoding="UTF-8"?>',
                  '<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel>',
-                 "<title>Aldea</title><link>https://aldea.example/</link><description>Aldea products</description>"]
+                 f"<title>Aldea</title><link>{escape(_channel_link(items))}</link><description>Aldea products</description>"]
         for item in items:
             lines.append("<item>" + "".join(
                 f"<g:{k}>{escape(str(v))}</g:{k}>" for k, v in item.items() if v != ""
@@ -90,6 +95,15 @@ def write_google(items, out):
             for item in items:
                 writer.writerow([_tsv(item[c]) for c in GOOGLE_COLUMNS])
     return [out]
+
+
+def _channel_link(items):
+    """The RSS channel's link: the showcase at ALDEA_PUBLIC_URL, else the site the items link to."""
+    showcase = reverse("showcase:villages")
+    if settings.PUBLIC_URL:
+        return settings.PUBLIC_URL.rstrip("/") + showcase
+    first = next((item["link"] for item in items if item.get("link")), "")
+    return first.split("/showcase/", 1)[0] + showcase if first else showcase
 
 
 def _tsv(value):
@@ -113,11 +127,12 @@ def meta_check(product, problems, base_url):
 
 
 def meta_item(product, base_url):
+    images = image_links(product, base_url)
     return {
         "id": offer_id(product), "title": product.title, "description": product.description[:9999],
         "availability": availability(product, "meta"), "condition": "new", "price": price_text(product),
-        "link": product_link(product, base_url), "image_link": product.image_urls[0], "brand": brand_of(product),
-        "additional_image_link": ",".join(product.image_urls[1:21]), "gtin": product.gtin, "inventory": product.stock,
+        "link": product_link(product, base_url), "image_link": images[0], "brand": brand_of(product),
+        "additional_image_link": ",".join(images[1:21]), "gtin": product.gtin, "inventory": product.stock,
     }
 
 
@@ -172,7 +187,7 @@ def mercadolibre_item(product, base_url):
         "site_id": MERCADOLIBRE_SITES[product.currency], "title": product.title, "category_id": category_ids[0],
         "price": float(product.price), "currency_id": product.currency, "available_quantity": product.stock,
         "buying_mode": "buy_it_now", "listing_type_id": "gold_special", "condition": "new",
-        "pictures": [{"source": url} for url in product.image_urls[:10]],
+        "pictures": [{"source": url} for url in image_links(product, base_url)[:10]],
         "attributes": attributes, "seller_custom_field": offer_id(product),
         "description": {"plain_text": product.description},
     }
@@ -211,25 +226,26 @@ def shopify_handle(product):
 
 def shopify_check(product, problems, base_url):
     key = product_key(product)
-    if not product.image_urls:
-        problems.append(Problem(key, "Image Src", "add at least one photo URL (https://…) to the product"))
+    if not image_links(product, base_url):
+        problems.append(Problem(key, "Image Src", "upload a photo of the product, or add a photo URL (https://…)"))
     if len(product.title) > 255:
         problems.append(Problem(key, "Title", "shorten the title to 255 characters"))
 
 
 def shopify_rows(product, base_url):
     handle = shopify_handle(product)
+    images = image_links(product, base_url)
     body = "".join(f"<p>{escape(p)}</p>" for p in product.description.splitlines() if p.strip())
     first = {
         "Handle": handle, "Title": product.title, "Body (HTML)": body, "Vendor": brand_of(product) or product.enterprise.name,
         "Product Category": "", "Type": product.category, "Tags": ", ".join(t for t in ("hecho a mano" if product.is_handmade else "", product.enterprise.village.slug if product.enterprise.village_id else "") if t),
         "Published": "TRUE", "Option1 Name": "Title", "Option1 Value": "Default Title", "Variant SKU": product.sku,
         "Variant Inventory Qty": product.stock, "Variant Price": f"{product.price:.2f}", "Variant Barcode": product.gtin,
-        "Variant Requires Shipping": "TRUE", "Variant Taxable": "TRUE", "Image Src": product.image_urls[0],
+        "Variant Requires Shipping": "TRUE", "Variant Taxable": "TRUE", "Image Src": images[0],
         "Image Position": 1, "Status": "active",
     }
     rows = [first]
-    for position, url in enumerate(product.image_urls[1:], start=2):
+    for position, url in enumerate(images[1:], start=2):
         rows.append({"Handle": handle, "Image Src": url, "Image Position": position})
     return rows
 
@@ -260,12 +276,6 @@ AMAZON_BULLETS = 5
 AMAZON_BULLET_LENGTH = 500
 BULLET_MARK = re.compile(r"^\s*[-•*]\s+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
-def amazon_image_urls(product) -> list[str]:
-    """The public URLs of the product's photos, main photo first: the one place the Amazon feed
-    reads images from (point it at the uploaded photos once they have public URLs)."""
-    return [url for url in product.image_urls if url]
 
 
 def amazon_bullet_points(product) -> list[str]:
@@ -309,7 +319,7 @@ def amazon_check(product, problems, base_url):
     if not product.gtin and not product.is_handmade and not (product.brand and product.mpn):
         problems.append(Problem(key, "externally_assigned_product_identifier",
                                 "add the GTIN (barcode) or brand + MPN, or mark the product as handmade"))
-    if not amazon_image_urls(product):
+    if not image_links(product, base_url or ""):
         problems.append(Problem(key, "main_product_image_locator", "add a photo: Amazon accepts the listing but "
                                 "keeps it out of search until it has a main image", is_blocking=False))
 
@@ -344,7 +354,7 @@ def amazon_item(product, base_url):
         attributes["supplier_declared_has_product_identifier_exemption"] = [{"value": True, "marketplace_id": marketplace}]
         if product.mpn:
             attributes["part_number"] = [{"value": product.mpn, "marketplace_id": marketplace}]
-    images = amazon_image_urls(product)
+    images = image_links(product, base_url)
     if images:
         attributes["main_product_image_locator"] = [{"media_location": images[0], "marketplace_id": marketplace}]
     for n, url in enumerate(images[1:9], start=1):

@@ -104,6 +104,7 @@ def msme_detail(request, code):
     assessments = list(enterprise.assessments.select_related("assessor"))
     products = list(
         enterprise.products.order_by("title").prefetch_related(
+            "photos",
             Prefetch("listings", queryset=Listing.objects.select_related("channel").order_by("channel__name"))
         )
     )
