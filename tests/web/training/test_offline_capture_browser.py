@@ -88,3 +88,32 @@ def test_signing_out_empties_the_kept_pages(browser_page, world, cohort):
     page.get_by_role("button", name="Cerrar sesión").click()
     page.wait_for_url("**/accounts/login/**")
     page.wait_for_function("caches.keys().then(names => !names.includes('aldea-pages-v1'))")
+
+
+def test_a_tap_kept_offline_that_meets_another_trainers_mark_shows_the_conflict(browser_page, world, cohort):
+    if not htmx_is_served():
+        pytest.skip("the attendance sheet saves by htmx, which the static finders do not serve here")
+    from aldea.training import services
+
+    (enrolment,) = fill_cohort(cohort, 1)
+    Attendance.objects.filter(session__number=1).delete()
+    session = cohort.sessions.get(number=1)
+    page = browser_page(world.trainer)
+    page.goto(f"{page.base}/training/cohort/{cohort.code}/session/1/attendance/")
+    in_spanish(page)
+    wait_for_service_worker(page)
+    page.context.set_offline(True)
+    page.locator(f"#enrolment-{enrolment.pk} button.absent").click()
+    page.locator(f"#enrolment-{enrolment.pk} .badge.pending:not([hidden])").wait_for()
+    # Meanwhile the manager, online, marks the same participant present.
+    services.record_attendance(session=session, enrolment=enrolment, status="present", user=world.manager)
+
+    page.context.set_offline(False)
+    row = page.locator(f"#enrolment-{enrolment.pk}")
+    row.locator(".conflict-choice").wait_for()
+    assert "Otra persona registró «Presente» mientras tanto; usted eligió «Ausente»." in row.inner_text()
+    assert Attendance.objects.get(enrolment=enrolment, session=session).status == "present"
+    page.shot("offline-attendance-conflict")
+    row.get_by_role("button", name="Usar «Ausente»").click()
+    page.locator(f"#enrolment-{enrolment.pk} .badge.ok").wait_for()
+    assert Attendance.objects.get(enrolment=enrolment, session=session).status == "absent"
