@@ -2,6 +2,7 @@
 while still offline, and finds every record on the server exactly once when the connection returns."""
 
 import pytest
+from playwright.sync_api import expect
 
 from aldea.diagnostics.instrument import ensure_default_instrument
 from aldea.diagnostics.models import Assessment
@@ -48,17 +49,17 @@ def test_offline_attendance_and_diagnostic_are_kept_and_sent_once(browser_page, 
     page.locator(f"#enrolment-{first.pk} .badge.pending:not([hidden])").wait_for()
     page.locator(f"#enrolment-{second.pk} button.present").click()
     page.locator(f"#enrolment-{second.pk} .badge.pending:not([hidden])").wait_for()
-    assert pending_banner(page).inner_text() == "2 cambios pendientes"
+    expect(pending_banner(page)).to_have_text("2 cambios pendientes")
 
     page.goto(diagnostic_url)  # offline: from the worker's cache
     for question in page.locator("fieldset.question").all():
         question.locator("input[type=radio]").nth(3).check()
     page.get_by_role("button", name="Guardar y calcular puntaje").click()
     page.locator(".offline-note").wait_for()
-    assert pending_banner(page).inner_text() == "3 cambios pendientes"
+    expect(pending_banner(page)).to_have_text("3 cambios pendientes")
 
     page.reload()  # still offline: the page opens from the cache and shows what waits
-    assert pending_banner(page).inner_text() == "3 cambios pendientes"
+    expect(pending_banner(page)).to_have_text("3 cambios pendientes")
     page.goto(attendance_url)
     page.locator(f"#enrolment-{first.pk} .badge.pending:not([hidden])").wait_for()
     assert page.locator(f"#enrolment-{first.pk} button.absent").get_attribute("aria-pressed") == "true"
