@@ -223,6 +223,6 @@ def test_scores_sent_again_with_their_key_do_not_undo_a_later_correction(login, 
     data = {"name": "Final", "assessed_on": "2024-03-01", f"score_{first.pk}": "88.5",
             "idempotency_key": "9c1d6f3a-2b7e-4e0a-8f5d-1a3c5e7b9d20"}
     assert client.post(url(cohort) + "assessments/", data).status_code == 302
-    AssessmentResult.objects.filter(name="Final").update(score=Decimal("91"))  # corrected since
+    AssessmentResult.objects.filter(name="Final").update(score=Decimal(91))  # corrected since
     assert client.post(url(cohort) + "assessments/", data).status_code == 302
-    assert AssessmentResult.objects.get(name="Final").score == Decimal("91")
+    assert AssessmentResult.objects.get(name="Final").score == Decimal(91)
