@@ -88,7 +88,9 @@ def detection_inputs() -> dict:
 
 
 def measure(method: str) -> dict:
+    # A local measurement, not a deployment: no secret key to configure.
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]))
+    env.setdefault("ALDEA_DEBUG", "true")
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, __file__, "--child", method], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)

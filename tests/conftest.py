@@ -91,3 +91,11 @@ def api_client_for(db):
 def english_interface(settings):
     """Page tests read English text; tests of the Spanish default and Portuguese set the language."""
     settings.LANGUAGE_CODE = "en"
+
+
+def pytest_collection_modifyitems(items):
+    # Browser and live-server tests exercise pages, not the database engine: .ci/run runs them
+    # once (on SQLite) to keep CI short. The marker follows the fixture, so no test can forget it.
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.live_server)

@@ -39,6 +39,7 @@ from aldea.training.models import (
     Enrolment,
     TrainingSession,
 )
+from aldea.training.services import CODE_ALPHABET, CODE_GROUP
 
 START = datetime.date(2024, 1, 1)
 
@@ -290,12 +291,21 @@ class AssessmentResultFactory(DjangoModelFactory):
     assessed_on = START
 
 
+def one_format_code(n: int) -> str:
+    letters = ""
+    for _ in range(2 * CODE_GROUP):
+        n, digit = divmod(n, len(CODE_ALPHABET))
+        letters = CODE_ALPHABET[digit] + letters
+    return f"ALD-{letters[:CODE_GROUP]}-{letters[CODE_GROUP:]}"
+
+
 class CertificateFactory(DjangoModelFactory):
     class Meta:
         model = Certificate
 
     enrolment = factory.SubFactory(EnrolmentFactory, status=Enrolment.Status.COMPLETED)
-    code = factory.Sequence(lambda n: f"CERT{n:08d}")
+    # The platform's one format (ALD-XXXXX-XXXXX), numbered so that codes never collide.
+    code = factory.Sequence(lambda n: one_format_code(n))
     issued_on = START + datetime.timedelta(days=90)
 
 

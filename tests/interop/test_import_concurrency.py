@@ -57,6 +57,7 @@ def command(*args):
 
 
 @pytest.mark.slow
+@pytest.mark.postgres
 @pytest.mark.parametrize("key", ["email", "external_id"])
 def test_two_concurrent_people_imports_of_one_file_create_each_person_once(tmp_path, territory, key):
     header = ["Nombre", "Apellidos", "Correo"] if key == "email" else ["Nombre", "Apellidos", "Folio"]

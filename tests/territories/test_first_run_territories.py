@@ -65,6 +65,7 @@ def test_the_setting_turns_the_first_run_load_off(settings, fake_loaders):
 
 
 @pytest.mark.slow
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_the_real_first_run_load_fills_both_countries(loading_on):
     assert signals.load_reference_territories(verbosity=0) == ["MX", "BR"]

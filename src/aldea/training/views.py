@@ -22,7 +22,7 @@ from aldea.training.forms import (
     RevokeCertificateForm,
 )
 from aldea.training.models import Attendance, Cohort, Enrolment
-from aldea.training.pdf import render_certificate_pdf
+from aldea.training.pdf import render_certificate_pdf, verify_url_for
 from aldea.training.queries import (
     certificates_visible_to,
     cohorts_managed_by,
@@ -231,7 +231,7 @@ def certificate_pdf(request, code):
         ),
         code=code,
     )
-    verify_url = request.build_absolute_uri(reverse("showcase:verify", kwargs={"code": certificate.code}))
+    verify_url = verify_url_for(certificate, request=request)
     response = HttpResponse(render_certificate_pdf(certificate, verify_url=verify_url), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{certificate.code}.pdf"'
     return response

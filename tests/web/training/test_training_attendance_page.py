@@ -131,3 +131,13 @@ def test_a_participant_number_past_the_databases_range_is_unknown(login, world, 
     fill_cohort(cohort, 1)
     response = login(world.trainer).post(url(cohort), {"enrolment": "9" * 25, "status": "absent"}, **HTMX)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("language, words", [
+    ("es-mx", "Una falta justificada cuenta como ausencia para el certificado."),
+    ("pt-br", "Uma falta justificada conta como ausência para o certificado."),
+])
+def test_the_sheet_says_an_excused_absence_is_an_absence(settings, login, world, cohort, language, words):
+    fill_cohort(cohort, 1)
+    settings.LANGUAGE_CODE = language
+    assert words in login(world.trainer).get(url(cohort)).content.decode()

@@ -1,11 +1,16 @@
 import datetime
+import re
+import zlib
 
+import pytest
 from django.db import connection
 from django.template.loader import render_to_string
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aldea.training.models import Certificate
+from aldea.training.pdf import verify_qr_svg, verify_url_for
 from tests import factories as f
 
 
@@ -98,3 +103,47 @@ def test_pdf_costs_the_same_queries_whatever_the_data(login, world, cohort):
     with CaptureQueriesContext(connection) as large:
         assert client.get(f"/training/certificate/{certificate.code}.pdf").status_code == 200
     assert len(small.captured_queries) == len(large.captured_queries) <= 15
+
+
+def pdf_text(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams inflated, to look for the link and the drawn QR."""
+    parts = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"".join(parts)
+
+
+@override_settings(PUBLIC_URL="https://aldea.example.org")
+def test_pdf_prints_the_public_verification_address_and_its_qr_code(login, world, cohort):
+    certificate = _certificate(cohort, code="ALD-7K3MQ-9XZ2B")
+    response = login(world.trainer).get(f"/training/certificate/{certificate.code}.pdf", HTTP_HOST="127.0.0.1:8000")
+    assert response.status_code == 200
+    content = pdf_text(response.content)
+    assert b"https://aldea.example.org/verify/ALD-7K3MQ-9XZ2B/" in content
+    assert b"127.0.0.1" not in content
+    assert b"/XObject" in content  # the QR code, drawn from its SVG
+
+
+def test_verify_address_falls_back_to_the_request_without_a_public_url(rf, world, cohort, settings):
+    certificate = _certificate(cohort, code="ALD-7K3MQ-9XZ2B")
+    settings.PUBLIC_URL = ""
+    request = rf.get("/", HTTP_HOST="testserver")
+    assert verify_url_for(certificate, request=request) == "http://testserver/verify/ALD-7K3MQ-9XZ2B/"
+    with pytest.raises(ValueError, match="ALDEA_PUBLIC_URL"):
+        verify_url_for(certificate)
+    settings.PUBLIC_URL = "https://aldea.example.org"
+    assert verify_url_for(certificate) == "https://aldea.example.org/verify/ALD-7K3MQ-9XZ2B/"
+
+
+def test_pdf_template_embeds_the_qr_code_of_the_address_it_prints(world, cohort):
+    certificate = _certificate(cohort)
+    url = f"https://aldea.example.org/verify/{certificate.code}/"
+    qr = verify_qr_svg(url)
+    assert qr.startswith("data:image/svg+xml")
+    html = render_to_string("training/certificate_pdf.html", {"certificate": certificate, "verify_url": url, "verify_qr": qr})
+    assert f'src="{qr}"' in html.replace("&#x27;", "'")
+    # Another address gives another code: the QR is of this certificate's address.
+    assert verify_qr_svg(url.replace(certificate.code, "ALD-22222-22222")) != qr

@@ -44,7 +44,8 @@ class FeedReport:
 
 def products_for(village: str | None = None):
     """The products a feed publishes: only those the public may see (``showcase.queries``)."""
-    products = products_on_show().select_related("enterprise__village", "enterprise__programme").order_by("enterprise__code", "sku")
+    products = products_on_show().select_related("enterprise__village", "enterprise__programme__country",
+                                                  "enterprise__municipality__country").order_by("enterprise__code", "sku")
     if village:
         products = products.filter(enterprise__village__slug=village)
     return products

@@ -53,11 +53,13 @@ def site_language(product) -> str:
     return "pt" if MERCADOLIBRE_SITES.get(product.currency) == "MLB" else "es"
 
 
-def resolve_attributes(product) -> tuple[list, list]:
+def resolve_attributes(product, category_ids=None) -> tuple[list, list]:
     """The item's ``attributes`` (without GTIN) and what stands in their way, for one product.
 
-    Problems that block the product come first; notes (``is_blocking=False``) say what could not
-    be checked. A category id that is not Mercado Libre's shape is reported by the caller.
+    ``category_ids`` are the leaf category the item is listed in, then its top-level branch: the
+    first the attribute table holds says which attributes are required (default: the product's
+    category). Problems that block the product come first; notes (``is_blocking=False``) say what
+    could not be checked. The leaf itself is found by the caller (``mercadolibre_categories``).
     """
     table = attribute_table()
     definitions = table["attributes"]
@@ -90,8 +92,14 @@ def resolve_attributes(product) -> tuple[list, list]:
         else:
             values[attribute_id] = value
 
-    category_id = product.category or ""
+    category_ids = [c for c in (category_ids or [product.category or ""]) if c]
+    listed_in = category_ids[0] if category_ids else ""
+    category_id = next((c for c in category_ids if c in table["categories"]), listed_in)
     category = table["categories"].get(category_id)
+    if category is not None and category_id != listed_in:
+        problems.append(Problem(key, "attributes", f"attributes checked against {category_id} ({category['name']}), "
+                                f"the branch of {listed_in}: the leaf may require more (see "
+                                f"{API_ATTRIBUTES.format(listed_in)})", is_blocking=False))
     if category is None:
         problems.append(Problem(key, "attributes", f"attributes not checked for category {category_id}: not in the "
                                 f"shipped table (see {API_ATTRIBUTES.format(category_id)})", is_blocking=False))
@@ -106,7 +114,7 @@ def resolve_attributes(product) -> tuple[list, list]:
             if spec["value_type"] == "list":
                 fix += f" with one of: {allowed(spec, language)}"
             problems.append(Problem(key, f"attribute {attribute_id}", fix))
-        if not category.get("listing_allowed", True):
+        if not category.get("listing_allowed", True) and category_id == listed_in:
             problems.append(Problem(key, "category_id", f"{category_id} ({category['name']}) is a top-level category and "
                                     "Mercado Libre lists only in leaf categories: set the leaf id from the category "
                                     "predictor (its attributes were checked against the top level)", is_blocking=False))

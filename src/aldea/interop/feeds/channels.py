@@ -2,14 +2,16 @@
 
 - google: Merchant Center TSV (or RSS 2.0 XML when the file ends in .xml).
 - meta: Meta (Facebook/Instagram) catalog CSV.
-- mercadolibre: JSON item payloads for POST /items, plus the same items as a spreadsheet.
+- mercadolibre: JSON item payloads for POST /items, plus the same items as a spreadsheet; the leaf
+  category comes from the shipped table (``mercadolibre_categories``).
 - shopify: product CSV (one row per product, one more per extra image).
-- amazon: JSON listings (productType + attributes) for the Listings Items API, one per SKU.
+- amazon: a JSON_LISTINGS_FEED (Selling Partner Feeds API): a header and one UPDATE message per SKU.
 """
 
 import csv
 import json
 import re
+from functools import partial
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -26,11 +28,11 @@ from aldea.interop.feeds.base import (
     product_link,
     products_for,
 )
-from aldea.interop.feeds.category_attributes import resolve_attributes
+from aldea.interop.feeds.category_attributes import ATTRIBUTE_LINE, resolve_attributes
+from aldea.interop.feeds.mercadolibre_categories import branch_of, leaf_category
 from aldea.interop.readers import neutralise
 
 CHANNELS = ("google", "meta", "mercadolibre", "shopify", "amazon")
-MERCADOLIBRE_CATEGORY = re.compile(r"^M[LC][A-Z]\d+$")
 # Amazon product types by the MSME's sector; the category's own type is better when known.
 AMAZON_PRODUCT_TYPES = {"crafts": "HOME", "textiles": "HOME", "food": "GROCERY", "agriculture": "GROCERY"}
 
@@ -130,13 +132,26 @@ def write_meta(items, out):
 
 # --- mercado libre ---------------------------------------------------------------------------
 
+def mercadolibre_category(product) -> tuple[list, str]:
+    """([leaf id, its branch's id], "") from the shipped category table, or ([], why not)."""
+    site = MERCADOLIBRE_SITES.get(product.currency)
+    if site is None:
+        return [], ""  # reported as currency_id
+    leaf, refusal = leaf_category(product, site)
+    if leaf is None:
+        return [], refusal
+    branch = branch_of(leaf, site)
+    return [leaf.id] + ([branch.id] if branch else []), ""
+
+
 def mercadolibre_check(product, problems, base_url):
     key = product_key(product)
     common_checks(product, problems, base_url=base_url, need_link=False)
-    if MERCADOLIBRE_CATEGORY.match(product.category or ""):
-        problems.extend(resolve_attributes(product)[1])
-    else:
-        problems.append(Problem(key, "category_id", "set the product's category to its Mercado Libre category id (e.g. MLM1610), from the category predictor"))
+    category_ids, refusal = mercadolibre_category(product)
+    if refusal:
+        problems.append(Problem(key, "category_id", refusal))
+    elif category_ids:
+        problems.extend(resolve_attributes(product, category_ids)[1])
     if product.currency not in MERCADOLIBRE_SITES:
         problems.append(Problem(key, "currency_id", f"Mercado Libre has no site for {product.currency}"))
     if product.stock < 1:
@@ -146,14 +161,15 @@ def mercadolibre_check(product, problems, base_url):
 
 
 def mercadolibre_item(product, base_url):
-    attributes = resolve_attributes(product)[0]  # BRAND, MODEL and the category's attributes
+    category_ids, _ = mercadolibre_category(product)
+    attributes = resolve_attributes(product, category_ids)[0]  # BRAND, MODEL and the category's attributes
     if product.gtin:
         attributes.append({"id": "GTIN", "value_name": product.gtin})
     else:
         # Mercado Libre's "no identifier" convention: say why the GTIN is empty.
         attributes.append({"id": "EMPTY_GTIN_REASON", "value_name": "El producto no tiene código registrado"})
     return {
-        "site_id": MERCADOLIBRE_SITES[product.currency], "title": product.title, "category_id": product.category,
+        "site_id": MERCADOLIBRE_SITES[product.currency], "title": product.title, "category_id": category_ids[0],
         "price": float(product.price), "currency_id": product.currency, "available_quantity": product.stock,
         "buying_mode": "buy_it_now", "listing_type_id": "gold_special", "condition": "new",
         "pictures": [{"source": url} for url in product.image_urls[:10]],
@@ -229,53 +245,131 @@ def write_shopify(items, out):
 
 
 # --- amazon ----------------------------------------------------------------------------------
+# A JSON_LISTINGS_FEED for the Selling Partner Feeds API: a header (seller, version 2.0, the locale
+# of the issues Amazon reports back) and one UPDATE message per SKU carrying the full listing, in
+# the attribute format of the Listings Items API and the Product Type Definitions API (which is
+# the authority on what each product type requires; check a product type there before the first
+# upload, as Amazon changes requirements by marketplace).
+
+AMAZON_FEED_VERSION = "2.0"
+# The attributes the feed fills for every listing (what HOME, GROCERY and PRODUCT require to
+# create a listing, as of 2025); the image is sent when the product has a photo.
+AMAZON_REQUIRED = ("item_name", "brand", "bullet_point", "product_description", "list_price", "purchasable_offer",
+                   "condition_type", "fulfillment_availability", "country_of_origin")
+AMAZON_BULLETS = 5
+AMAZON_BULLET_LENGTH = 500
+BULLET_MARK = re.compile(r"^\s*[-•*]\s+")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def amazon_image_urls(product) -> list[str]:
+    """The public URLs of the product's photos, main photo first: the one place the Amazon feed
+    reads images from (point it at the uploaded photos once they have public URLs)."""
+    return [url for url in product.image_urls if url]
+
+
+def amazon_bullet_points(product) -> list[str]:
+    """Up to five bullet points: the description's ``- …`` lines, or else its first sentences
+    (``Name: value`` attribute lines are left out)."""
+    lines = [line.strip() for line in product.description.splitlines() if line.strip()]
+    marked = [BULLET_MARK.sub("", line) for line in lines if BULLET_MARK.match(line)]
+    if not marked:
+        prose = " ".join(line for line in lines if not ATTRIBUTE_LINE.match(line))
+        marked = [sentence for sentence in SENTENCE_END.split(prose) if sentence]
+    return [bullet[:AMAZON_BULLET_LENGTH] for bullet in marked[:AMAZON_BULLETS]]
+
+
+def country_of_origin(product) -> str:
+    """ISO 3166 code of where the MSME makes its goods: its municipality's country, else the
+    programme's."""
+    enterprise = product.enterprise
+    if enterprise.municipality_id and enterprise.municipality.country_id:
+        return enterprise.municipality.country.code
+    return enterprise.programme.country.code if enterprise.programme.country_id else ""
+
 
 def amazon_check(product, problems, base_url):
     key = product_key(product)
-    common_checks(product, problems, base_url=base_url, need_link=False)
     if product.currency not in AMAZON_MARKETPLACES:
-        problems.append(Problem(key, "marketplace_id", f"no Amazon marketplace for {product.currency}"))
+        problems.append(Problem(key, "purchasable_offer", f"no Amazon marketplace sells in {product.currency}: "
+                                f"set the price in one of {', '.join(AMAZON_MARKETPLACES)}"))
+    if not product.title.strip():
+        problems.append(Problem(key, "item_name", "give the product a title"))
+    elif len(product.title) > 200:
+        problems.append(Problem(key, "item_name", "shorten the title to 200 characters"))
     if not brand_of(product):
         problems.append(Problem(key, "brand", "add a brand (or mark the product handmade to use the workshop's name)"))
-    if len(product.title) > 200:
-        problems.append(Problem(key, "item_name", "shorten the title to 200 characters"))
+    if not product.description.strip():
+        problems.append(Problem(key, "product_description", "write a description (materials, size, how it is made)"))
+    if not amazon_bullet_points(product):
+        problems.append(Problem(key, "bullet_point", "write the description as sentences or `- …` lines: Amazon "
+                                "shows up to five as the listing's bullet points"))
+    if not country_of_origin(product):
+        problems.append(Problem(key, "country_of_origin", "set the MSME's municipality (its country is the origin)"))
+    if not product.gtin and not product.is_handmade and not (product.brand and product.mpn):
+        problems.append(Problem(key, "externally_assigned_product_identifier",
+                                "add the GTIN (barcode) or brand + MPN, or mark the product as handmade"))
+    if not amazon_image_urls(product):
+        problems.append(Problem(key, "main_product_image_locator", "add a photo: Amazon accepts the listing but "
+                                "keeps it out of search until it has a main image", is_blocking=False))
 
 
 def amazon_item(product, base_url):
+    """One listing's attributes (the message around it is added by ``write_amazon``)."""
     marketplace = AMAZON_MARKETPLACES[product.currency]
     language = LANGUAGE_TAGS.get(product.currency, "es_MX")
 
     def text(value):
-        return [{"value": value, "language_tag": language, "marketplace_id": marketplace}]
+        return {"value": value, "language_tag": language, "marketplace_id": marketplace}
 
+    price = float(product.price)
     attributes = {
-        "item_name": text(product.title),
-        "brand": text(brand_of(product)),
-        "product_description": text(product.description),
-        "condition_type": [{"value": "new_new", "marketplace_id": marketplace}],
+        "item_name": [text(product.title)],
+        "brand": [text(brand_of(product))],
+        "bullet_point": [text(bullet) for bullet in amazon_bullet_points(product)],
+        "product_description": [text(product.description)],
+        "list_price": [{"currency": product.currency, "value_with_tax": price, "marketplace_id": marketplace}],
         "purchasable_offer": [{"currency": product.currency, "marketplace_id": marketplace,
-                               "our_price": [{"schedule": [{"value_with_tax": float(product.price)}]}]}],
+                               "our_price": [{"schedule": [{"value_with_tax": price}]}]}],
+        "condition_type": [{"value": "new_new", "marketplace_id": marketplace}],
         "fulfillment_availability": [{"fulfillment_channel_code": "DEFAULT", "quantity": product.stock}],
-        "main_product_image_locator": [{"media_location": product.image_urls[0], "marketplace_id": marketplace}],
+        "country_of_origin": [{"value": country_of_origin(product), "marketplace_id": marketplace}],
     }
-    for n, url in enumerate(product.image_urls[1:9], start=1):
-        attributes[f"other_product_image_locator_{n}"] = [{"media_location": url, "marketplace_id": marketplace}]
     if product.gtin:
         kind = {12: "upc", 13: "ean", 14: "gtin"}.get(len(product.gtin), "ean")
         attributes["externally_assigned_product_identifier"] = [{"type": kind, "value": product.gtin, "marketplace_id": marketplace}]
     else:
-        # Amazon's "no identifier" convention for handmade and own-brand goods (GTIN exemption).
+        # Amazon's "no identifier" convention for handmade and own-brand goods (the seller applies
+        # for the GTIN exemption in Seller Central once per brand and category).
         attributes["supplier_declared_has_product_identifier_exemption"] = [{"value": True, "marketplace_id": marketplace}]
+        if product.mpn:
+            attributes["part_number"] = [{"value": product.mpn, "marketplace_id": marketplace}]
+    images = amazon_image_urls(product)
+    if images:
+        attributes["main_product_image_locator"] = [{"media_location": images[0], "marketplace_id": marketplace}]
+    for n, url in enumerate(images[1:9], start=1):
+        attributes[f"other_product_image_locator_{n}"] = [{"media_location": url, "marketplace_id": marketplace}]
     return {
         "sku": offer_id(product),
         "productType": AMAZON_PRODUCT_TYPES.get(product.enterprise.sector, "PRODUCT"),
         "requirements": "LISTING",
         "attributes": attributes,
+        "issueLocale": language,
     }
 
 
-def write_amazon(items, out):
-    Path(out).write_text(json.dumps(items, ensure_ascii=False, indent=2), encoding="utf-8")
+def write_amazon(items, out, *, seller_id: str):
+    """The JSON_LISTINGS_FEED document: the header, then one UPDATE message per listing. The
+    header's issueLocale is the first listing's (one feed serves one marketplace)."""
+    locale = items[0]["issueLocale"] if items else "es_MX"
+    messages = [
+        {"messageId": number, "sku": item["sku"], "operationType": "UPDATE", "productType": item["productType"],
+         "requirements": item["requirements"], "attributes": item["attributes"]}
+        for number, item in enumerate(items, start=1)
+    ]
+    feed = {"header": {"sellerId": seller_id, "version": AMAZON_FEED_VERSION, "issueLocale": locale},
+            "messages": messages}
+    Path(out).write_text(json.dumps(feed, ensure_ascii=False, indent=2), encoding="utf-8")
     return [Path(out)]
 
 
@@ -308,15 +402,22 @@ def check_products(channel, products, base_url="", warnings=None):
     return passing, problems
 
 
-def write_feed(channel: str, out, *, village: str | None = None, base_url: str = "") -> FeedReport:
+def write_feed(channel: str, out, *, village: str | None = None, base_url: str = "", seller_id: str = "") -> FeedReport:
     """Check every product against ``channel``'s required fields and write those that pass.
 
-    Raises ValueError for an unknown channel. The report lists each left-out product's problems, and
-    in ``warnings`` what could not be checked (e.g. a Mercado Libre category not in the shipped table).
+    ``seller_id`` is the Amazon merchant token (Seller Central, Settings, Account info) that the
+    Amazon feed's header names. Raises ValueError for an unknown channel, or an Amazon feed
+    without a seller id. The report lists each left-out product's problems, and in ``warnings``
+    what could not be checked or does not keep a product out (e.g. an Amazon listing without a photo).
     """
     if channel not in SPEC:
         raise ValueError(f"unknown channel {channel!r}; choose one of {', '.join(CHANNELS)}")
     _, build, write = SPEC[channel]
+    if channel == "amazon":
+        if not seller_id.strip():
+            raise ValueError("the Amazon feed names the seller: give --seller-id (the merchant token in Seller "
+                             "Central, Settings, Account info)")
+        write = partial(write_amazon, seller_id=seller_id.strip())
     products = list(products_for(village))
     warnings = []
     passing, problems = check_products(channel, products, base_url, warnings)

@@ -1,4 +1,4 @@
-"""`aldea feed --channel google|meta|mercadolibre|shopify|amazon [--village SLUG] --out FILE`."""
+"""`aldea feed --channel google|meta|mercadolibre|shopify|amazon [--village SLUG] [--seller-id ID] --out FILE`."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -17,9 +17,14 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True)
         parser.add_argument("--base-url", default=settings.PUBLIC_URL,
                             help="public address of the showcase, for product links")
+        parser.add_argument("--seller-id", default="",
+                            help="amazon: the merchant token the feed's header names (Seller Central, Account info)")
 
-    def handle(self, *args, channel, village, out, base_url, **options):
-        report = write_feed(channel, out, village=village, base_url=base_url)
+    def handle(self, *args, channel, village, out, base_url, seller_id, **options):
+        try:
+            report = write_feed(channel, out, village=village, base_url=base_url, seller_id=seller_id)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         for problem in report.problems:
             self.stdout.write(str(problem))
         for note in report.warnings:
