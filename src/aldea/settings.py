@@ -330,7 +330,7 @@ AUDITLOG_INCLUDE_ALL_MODELS = True
 AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "admin", "auth.permission", "contenttypes", "sessions", "django_tasks_database", "axes",
     "auditlog", "ops.workerheartbeat", "ops.auditentry", "accounts.signedinsession",
-    "interop.uploadjob",
+    "interop.uploadjob", "ops.processedwrite",
 )
 # Written on every login or API call, or on every save: noise that would bury the changes.
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "last_used_at", "updated_at")

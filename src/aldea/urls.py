@@ -6,11 +6,15 @@ from rest_framework.permissions import IsAuthenticated
 
 from aldea.core.api import unknown_endpoint
 from aldea.ops.health import healthz
+from aldea.ops.webapp import manifest, service_worker
 from aldea.workspace.views.home import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    # At the root, so that the service worker's scope is the whole site (aldea.ops.webapp).
+    path("sw.js", service_worker, name="service_worker"),
+    path("manifest.webmanifest", manifest, name="webmanifest"),
     path("accounts/", include("aldea.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("aldea.api_urls")),

@@ -5,10 +5,11 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-# Pages anyone may open: the public showcase (villages, product pages, product photos), certificate verification, health check, login,
-# password reset, joining with an invitation code, language switch (the API, its schema and docs answer 401/403 or ask for a login).
+# Pages anyone may open: the public showcase (villages, product pages, product photos), certificate
+# verification, health check, the web app's manifest and service worker, login, password reset,
+# joining with an invitation code, language switch (the API, its schema and docs answer 401/403 or ask for a login).
 PUBLIC = re.compile(
-    r"^/(healthz|accounts/login/|accounts/logout/|accounts/password/reset/|accounts/join/|i18n/|aldeas/|showcase/|photos/|verify/|static/|territory/geo/)"
+    r"^/(healthz|sw\.js|manifest\.webmanifest|accounts/login/|accounts/logout/|accounts/password/reset/|accounts/join/|i18n/|aldeas/|showcase/|photos/|verify/|static/|territory/geo/)"
 )
 
 

@@ -29,6 +29,7 @@ from aldea.core.access import changeable_or_404
 from aldea.core.exceptions import DomainError
 from aldea.diagnostics.queries import assessments_visible_to
 from aldea.enterprises.queries import enterprises_served_by
+from aldea.ops.idempotency import idempotent_write
 from aldea.programmes.queries import villages_visible_to
 
 COLUMN_PAGE_SIZE = 40
@@ -172,6 +173,7 @@ def _add_to_engagement(request, pk, form_class, form_name: str, done_message: st
 
 @login_required
 @require_POST
+@idempotent_write
 def add_meeting(request, pk):
     return _add_to_engagement(request, pk, MeetingForm, "meeting_form", _("Meeting recorded."))
 

@@ -16,6 +16,7 @@ from aldea.diagnostics.queries import assessments_visible_to, enterprises_diagno
 from aldea.diagnostics.scoring import ScoringError
 from aldea.diagnostics.services import record_assessment
 from aldea.enterprises.queries import enterprises_visible_to
+from aldea.ops.idempotency import idempotent_write
 
 
 def _default_instrument() -> Instrument:
@@ -25,6 +26,7 @@ def _default_instrument() -> Instrument:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_write
 def new(request, code):
     enterprise = changeable_or_404(
         enterprises_visible_to(request.user).select_related("village"), enterprises_diagnosable_by(request.user),

@@ -1,4 +1,5 @@
 from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -72,3 +73,29 @@ class AuditEntry(AbstractLogEntry):
         verbose_name_plural = _("audit entries")
         # The manager's page: one programme's entries, newest first.
         indexes = [models.Index(fields=["programme_id", "-timestamp"], name="audit_programme_time")]
+
+
+class ProcessedWrite(models.Model):
+    """A write that was applied, under the idempotency key its client gave (aldea.ops.idempotency).
+
+    A phone that lost its connection sends a queued write again, perhaps twice; the second time
+    the stored answer is given back and nothing is written. Keys are the client's (a UUID), so
+    they are unique per user: one user cannot read another's answer by guessing a key.
+    """
+
+    key = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=500)
+    status = models.PositiveSmallIntegerField()
+    # What the first answer said, to answer a retry the same: a redirect's target, a small body.
+    location = models.CharField(max_length=500, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "processed write"
+        constraints = [models.UniqueConstraint(fields=["key", "user"], name="processed_write_unique_key")]
+
+    def __str__(self):
+        return f"{self.key} {self.path} → {self.status}"

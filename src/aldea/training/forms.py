@@ -14,6 +14,15 @@ class AttendanceForm(forms.Form):
 
     enrolment = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("Attendance"), choices=Attendance.Status.choices)
+    # The status the sheet showed when the tap was made ("" for none): a row that changed since
+    # is a conflict to show, not to overwrite (services.record_attendance).
+    seen = forms.ChoiceField(choices=[("", "")] + Attendance.Status.choices, required=False, widget=forms.HiddenInput)
+
+    def seen_status(self):
+        """The status seen, or services.UNCHECKED when the sheet did not send one (an old page)."""
+        from aldea.training.services import UNCHECKED
+
+        return self.cleaned_data["seen"] or None if "seen" in self.data else UNCHECKED
 
 
 class AssessmentEntryForm(forms.Form):

@@ -142,17 +142,48 @@ def attendance_refusal(*, session: TrainingSession, enrolment: Enrolment) -> str
     return None
 
 
+# ``seen_status`` not given: the caller does not know what was on record, and simply writes.
+UNCHECKED = object()
+
+
+class AttendanceConflict(DomainError):
+    """Someone else recorded the row since the writer last saw it (two trainers, or a phone that
+    was offline): the later write is refused so that neither mark is lost silently."""
+
+    def __init__(self, *, recorded: str, attempted: str):
+        self.recorded = recorded
+        self.attempted = attempted
+        self.recorded_label = Attendance.Status(recorded).label
+        self.attempted_label = Attendance.Status(attempted).label
+        super().__init__(
+            _("Someone else recorded «%(recorded)s» meanwhile; you chose «%(attempted)s».") % {
+                "recorded": Attendance.Status(recorded).label, "attempted": Attendance.Status(attempted).label,
+            }
+        )
+
+
 @transaction.atomic
-def record_attendance(*, session: TrainingSession, enrolment: Enrolment, status: str, user=None) -> Attendance:
+def record_attendance(*, session: TrainingSession, enrolment: Enrolment, status: str, user=None,
+                      seen_status=UNCHECKED) -> Attendance:
     """Record (or correct) one participant's attendance at one session, with who recorded it.
 
-    Raises DomainError when the session is another cohort's or the status is unknown.
+    ``seen_status`` is the status the writer last saw (``None`` for none): when the row has
+    changed since to another value than ``status``, AttendanceConflict is raised and nothing is
+    written. Raises DomainError when the session is another cohort's or the status is unknown.
     """
     refusal = attendance_refusal(session=session, enrolment=enrolment)
     if refusal:
         raise DomainError(refusal)
     if status not in Attendance.Status.values:
         raise DomainError(_("«%(status)s» is not an attendance status") % {"status": status})
+    if seen_status is not UNCHECKED:
+        # Locked, so that two writers who saw the same value cannot both pass the check.
+        recorded = (
+            Attendance.objects.select_for_update().filter(session=session, enrolment=enrolment)
+            .values_list("status", flat=True).first()
+        )
+        if recorded is not None and recorded != (seen_status or None) and recorded != status:
+            raise AttendanceConflict(recorded=recorded, attempted=status)
     attendance, _created = Attendance.objects.update_or_create(
         session=session, enrolment=enrolment, defaults={"status": status, "recorded_by": user}
     )

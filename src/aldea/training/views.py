@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aldea.accounts.queries import reach_of
 from aldea.core.access import changeable_or_404
 from aldea.core.exceptions import DomainError
+from aldea.ops.idempotency import idempotent_write
 from aldea.programmes.queries import programmes_managed_by
 from aldea.training import services
 from aldea.training.figures import attendance_sheet, cohort_roster, course_catalogue
@@ -114,6 +115,7 @@ def cohort(request, code):
 
 @login_required
 @require_POST
+@idempotent_write
 def enter_assessment(request, code):
     cohort = writable_cohort(request.user, code)
     enrolments = (
@@ -171,6 +173,7 @@ def revoke_certificate(request, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_write
 def session_attendance(request, code, number):
     """The attendance sheet of one session: a tap per participant, saved by htmx one row at a time."""
     cohort = writable_cohort(request.user, code)
@@ -178,14 +181,17 @@ def session_attendance(request, code, number):
     url = reverse("training:attendance", kwargs={"code": cohort.code, "number": session.number})
     if request.method == "POST":
         form = AttendanceForm(request.POST)
-        error = None
+        error = conflict = None
         enrolment = None
         if form.is_valid():
             enrolment = get_object_or_404(cohort.enrolments.select_related("person"), pk=form.cleaned_data["enrolment"])
             try:
                 services.record_attendance(
-                    session=session, enrolment=enrolment, status=form.cleaned_data["status"], user=request.user
+                    session=session, enrolment=enrolment, status=form.cleaned_data["status"], user=request.user,
+                    seen_status=form.seen_status(),
                 )
+            except services.AttendanceConflict as exc:
+                conflict = exc
             except DomainError as exc:
                 error = str(exc)
         else:
@@ -199,14 +205,15 @@ def session_attendance(request, code, number):
                     _("Choose a participant of this cohort."), status=400, content_type="text/plain; charset=utf-8"
                 )
         if not request.htmx:
-            if error:
-                messages.error(request, error)
+            if error or conflict:
+                messages.error(request, error or str(conflict))
             return redirect(f"{url}#enrolment-{enrolment.pk}")
         status = Attendance.objects.filter(session=session, enrolment=enrolment).values_list("status", flat=True).first()
+        # A conflict answers 409 with the row showing both values, for the trainer to choose.
         return render(request, "training/partials/attendance_row.html", {
             "enrolment": enrolment, "recorded_status": status, "error": error, "url": url,
-            "statuses": Attendance.Status.choices,
-        }, status=400 if error else 200)
+            "statuses": Attendance.Status.choices, "conflict": conflict,
+        }, status=409 if conflict else 400 if error else 200)
     rows = attendance_sheet(session, enrolments_visible_to(request.user))
     counts = {value: sum(1 for _e, status in rows if status == value) for value in Attendance.Status.values}
     return render(request, "training/attendance.html", {

@@ -120,3 +120,13 @@ def test_query_count_does_not_grow_with_the_data(login, world, engagement):
         f.AssessmentFactory(enterprise=engagement.enterprise, assessor=world.consultant.person)
     large = _queries(client, engagement)
     assert small == large <= 15
+
+
+def test_a_meeting_sent_again_with_its_key_is_recorded_once(login, world, engagement):
+    # A phone that lost the answer sends the queued meeting again (aldea.ops.idempotency).
+    client = login(world.consultant)
+    data = {"held_on": "2024-03-05", "mode": "remote", "duration_minutes": "45", "notes": "Sin señal",
+            "idempotency_key": "5b0e7a52-8f1c-4c55-9d7e-2f6a7f0b9e11"}
+    first, again = client.post(url(engagement, "meetings/"), data), client.post(url(engagement, "meetings/"), data)
+    assert (first.status_code, again.status_code) == (302, 302) and first["Location"] == again["Location"]
+    assert Meeting.objects.filter(engagement=engagement).count() == 1

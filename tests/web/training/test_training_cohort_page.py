@@ -215,3 +215,14 @@ def test_read_only_roles_cannot_revoke(login, world, cohort):
     assert login(world.outsider).post(f"/training/certificate/{certificate.code}/revoke/", data).status_code == 404
     certificate.refresh_from_db()
     assert not certificate.is_revoked
+
+
+def test_scores_sent_again_with_their_key_do_not_undo_a_later_correction(login, world, cohort):
+    (first,) = fill_cohort(cohort, 1)
+    client = login(world.trainer)
+    data = {"name": "Final", "assessed_on": "2024-03-01", f"score_{first.pk}": "88.5",
+            "idempotency_key": "9c1d6f3a-2b7e-4e0a-8f5d-1a3c5e7b9d20"}
+    assert client.post(url(cohort) + "assessments/", data).status_code == 302
+    AssessmentResult.objects.filter(name="Final").update(score=Decimal(91))  # corrected since
+    assert client.post(url(cohort) + "assessments/", data).status_code == 302
+    assert AssessmentResult.objects.get(name="Final").score == Decimal(91)

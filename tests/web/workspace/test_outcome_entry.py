@@ -158,3 +158,12 @@ def test_the_page_speaks_spanish_and_portuguese(world, login, settings):
     assert "Resultados mensuales" in client.get(URL.format(code="village-msme"), HTTP_ACCEPT_LANGUAGE="es-MX").content.decode()
     settings.LANGUAGE_CODE = "pt-br"
     assert "Resultados mensais" in client.get(URL.format(code="village-msme"), HTTP_ACCEPT_LANGUAGE="pt-BR").content.decode()
+
+
+def test_a_month_sent_again_with_its_key_does_not_undo_a_later_correction(world, login):
+    client = login(world.consultant)
+    data = {**VALID, "idempotency_key": "0f4b2b8e-3d6a-4a57-8c1e-6b9d2f7a1c33"}
+    assert client.post(URL.format(code="village-msme"), data).status_code == 302
+    OutcomeRecord.objects.filter(enterprise=world.village_msme).update(total_sales=1200)  # corrected since
+    assert client.post(URL.format(code="village-msme"), data).status_code == 302
+    assert OutcomeRecord.objects.get(enterprise=world.village_msme).total_sales == 1200

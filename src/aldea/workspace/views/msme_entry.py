@@ -14,6 +14,7 @@ from aldea.enterprises.queries import (
     villages_open_for_registration_by,
 )
 from aldea.enterprises.services import register_enterprise
+from aldea.ops.idempotency import idempotent_write
 from aldea.outcomes.models import OutcomeRecord
 from aldea.outcomes.queries import enterprises_with_enterable_outcomes
 from aldea.outcomes.services import record_monthly_outcome, save_listing
@@ -28,6 +29,7 @@ def _month_asked(request) -> datetime.date | None:
 
 
 @login_required
+@idempotent_write
 def outcome_entry(request, code):
     """Enter a month's results, or correct a month already on record (``?month=YYYY-MM``)."""
     enterprise = changeable_or_404(
