@@ -9,6 +9,7 @@ show what they entered. No page under /admin/ or /api/ is ever requested.
 import re
 
 import pytest
+from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import expect
 
 from aldea.workspace.views.setup import _municipalities_of
@@ -267,7 +268,12 @@ def serve_an_msme(consultant, manager, village):
     expect(consultant.get_by_text("Tapete de lana teñida con grana cochinilla").first).to_be_visible()
 
     # The manager gives the new MSME its consultant on the consultancy board, which opens its
-    # engagement at "diagnosed".
+    # engagement at "diagnosed". That form (consulting:assign) comes with the consult branch; before
+    # it no page starts an engagement (only the API and the admin call start_engagement).
+    try:
+        reverse("consulting:assign", args=[msme])
+    except NoReverseMatch:
+        pytest.xfail("no page starts an engagement yet: the board's assignment form comes with the consult branch")
     manager.goto(f"{manager.base}/consultancy/")
     manager.locator(f"form[action$='/assign/{msme}/']").get_by_role("button", name="Assign").click()
     manager.wait_for_load_state("networkidle")
@@ -282,13 +288,13 @@ def serve_an_msme(consultant, manager, village):
     assert "/assessment/" in consultant.url, consultant.content()
 
     consultant.goto(f"{consultant.base}/consultancy/")
-    consultant.locator("a[href*='/consultancy/engagement/']").first.click()
+    consultant.locator(".title a[href*='/consultancy/engagement/']", has_text="Tapetes").click()
     consultant.wait_for_load_state("networkidle")
     for stage in ("action_plan", "listing", "first_sale"):
-        consultant.select_option("#id_to_stage", stage)
+        consultant.select_option("#move select[name$=to_stage]", stage)
         consultant.locator("#move").get_by_role("button", name="Move").click()
         consultant.wait_for_load_state("networkidle")
-        expect(consultant.locator("#id_to_stage")).to_be_visible()
+        expect(consultant.locator("#move select[name$=to_stage]")).to_have_value(stage)
     consultant.shot("own-programme-engagement")
 
     consultant.goto(f"{consultant.base}/msmes/{msme}/")
