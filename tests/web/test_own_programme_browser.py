@@ -162,14 +162,16 @@ def join(page, code, *, given_name, family_name, username, password):
     assert "/accounts/login/" not in page.url, page.content()
 
 
-def invite_trainer_and_consultant(manager, browser_page, slug, village, cohort):
+def invite_trainer_and_consultant(manager, browser_page, slug, village, cohort, seen):
     """3. Invitations for a trainer and a consultant, who accept them; the trainer then runs the cohort."""
     trainer_code = invite(manager, slug, "trainer", village)
     consultant_code = invite(manager, slug, "consultant", village)
     trainer = browser_page(None, width=PHONE)
+    watch_requests(trainer, seen)
     join(trainer, trainer_code, given_name="Carmen", family_name="Luna", username="carmen",
          password="Telar-de-cintura-26")
     consultant = browser_page(None, width=PHONE)
+    watch_requests(consultant, seen)
     join(consultant, consultant_code, given_name="Diego", family_name="Santos", username="diego",
          password="Grana-cochinilla-26")
     manager.goto(f"{manager.base}/training/cohort/{cohort}/edit/")
@@ -177,24 +179,6 @@ def invite_trainer_and_consultant(manager, browser_page, slug, village, cohort):
     submit(manager, "Save the cohort")
     assert manager.url.endswith(f"/training/cohort/{cohort}/"), manager.content()
     return trainer, consultant
-
-
-def test_a_programme_from_an_empty_database_to_its_results(browser_page, empty_installation):
-    seen = []
-    manager = browser_page(empty_installation, width=1024)
-    watch_requests(manager, seen)
-    slug, targets = create_programme(manager)
-    village, cohort = add_village_partner_course_and_cohort(manager, slug)
-    trainer, consultant = invite_trainer_and_consultant(manager, browser_page, slug, village, cohort)
-    for page in (trainer, consultant):
-        watch_requests(page, seen)
-    certified = run_the_cohort(trainer, manager, cohort)
-    serve_an_msme(consultant, manager, village)
-    read_the_overview(manager, slug, targets, certified)
-
-    # Every page was a page: nothing under /admin/ or /api/ was requested, by a click or by the
-    # pages' own scripts (htmx calls the pages' own URLs, e.g. the municipality search).
-    assert seen and not [url for url in seen if url.startswith(("/admin", "/api"))]
 
 
 def run_the_cohort(trainer, manager, cohort):
@@ -333,3 +317,19 @@ def read_the_overview(page, slug, targets, certified):
     assert tile(page, "convenios")[0] == "1"
     assert tile(page, "ventas-en-linea")[0] == "4,500"
     assert tile(page, "empleos")[0] == "3"
+
+
+def test_a_programme_from_an_empty_database_to_its_results(browser_page, empty_installation):
+    seen = []
+    manager = browser_page(empty_installation, width=1024)
+    watch_requests(manager, seen)
+    slug, targets = create_programme(manager)
+    village, cohort = add_village_partner_course_and_cohort(manager, slug)
+    trainer, consultant = invite_trainer_and_consultant(manager, browser_page, slug, village, cohort, seen)
+    certified = run_the_cohort(trainer, manager, cohort)
+    serve_an_msme(consultant, manager, village)
+    read_the_overview(manager, slug, targets, certified)
+
+    # Every page was a page: nothing under /admin/ or /api/ was requested, by a click or by the
+    # pages' own scripts (htmx calls the pages' own URLs, e.g. the municipality search).
+    assert seen and not [url for url in seen if url.startswith(("/admin", "/api"))]
