@@ -54,7 +54,7 @@ class EngagementAdmin(ServiceCreateMixin, admin.ModelAdmin):
     search_fields = ["enterprise__name", "consultant__given_name", "consultant__family_name", "drop_reason"]
     list_select_related = ["enterprise", "consultant", "supervisor"]
     raw_id_fields = ["enterprise", "consultant", "supervisor"]
-    readonly_fields = ["stage", "drop_reason", "closed_on"]
+    readonly_fields = ["stage", "drop_reason_code", "drop_reason", "closed_on"]
     inlines = [StageChangeInline, MeetingInline, ActionItemInline]
     create_service = staticmethod(start_engagement)
     create_refusal = staticmethod(

@@ -76,6 +76,8 @@ class EngagementSerializer(ServiceFieldsMixin, ModelSerializer):
             problem = drop_reason_problem(code=code, words=words)
             if problem:
                 raise serializers.ValidationError({"drop_reason": problem})
+            # Words alone are an "other" reason; the model's checks see the code the move will store.
+            attrs["drop_reason_code"] = code
         for name in ("drop_reason", "drop_reason_code"):
             kept = getattr(self.instance, name) if self.instance is not None else ""
             if name in attrs and not dropping and attrs[name] != kept:
