@@ -30,7 +30,7 @@ def test_a_manager_is_offered_only_the_consultants_of_the_msmes_village(login, w
     card = _card(response, engagement)
     assert card.can_reassign
     assert set(card.offered_consultants) == {world.consultant.person, colleague.person}
-    assert f'name="consultant"' in response.content.decode() and "Change consultant" in response.content.decode()
+    assert 'name="consultant"' in response.content.decode() and "Change consultant" in response.content.decode()
 
 
 def test_a_consultant_may_hand_over_their_own_card_only(login, world, engagement, colleague):
