@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from aldea.accounts.models import Invitation
-from aldea.consulting.models import ActionItem, Engagement, StageChange
+from aldea.consulting.models import ActionItem, ConsultantChange, Engagement, StageChange
 from aldea.diagnostics.models import Answer, Assessment
 from aldea.interop.models import ChannelOrderLine, UploadJob
 from aldea.ops.models import AuditEntry
@@ -48,8 +48,8 @@ GUARDED_FIELDS = {
     Engagement: {"enterprise", "consultant"},
 }
 # History and computed rows: shown, never added, changed or deleted in the admin.
-VIEW_ONLY = {VillageStatusChange, StageChange, Answer, EquityReport, ClusterClassification, AuditEntry, UploadJob,
-             Invitation}
+VIEW_ONLY = {VillageStatusChange, StageChange, ConsultantChange, Answer, EquityReport, ClusterClassification,
+             AuditEntry, UploadJob, Invitation}
 # Rows the admin never adds because a service makes them (certificates come from the enrolments'
 # "Issue certificates" action, assessments from the scored diagnostic).
 NOT_ADDED = VIEW_ONLY | {Certificate, Assessment}

@@ -104,7 +104,7 @@ def test_dropping_an_engagement_needs_a_reason_and_writes_nothing_without_one(wo
     )
 
     assert refused.status_code == 400
-    assert "drop_reason" in refused.json()
+    assert "drop_reason_code" in refused.json()
     assert accepted.status_code == 200
     engagement.refresh_from_db()
     assert engagement.stage == "dropped"

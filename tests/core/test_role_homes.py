@@ -10,8 +10,8 @@ HOMES = {
     "analyst": "workspace:overview",
     "partner": "workspace:overview",
     "trainer": "training:courses",
-    "consultant": "consulting:board",
-    "msme_owner": "workspace:msmes",
+    "consultant": "consulting:todo",
+    "msme_owner": "workspace:mine",
 }
 
 
@@ -31,6 +31,6 @@ def test_an_account_without_a_role_is_told_to_ask_for_one(client, django_user_mo
 def test_navigation_follows_the_role(world):
     labels = {role: {str(i["label"]) for i in nav_items_for(getattr(world, role))} for role in HOMES}
     assert "Consultancy" in labels["consultant"] and "Partners" not in labels["consultant"]
-    assert labels["msme_owner"] == {"MSMEs"}
+    assert labels["msme_owner"] == {"My page", "MSMEs"}
     assert {"Overview", "Territory", "Partners", "Data"} <= labels["manager"]
     assert "Administration" not in labels["manager"]

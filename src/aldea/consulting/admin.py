@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aldea.consulting.models import ActionItem, Engagement, Meeting, Stage, StageChange
+from aldea.consulting.models import (
+    ActionItem,
+    ConsultantChange,
+    Engagement,
+    Meeting,
+    Stage,
+    StageChange,
+)
 from aldea.consulting.services import (
     consultant_refusal,
     move_engagement,
@@ -54,7 +61,7 @@ class EngagementAdmin(ServiceCreateMixin, admin.ModelAdmin):
     search_fields = ["enterprise__name", "consultant__given_name", "consultant__family_name", "drop_reason"]
     list_select_related = ["enterprise", "consultant", "supervisor"]
     raw_id_fields = ["enterprise", "consultant", "supervisor"]
-    readonly_fields = ["stage", "drop_reason", "closed_on"]
+    readonly_fields = ["stage", "drop_reason_code", "drop_reason", "closed_on"]
     inlines = [StageChangeInline, MeetingInline, ActionItemInline]
     create_service = staticmethod(start_engagement)
     create_refusal = staticmethod(
@@ -67,7 +74,8 @@ class EngagementAdmin(ServiceCreateMixin, admin.ModelAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        # Reassigning a consultant checks their role; the API and (later) the board do that.
+        # Reassigning goes through reassign_engagement (the board, the API), which checks the
+        # consultant's role and village and records the change.
         fixed = ["enterprise", "consultant"] if obj is not None else []
         return [*super().get_readonly_fields(request, obj), *fixed]
 
@@ -96,3 +104,11 @@ class StageChangeAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_filter = ["to_stage"]
     search_fields = ["engagement__enterprise__name", "reason"]
     list_select_related = ["engagement__enterprise", "engagement__consultant", "changed_by"]
+
+
+@admin.register(ConsultantChange)
+class ConsultantChangeAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    list_display = ["engagement", "from_consultant", "to_consultant", "changed_at", "changed_by"]
+    search_fields = ["engagement__enterprise__name"]
+    list_select_related = ["engagement__enterprise", "engagement__consultant", "from_consultant", "to_consultant",
+                           "changed_by"]

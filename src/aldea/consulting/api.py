@@ -13,7 +13,13 @@ from aldea.consulting.queries import (
     meetings_visible_to,
     stage_changes_visible_to,
 )
-from aldea.consulting.services import consultant_refusal, move_engagement, start_engagement
+from aldea.consulting.services import (
+    consultant_refusal,
+    drop_reason_problem,
+    move_engagement,
+    reassign_engagement,
+    start_engagement,
+)
 from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
@@ -32,8 +38,11 @@ class EngagementSerializer(ServiceFieldsMixin, ModelSerializer):
     """An engagement of a consultant (person id) with an MSME (code), supervised by a trainer
     (person id). It starts at ``diagnosed``; changing ``stage`` moves it through the consulting
     service, which allows one stage forward at a time, any earlier open stage, ``dropped`` (with
-    a ``drop_reason``) from an open stage, and ``diagnosed`` from a closed one, and records each
-    move in the stage history. ``closed_on`` is set when it graduates or drops."""
+    a ``drop_reason_code`` and, for ``other``, words in ``drop_reason``) from an open stage, and
+    ``diagnosed`` from a closed one, and records each move in the stage history. ``closed_on`` is
+    set when it graduates or drops. Changing ``consultant`` reassigns the engagement (its
+    programme's managers may, and a consultant their own engagement): the stage history stays and
+    the change is recorded with who made it and when."""
 
     enterprise = CodeRelatedField(slug_field="code", queryset=Enterprise.objects.all(), visible=enterprises_visible_to)
     consultant = IdRelatedField(queryset=Person.objects.all(), visible=persons_nameable_by)
@@ -44,7 +53,8 @@ class EngagementSerializer(ServiceFieldsMixin, ModelSerializer):
     class Meta:
         model = Engagement
         fields = [
-            "id", "enterprise", "consultant", "supervisor", "stage", "drop_reason", "started_on", "closed_on",
+            "id", "enterprise", "consultant", "supervisor", "stage", "drop_reason_code", "drop_reason",
+            "started_on", "closed_on",
             "created_at", "updated_at",
         ]
         read_only_fields = ["closed_on", "created_at", "updated_at"]
@@ -56,11 +66,22 @@ class EngagementSerializer(ServiceFieldsMixin, ModelSerializer):
         if self.instance is None and stage != Stage.DIAGNOSED:
             raise serializers.ValidationError({"stage": "a new engagement starts at diagnosed; move it afterwards."})
         dropping = stage == Stage.DROPPED and self.instance is not None and self.instance.stage != stage
-        if dropping and not (attrs.get("drop_reason") or "").strip():
-            raise serializers.ValidationError({"drop_reason": "is required when an engagement is dropped."})
-        kept_reason = self.instance.drop_reason if self.instance is not None else ""
-        if "drop_reason" in attrs and not dropping and attrs["drop_reason"] != kept_reason:
-            raise serializers.ValidationError({"drop_reason": "is given with the move to dropped."})
+        words = (attrs.get("drop_reason") or "").strip()
+        if dropping:
+            code = attrs.get("drop_reason_code") or ("other" if words else "")
+            if not code:
+                raise serializers.ValidationError(
+                    {"drop_reason_code": "is required when an engagement is dropped."}
+                )
+            problem = drop_reason_problem(code=code, words=words)
+            if problem:
+                raise serializers.ValidationError({"drop_reason": problem})
+            # Words alone are an "other" reason; the model's checks see the code the move will store.
+            attrs["drop_reason_code"] = code
+        for name in ("drop_reason", "drop_reason_code"):
+            kept = getattr(self.instance, name) if self.instance is not None else ""
+            if name in attrs and not dropping and attrs[name] != kept:
+                raise serializers.ValidationError({name: "is given with the move to dropped."})
         enterprise = current(attrs, self.instance, "enterprise")
         consultant = current(attrs, self.instance, "consultant")
         if ({"enterprise", "consultant"} & attrs.keys()) and enterprise is not None and consultant is not None:
@@ -99,12 +120,23 @@ class EngagementViewSet(ScopedViewSet):
         )
 
     def save_changes(self, serializer):
-        # A stage move goes through the service, which checks it and records who, when and why.
-        to_stage = serializer.validated_data.pop("stage", serializer.instance.stage)
-        reason = serializer.validated_data.pop("drop_reason", "")
+        # A reassignment and a stage move go through the services, which check them and record
+        # who, when and why.
+        data = serializer.validated_data
+        to_stage = data.pop("stage", serializer.instance.stage)
+        reason = data.pop("drop_reason", "")
+        code = data.pop("drop_reason_code", "")
+        consultant = data.pop("consultant", None)
+        if consultant is not None and consultant.pk != serializer.instance.consultant_id:
+            serializer.instance = reassign_engagement(
+                engagement=serializer.instance, consultant=consultant, user=self.request.user
+            )
         engagement = serializer.save()
         if to_stage != engagement.stage:
-            move_engagement(engagement=engagement, to_stage=to_stage, user=self.request.user, reason=reason)
+            move_engagement(
+                engagement=engagement, to_stage=to_stage, user=self.request.user, reason=reason,
+                drop_reason_code=code,
+            )
             serializer.instance.refresh_from_db()
 
 

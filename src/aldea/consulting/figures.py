@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, Count, Exists, F, OuterRef, Value, Window
 from django.db.models.functions import RowNumber
 
-from aldea.consulting.models import Stage
+from aldea.consulting.models import DropReason, Stage
 
 # Cards drawn per column on the board; a column with more shows a "show more" link.
 CARDS_PER_COLUMN = 12
@@ -61,3 +61,54 @@ def column_cards(engagements, stage: str, *, writable_enterprises=None):
     """All cards of one stage, for paginating a long column."""
     return _cards(engagements.filter(stage=stage), writable_enterprises).order_by("-started_on", "-pk")
 
+
+
+@dataclass
+class DropRow:
+    code: str
+    label: str
+    count: int
+    share: float  # of the drops in the same group, 0 to 1
+
+
+@dataclass
+class DropGroup:
+    """The drops of one village (or of every village the viewer sees): one row per reason."""
+
+    name: str
+    total: int
+    rows: list[DropRow]
+
+
+def _drop_rows(counts: dict[str, int]) -> tuple[int, list[DropRow]]:
+    total = sum(counts.values())
+    rows = [
+        DropRow(code=code, label=str(label), count=counts.get(code, 0),
+                share=counts.get(code, 0) / total if total else 0.0)
+        for code, label in DropReason.choices
+    ]
+    # Engagements dropped with no code (none since reasons were coded) stay visible.
+    if counts.get(""):
+        rows.append(DropRow(code="", label="—", count=counts[""], share=counts[""] / total))
+    return total, rows
+
+
+def drop_reason_report(engagements) -> tuple[DropGroup, list[DropGroup]]:
+    """The dropped engagements among ``engagements``, counted per reason with each reason's share:
+    first all of them, then village by village (by name). One query."""
+    counts = (
+        engagements.filter(stage=Stage.DROPPED).order_by()
+        .values_list("enterprise__village__name", "drop_reason_code").annotate(n=Count("pk"))
+    )
+    overall: dict[str, int] = {}
+    by_village: dict[str, dict[str, int]] = {}
+    for village, code, count in counts:
+        overall[code] = overall.get(code, 0) + count
+        village_counts = by_village.setdefault(village or "—", {})
+        village_counts[code] = village_counts.get(code, 0) + count
+    total, rows = _drop_rows(overall)
+    villages = []
+    for name in sorted(by_village):
+        village_total, village_rows = _drop_rows(by_village[name])
+        villages.append(DropGroup(name=name, total=village_total, rows=[row for row in village_rows if row.count]))
+    return DropGroup(name="", total=total, rows=rows), villages

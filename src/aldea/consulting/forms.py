@@ -3,7 +3,8 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aldea.consulting.models import ActionItem, Meeting, Stage
+from aldea.consulting.models import ActionItem, DropReason, Meeting, Stage
+from aldea.consulting.services import drop_reason_problem
 from aldea.core.forms import DateInput
 
 
@@ -42,16 +43,35 @@ class BoardFilterForm(forms.Form):
 
 class MoveForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("Move to"), choices=Stage.choices)
+    drop_reason_code = forms.ChoiceField(
+        label=_("Why it dropped out (needed to drop)"), required=False,
+        choices=[("", "—"), *DropReason.choices],
+    )
     reason = forms.CharField(
-        label=_("Reason (needed to drop)"), required=False, max_length=2000,
+        label=_("In words (needed for «Other reason»)"), required=False, max_length=2000,
         widget=forms.TextInput(),
     )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("to_stage") == Stage.DROPPED and not (cleaned.get("reason") or "").strip():
-            self.add_error("reason", _("Say why the MSME dropped out."))
+        if cleaned.get("to_stage") == Stage.DROPPED:
+            words = (cleaned.get("reason") or "").strip()
+            # Words alone (the board's drag and drop asks for words) are an "other" reason.
+            code = cleaned.get("drop_reason_code") or (DropReason.OTHER if words else "")
+            problem = drop_reason_problem(code=code, words=words)
+            if problem:
+                self.add_error("reason" if code == DropReason.OTHER else "drop_reason_code", problem)
         return cleaned
+
+
+class AssignForm(forms.Form):
+    """The consultant for one MSME: only those who may serve it are offered."""
+
+    consultant = forms.ModelChoiceField(label=_("Consultant"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, consultants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultant"].queryset = consultants
 
 
 class NotInFutureMixin:

@@ -1,9 +1,11 @@
 """Who may see and change engagements, their stage history, meetings and action items: whoever
 sees the MSME sees its consultancy; whoever serves it (managers, its consultants) changes it."""
 
-from django.db.models import QuerySet
+from django.db.models import Max, Q, QuerySet
 
-from aldea.consulting.models import ActionItem, Engagement, Meeting, StageChange
+from aldea.accounts.queries import reach_of
+from aldea.consulting.models import ActionItem, ConsultantChange, Engagement, Meeting, StageChange
+from aldea.enterprises.models import Enterprise
 from aldea.enterprises.queries import enterprises_served_by, enterprises_visible_to
 
 
@@ -13,6 +15,22 @@ def engagements_visible_to(user) -> QuerySet[Engagement]:
 
 def engagements_writable_by(user) -> QuerySet[Engagement]:
     return Engagement.objects.filter(enterprise__in=enterprises_served_by(user))
+
+
+def engagements_reassignable_by(user) -> QuerySet[Engagement]:
+    """Engagements whose consultant the user may change: every engagement of a programme they
+    manage, and a consultant's own (to hand it over); never another consultant's."""
+    reach = reach_of(user)
+    if reach.is_global:
+        return Engagement.objects.all()
+    return Engagement.objects.filter(
+        Q(enterprise__programme_id__in=reach.manager_programme_ids)
+        | Q(consultant_id=reach.person_id, enterprise__in=enterprises_served_by(user))
+    )
+
+
+def consultant_changes_visible_to(user) -> QuerySet[ConsultantChange]:
+    return ConsultantChange.objects.filter(engagement__enterprise__in=enterprises_visible_to(user))
 
 
 def stage_changes_visible_to(user) -> QuerySet[StageChange]:
@@ -25,3 +43,40 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
 
 def action_items_visible_to(user) -> QuerySet[ActionItem]:
     return ActionItem.objects.filter(engagement__enterprise__in=enterprises_visible_to(user))
+
+
+def enterprises_awaiting_consultant(user):
+    """Participant MSMEs of the programmes the user manages with no open engagement: the ones a
+    manager still has to give a consultant."""
+    reach = reach_of(user)
+    managed = Enterprise.objects.all() if reach.is_global else Enterprise.objects.filter(
+        programme_id__in=reach.manager_programme_ids
+    )
+    open_engagements = Engagement.objects.exclude(stage__in=["graduated", "dropped"])
+    return managed.filter(group=Enterprise.Group.PARTICIPANT).exclude(
+        id__in=open_engagements.values("enterprise_id")
+    )
+
+
+def my_open_engagements(user) -> QuerySet[Engagement]:
+    """The open engagements the user serves as consultant, each with ``last_meeting_on``."""
+    person_id = reach_of(user).person_id
+    return (
+        engagements_writable_by(user).filter(consultant_id=person_id)
+        .exclude(stage__in=["graduated", "dropped"])
+        .annotate(last_meeting_on=Max("meetings__held_on"))
+        .select_related("enterprise__village")
+    )
+
+
+def my_open_action_items(user) -> QuerySet[ActionItem]:
+    """Open action items of the engagements the user serves as consultant, soonest due first."""
+    person_id = reach_of(user).person_id
+    return (
+        ActionItem.objects.filter(
+            engagement__in=engagements_writable_by(user).filter(consultant_id=person_id),
+            status=ActionItem.Status.OPEN,
+        )
+        .select_related("engagement__enterprise")
+        .order_by("due_on", "pk")
+    )

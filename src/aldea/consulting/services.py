@@ -7,19 +7,30 @@ The allowed moves (``ALLOWED_MOVES``), stated once here and enforced for every d
   made an online sale; the overview counts it), so reaching a stage means every earlier one
   was reached, and a jump from diagnosed to graduated cannot pass for a first sale;
 * **back to any earlier open stage**, so a consultant can correct a card moved too far;
-* **dropped from any open stage**, with a reason;
+* **dropped from any open stage**, with a coded reason (``DropReason``; "other" needs words);
 * a closed engagement (graduated or dropped) **reopens only at diagnosed**.
 """
 
 import datetime
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aldea.accounts.models import Role
-from aldea.accounts.queries import members_of
-from aldea.consulting.models import STAGE_ORDER, Engagement, Stage, StageChange
+from aldea.accounts.models import Membership, Person, Role
+from aldea.accounts.queries import manages, members_of
+from aldea.consulting.models import (
+    STAGE_ORDER,
+    ActionItem,
+    ConsultantChange,
+    DropReason,
+    Engagement,
+    Stage,
+    StageChange,
+)
+from aldea.consulting.queries import engagements_reassignable_by
 from aldea.core.exceptions import DomainError
 
 CLOSED_STAGES = frozenset({Stage.GRADUATED, Stage.DROPPED})
@@ -64,11 +75,51 @@ def record_stage_change(
     )
 
 
+def _consultant_memberships(programme_ids) -> QuerySet[Membership]:
+    return Membership.objects.filter(programme_id__in=programme_ids, role=Role.CONSULTANT, is_active=True)
+
+
+def consultants_for(enterprise) -> QuerySet[Person]:
+    """The people who may serve ``enterprise``: active consultants of its programme whose
+    membership covers its village (a membership with no village covers all of them)."""
+    memberships = _consultant_memberships([enterprise.programme_id]).filter(
+        Q(village__isnull=True) | Q(village_id=enterprise.village_id)
+    )
+    return Person.objects.filter(id__in=memberships.values("person_id")).order_by("family_name", "given_name", "pk")
+
+
+def consultants_by_place(programme_ids) -> dict[tuple[int, int | None], list[Person]]:
+    """(programme id, village id) → the consultants who may serve an MSME there, in one query,
+    for a board that offers a choice on each card. Look up ``(programme, village)`` and
+    ``(programme, None)`` (consultants of the whole programme) together: see ``offered_consultants``."""
+    places: dict[tuple[int, int | None], dict[int, Person]] = {}
+    rows = _consultant_memberships(programme_ids).select_related("person").order_by(
+        "person__family_name", "person__given_name", "person_id"
+    )
+    for membership in rows:
+        places.setdefault((membership.programme_id, membership.village_id), {})[membership.person_id] = membership.person
+    return {place: list(people.values()) for place, people in places.items()}
+
+
+def offered_consultants(places, enterprise) -> list[Person]:
+    """From ``consultants_by_place``: the consultants offered for ``enterprise``."""
+    people = {
+        person.pk: person
+        for key in ((enterprise.programme_id, None), (enterprise.programme_id, enterprise.village_id))
+        for person in places.get(key, [])
+    }
+    return sorted(people.values(), key=lambda person: (person.family_name, person.given_name, person.pk))
+
+
 def consultant_refusal(*, enterprise, consultant) -> str | None:
     """Why ``consultant`` may not serve ``enterprise``, or None: they must hold an active
-    consultant role in the MSME's programme."""
+    consultant role in the MSME's programme, for its village or for the whole programme."""
     if not members_of([enterprise.programme_id], roles={Role.CONSULTANT}).filter(pk=consultant.pk).exists():
         return _("%(person)s is not an active consultant of the MSME's programme.") % {"person": consultant}
+    if not consultants_for(enterprise).filter(pk=consultant.pk).exists():
+        return _("%(person)s is a consultant of another village, not of %(village)s.") % {
+            "person": consultant, "village": enterprise.village,
+        }
     return None
 
 
@@ -92,14 +143,31 @@ def _stage_names(stages) -> str:
     return ", ".join(f"«{Stage(stage).label}»" for stage in stages)
 
 
+def drop_reason_problem(*, code: str, words: str) -> str | None:
+    """Why a drop's reason is not acceptable, or None: a code from ``DropReason``, with words
+    when it is "other"."""
+    if not code:
+        return _("Say why the MSME dropped out.")
+    if code not in DropReason.values:
+        return _("«%(code)s» is not a reason for dropping out; choose one of %(codes)s.") % {
+            "code": code, "codes": ", ".join(DropReason.values),
+        }
+    if code == DropReason.OTHER and not words.strip():
+        return _("Describe the reason when it is «%(other)s».") % {"other": DropReason.OTHER.label}
+    return None
+
+
 @transaction.atomic
 def move_engagement(
-    *, engagement: Engagement, to_stage: str, user=None, reason: str = "", on: datetime.date | None = None
+    *, engagement: Engagement, to_stage: str, user=None, reason: str = "", drop_reason_code: str = "",
+    on: datetime.date | None = None,
 ) -> Engagement:
     """Move an engagement to ``to_stage`` if ``ALLOWED_MOVES`` allows it, and record the change.
 
-    A drop needs a reason; moving to the stage it is at changes nothing. Raises DomainError,
-    naming the stages the engagement may move to.
+    A drop needs a ``drop_reason_code`` (``DropReason``) and, for "other", words in ``reason``;
+    words alone count as "other" (the admin action and older API clients send only words).
+    Moving to the stage it is at changes nothing. Raises DomainError, naming the stages the
+    engagement may move to, or what is missing from the reason.
     """
     engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
     if to_stage not in Stage.values:
@@ -117,13 +185,94 @@ def move_engagement(
             }
         )
     reason = reason.strip()
-    if to_stage == Stage.DROPPED and not reason:
-        raise DomainError(_("Say why the MSME dropped out."))
+    code = ""
+    if to_stage == Stage.DROPPED:
+        code = drop_reason_code or (DropReason.OTHER if reason else "")
+        problem = drop_reason_problem(code=code, words=reason)
+        if problem:
+            raise DomainError(problem)
+    history_reason = reason or (str(DropReason(code).label) if code else "")
     record_stage_change(
-        engagement=engagement, from_stage=engagement.stage, to_stage=to_stage, user=user, reason=reason
+        engagement=engagement, from_stage=engagement.stage, to_stage=to_stage, user=user, reason=history_reason
     )
     engagement.stage = to_stage
     engagement.drop_reason = reason if to_stage == Stage.DROPPED else ""
+    engagement.drop_reason_code = code
     engagement.closed_on = (on or timezone.localdate()) if to_stage in CLOSED_STAGES else None
-    engagement.save(update_fields=["stage", "drop_reason", "closed_on", "updated_at"])
+    engagement.save(update_fields=["stage", "drop_reason", "drop_reason_code", "closed_on", "updated_at"])
     return engagement
+
+
+@transaction.atomic
+def reassign_engagement(*, engagement: Engagement, consultant: Person, user) -> Engagement:
+    """Give ``engagement`` to ``consultant``, keeping its stage history, and record who changed it
+    and when (``ConsultantChange``). Managers of the MSME's programme may reassign any of its
+    engagements; a consultant only their own. The same consultant again changes nothing.
+
+    Raises PermissionDenied when ``user`` may not reassign it, DomainError when ``consultant``
+    may not serve the MSME (see ``consultant_refusal``).
+    """
+    if not engagements_reassignable_by(user).filter(pk=engagement.pk).exists():
+        raise PermissionDenied(_("You may not reassign this engagement."))
+    engagement = Engagement.objects.select_for_update().select_related("enterprise").get(pk=engagement.pk)
+    if engagement.consultant_id == consultant.pk:
+        return engagement
+    refusal = consultant_refusal(enterprise=engagement.enterprise, consultant=consultant)
+    if refusal:
+        raise DomainError(refusal)
+    previous = engagement.consultant_id
+    engagement.consultant = consultant
+    try:
+        with transaction.atomic():
+            engagement.save(update_fields=["consultant", "updated_at"])
+    except IntegrityError as error:
+        raise DomainError(
+            _("%(person)s already has an engagement with this MSME started on the same day.") % {"person": consultant}
+        ) from error
+    ConsultantChange.objects.create(
+        engagement=engagement, from_consultant_id=previous, to_consultant=consultant,
+        changed_at=timezone.now(), changed_by=user,
+    )
+    return engagement
+
+
+def open_engagement_of(enterprise) -> Engagement | None:
+    """The MSME's engagement still open (not graduated or dropped), the latest if several."""
+    return (
+        Engagement.objects.filter(enterprise=enterprise).exclude(stage__in=CLOSED_STAGES)
+        .order_by("-started_on", "-pk").first()
+    )
+
+
+@transaction.atomic
+def assign_consultant(*, enterprise, consultant: Person, user, on: datetime.date | None = None) -> Engagement:
+    """Give the MSME a consultant: its open engagement is reassigned (``reassign_engagement``),
+    or, when it has none, one starts at diagnosed on ``on`` (today by default).
+
+    Raises PermissionDenied unless ``user`` manages the MSME's programme (or reassigns their own
+    engagement), DomainError when ``consultant`` may not serve it.
+    """
+    current = open_engagement_of(enterprise)
+    if current is not None:
+        return reassign_engagement(engagement=current, consultant=consultant, user=user)
+    if not manages(user, enterprise.programme_id):
+        raise PermissionDenied(_("Only the programme's managers assign consultants."))
+    engagement = start_engagement(
+        enterprise=enterprise, consultant=consultant, started_on=on or timezone.localdate(), user=user
+    )
+    ConsultantChange.objects.create(
+        engagement=engagement, from_consultant=None, to_consultant=consultant, changed_at=timezone.now(),
+        changed_by=user,
+    )
+    return engagement
+
+
+@transaction.atomic
+def complete_action_item(*, action: ActionItem, user, on: datetime.date | None = None) -> ActionItem:
+    """Mark an action item done (today by default); one already done keeps its date."""
+    action = ActionItem.objects.select_for_update().get(pk=action.pk)
+    if action.status != ActionItem.Status.DONE:
+        action.status = ActionItem.Status.DONE
+        action.completed_on = on or timezone.localdate()
+        action.save(update_fields=["status", "completed_on"])
+    return action

@@ -1,7 +1,11 @@
-"""Consultancy pages: the board of engagements by stage and the engagement page."""
+"""Consultancy pages: the board of engagements by stage (with consultant assignment), the
+engagement page, a consultant's to-do and the drop-reason report."""
+
+import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
@@ -14,25 +18,48 @@ from django.views.decorators.http import require_POST
 
 from aldea.accounts.models import Person, Role
 from aldea.accounts.queries import reach_of
-from aldea.consulting.figures import board_columns, column_cards
+from aldea.consulting.figures import board_columns, column_cards, drop_reason_report
 from aldea.consulting.forms import (
     ActionDoneForm,
     ActionItemForm,
+    AssignForm,
     BoardFilterForm,
     MeetingForm,
     MoveForm,
 )
-from aldea.consulting.models import ActionItem, Stage
-from aldea.consulting.queries import engagements_visible_to, engagements_writable_by
-from aldea.consulting.services import move_engagement
+from aldea.consulting.models import Stage
+from aldea.consulting.queries import (
+    action_items_visible_to,
+    engagements_reassignable_by,
+    engagements_visible_to,
+    engagements_writable_by,
+    enterprises_awaiting_consultant,
+    my_open_action_items,
+    my_open_engagements,
+)
+from aldea.consulting.services import (
+    assign_consultant,
+    consultants_by_place,
+    consultants_for,
+    move_engagement,
+    offered_consultants,
+    reassign_engagement,
+)
+from aldea.consulting.services import (
+    complete_action_item as complete_action,
+)
 from aldea.core.access import changeable_or_404
 from aldea.core.exceptions import DomainError
 from aldea.diagnostics.queries import assessments_visible_to
-from aldea.enterprises.queries import enterprises_served_by
+from aldea.enterprises.queries import enterprises_served_by, enterprises_visible_to
 from aldea.ops.idempotency import idempotent_write
 from aldea.programmes.queries import villages_visible_to
 
 COLUMN_PAGE_SIZE = 40
+# MSMEs awaiting a consultant shown on the board at once.
+AWAITING_SHOWN = 20
+# An open engagement is due a meeting when its last one is older than this (or it has none).
+MEETING_DUE_DAYS = 14
 
 
 def _filter_form(user, data):
@@ -44,7 +71,33 @@ def _filter_form(user, data):
     )
 
 
-def _board_context(request, data, *, move_errors=None):
+def _offer_consultants(user, cards, assign_errors=None):
+    """Mark the cards whose consultant the user may change, with the consultants offered for
+    each (two queries for the whole board)."""
+    cards = list(cards)
+    reassignable = set(
+        engagements_reassignable_by(user).filter(pk__in=[card.pk for card in cards]).values_list("pk", flat=True)
+    )
+    places = consultants_by_place({card.enterprise.programme_id for card in cards if card.pk in reassignable})
+    for card in cards:
+        card.can_reassign = card.pk in reassignable
+        card.offered_consultants = offered_consultants(places, card.enterprise) if card.can_reassign else []
+        card.assign_error = (assign_errors or {}).get(card.pk, "")
+
+
+def _awaiting(user, filters):
+    awaiting = enterprises_awaiting_consultant(user).filter(id__in=enterprises_visible_to(user).values("id"))
+    if filters.is_valid() and filters.cleaned_data.get("village"):
+        awaiting = awaiting.filter(village=filters.cleaned_data["village"])
+    count = awaiting.count()
+    shown = list(awaiting.select_related("village").order_by("name", "code")[:AWAITING_SHOWN]) if count else []
+    places = consultants_by_place({enterprise.programme_id for enterprise in shown})
+    for enterprise in shown:
+        enterprise.offered_consultants = offered_consultants(places, enterprise)
+    return {"count": count, "shown": shown}
+
+
+def _board_context(request, data, *, move_errors=None, assign_errors=None):
     """The board for the filters in ``data`` (GET or the hidden fields of a move)."""
     user = request.user
     filters = _filter_form(user, data)
@@ -62,11 +115,14 @@ def _board_context(request, data, *, move_errors=None):
         stage = None
         columns = board_columns(engagements, writable_enterprises=writable)
     move_errors = move_errors or {}
-    for card in (page.object_list if page else [card for column in columns for card in column.cards]):
+    cards = page.object_list if page else [card for column in columns for card in column.cards]
+    for card in cards:
         card.move_form = move_errors.get(card.pk) or MoveForm(
             prefix=f"move-{card.pk}", initial={"to_stage": card.stage}
         )
+    _offer_consultants(user, cards, assign_errors)
     return {
+        "awaiting": _awaiting(user, filters),
         "filters": filters,
         "query": filters.query_string(),
         "columns": columns,
@@ -106,7 +162,7 @@ def move(request, pk):
         try:
             move_engagement(
                 engagement=engagement, to_stage=form.cleaned_data["to_stage"], user=request.user,
-                reason=form.cleaned_data["reason"],
+                reason=form.cleaned_data["reason"], drop_reason_code=form.cleaned_data["drop_reason_code"],
             )
         except DomainError as error:
             form.add_error(None, str(error))
@@ -135,6 +191,9 @@ def _render_engagement(request, engagement, *, status=200, move_form=None, meeti
         "enterprise": engagement.enterprise,
         "can_write": can_write,
         "history": engagement.stage_changes.select_related("changed_by").order_by("-changed_at"),
+        "consultant_changes": engagement.consultant_changes.select_related(
+            "from_consultant", "to_consultant", "changed_by"
+        ).order_by("-changed_at"),
         "meetings": engagement.meetings.order_by("-held_on"),
         # Open items first (they have no completion date), each group by due date.
         "action_items": engagement.action_items.order_by(F("completed_on").asc(nulls_first=True), "due_on"),
@@ -191,10 +250,118 @@ def complete_action_item(request, pk):
     form = ActionDoneForm(request.POST)
     if not form.is_valid():
         return HttpResponse(status=400)
-    action = get_object_or_404(item.action_items, pk=form.cleaned_data["item"])
-    if action.status != ActionItem.Status.DONE:
-        action.status = ActionItem.Status.DONE
-        action.completed_on = timezone.localdate()
-        action.save(update_fields=["status", "completed_on"])
+    action = complete_action(action=get_object_or_404(item.action_items, pk=form.cleaned_data["item"]),
+                             user=request.user)
     messages.success(request, _("«%(title)s» marked done.") % {"title": action.title})
     return redirect("consulting:engagement", pk=item.pk)
+
+
+def _board_filters_posted(request) -> QueryDict:
+    """The board's filters sent with an assignment form, whose own ``consultant`` field is the
+    consultant chosen: the filter travels as ``consultant-filter``."""
+    data = QueryDict(mutable=True)
+    for name in ("village", "stage", "page"):
+        if request.POST.get(name):
+            data[name] = request.POST[name]
+    if request.POST.get("consultant-filter"):
+        data["consultant"] = request.POST["consultant-filter"]
+    return data
+
+
+def _back_to_board(request, *, assign_errors=None):
+    """After an assignment: the board region for htmx, else the board with its filters."""
+    data = _board_filters_posted(request)
+    if request.htmx:
+        context = _board_context(request, data, assign_errors=assign_errors)
+        return render(request, "consulting/partials/board.html", context, status=400 if assign_errors else 200)
+    for error in (assign_errors or {}).values():
+        messages.error(request, error)
+    query = _filter_form(request.user, data).query_string()
+    return redirect(reverse("consulting:board") + (f"?{query}" if query else ""))
+
+
+@login_required
+@require_POST
+def reassign(request, pk):
+    """Give an engagement to another consultant (managers; a consultant their own engagement)."""
+    engagement = get_object_or_404(
+        engagements_visible_to(request.user).select_related("enterprise__programme", "consultant"), pk=pk
+    )
+    if not engagements_reassignable_by(request.user).filter(pk=engagement.pk).exists():
+        raise PermissionDenied
+    form = AssignForm(request.POST, consultants=consultants_for(engagement.enterprise))
+    if not form.is_valid():
+        return _back_to_board(request, assign_errors={
+            engagement.pk: _("Choose one of the consultants offered for this MSME's village.")
+        })
+    try:
+        reassign_engagement(engagement=engagement, consultant=form.cleaned_data["consultant"], user=request.user)
+    except DomainError as error:
+        return _back_to_board(request, assign_errors={engagement.pk: str(error)})
+    if not request.htmx:
+        messages.success(request, _("%(msme)s is now served by %(person)s.") % {
+            "msme": engagement.enterprise.name, "person": form.cleaned_data["consultant"]})
+    return _back_to_board(request)
+
+
+@login_required
+@require_POST
+def assign(request, code):
+    """Give an MSME with no open engagement its consultant (managers of its programme)."""
+    enterprise = get_object_or_404(enterprises_visible_to(request.user).select_related("programme"), code=code)
+    if not enterprises_awaiting_consultant(request.user).filter(pk=enterprise.pk).exists():
+        raise PermissionDenied
+    form = AssignForm(request.POST, consultants=consultants_for(enterprise))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the consultants offered for this MSME's village."))
+    else:
+        try:
+            assign_consultant(enterprise=enterprise, consultant=form.cleaned_data["consultant"], user=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(msme)s is now served by %(person)s.") % {
+                "msme": enterprise.name, "person": form.cleaned_data["consultant"]})
+    data = _board_filters_posted(request)
+    query = _filter_form(request.user, data).query_string()
+    return redirect(reverse("consulting:board") + (f"?{query}" if query else "") + "#awaiting")
+
+
+@login_required
+def drop_reasons(request):
+    """Why MSMEs dropped out, per reason with its share, overall and by village, within the
+    viewer's scope."""
+    overall, villages = drop_reason_report(engagements_visible_to(request.user))
+    return render(request, "consulting/drop_reasons.html", {"overall": overall, "villages": villages})
+
+
+def _todo_context(user):
+    today = timezone.localdate()
+    since = today - datetime.timedelta(days=MEETING_DUE_DAYS)
+    engagements = list(my_open_engagements(user).order_by(F("last_meeting_on").asc(nulls_first=True), "pk"))
+    return {
+        "due": [item for item in engagements if item.last_meeting_on is None or item.last_meeting_on < since],
+        "action_items": list(my_open_action_items(user)),
+        "today": today,
+        "due_days": MEETING_DUE_DAYS,
+    }
+
+
+@login_required
+def todo(request):
+    """A consultant's to-do: their engagements due a meeting and their open action items."""
+    return render(request, "consulting/todo.html", _todo_context(request.user))
+
+
+@login_required
+@require_POST
+def todo_done(request, pk):
+    """Tap "Done" on the to-do: htmx swaps the item for its done line; otherwise back to the list."""
+    action = get_object_or_404(action_items_visible_to(request.user), pk=pk)
+    if not engagements_writable_by(request.user).filter(pk=action.engagement_id).exists():
+        raise PermissionDenied
+    action = complete_action(action=action, user=request.user)
+    if request.htmx:
+        return render(request, "consulting/partials/todo_item.html", {"action": action, "today": timezone.localdate()})
+    messages.success(request, _("«%(title)s» marked done.") % {"title": action.title})
+    return redirect("consulting:todo")

@@ -280,6 +280,19 @@ DROP_REASONS = (
     ("Costos de envío demasiado altos para su producto", 2),
 )
 
+# Each demo drop's coded reason (consulting.models.DropReason); the words stay as its details.
+DROP_REASON_CODES = {
+    "Sin tiempo por la temporada alta de producción": "no_time",
+    "Carga de cuidados en el hogar": "no_time",
+    "Sin conexión a internet estable en el taller": "no_internet",
+    "No cuenta con RFC para facturar en el marketplace": "other",
+    "Prefiere vender a intermediarios": "not_interested",
+    "La persona consultora terminó su servicio social": "other",
+    "Migración temporal de la persona dueña": "moved_away",
+    "Problemas de salud en la familia": "other",
+    "Costos de envío demasiado altos para su producto": "other",
+}
+
 ACTION_ITEMS = (
     "Tomar fotografías de producto con fondo claro",
     "Abrir cuenta de vendedor en Mercado Libre",

@@ -284,7 +284,8 @@ class DemoGenerator(TrainingCascade):
         path = sim.draw_path(rng, business, started, cat.DROP_REASONS)
         engagement = self.writer.add(Engagement(
             enterprise=enterprise, consultant_id=consultant, supervisor_id=supervisor, stage=path.stage,
-            drop_reason=path.drop_reason, started_on=started, closed_on=path.closed_on))
+            drop_reason=path.drop_reason, drop_reason_code=cat.DROP_REASON_CODES.get(path.drop_reason, "other") if path.drop_reason else "",
+            started_on=started, closed_on=path.closed_on))
         previous = ""
         for stage, day in path.stages:
             self.writer.row(StageChange, engagement=engagement, from_stage=previous, to_stage=stage,

@@ -68,13 +68,14 @@ class OutcomeRecord(TimeStamped):
     class Source(models.TextChoices):
         SURVEY = "survey", _("Encuesta")
         ENTRY = "entry", _("Captura en la plataforma")
+        OWNER = "owner", _("Captura de la persona dueña")
         CHANNEL = "channel", _("Reporte de ventas del canal")
         IMPORT = "import", _("Importación")
         ESTIMATE = "estimate", _("Estimación")
 
-    # What a person stated (a survey, an entry) outranks a channel's sales report, which is exact
-    # but covers one channel; both outrank a bulk import of unstated origin and an estimate.
-    SOURCE_RANK = {"entry": 3, "survey": 3, "channel": 2, "import": 1, "estimate": 0}
+    # What a person stated (a survey, an entry, the owner's own entry) outranks a channel's sales
+    # report, which is exact but covers one channel; both outrank a bulk import of unstated origin and an estimate.
+    SOURCE_RANK = {"entry": 3, "owner": 3, "survey": 3, "channel": 2, "import": 1, "estimate": 0}
     FIGURES = ("total_sales", "online_sales", "orders", "units", "employees", "export_markets")
 
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="outcomes")

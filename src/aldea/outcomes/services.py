@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aldea.accounts.queries import reach_of
 from aldea.outcomes.models import Listing, OutcomeRecord
 
 # A figure is unusual when it is more than OUTLIER_FACTOR times, or less than 1/OUTLIER_FACTOR of,
@@ -77,6 +78,15 @@ def save_outcome_record(*, record: OutcomeRecord, values: dict, user, source: st
         setattr(record, name, value)
     record.save()
     return record
+
+
+def entry_source(*, user, enterprise) -> str:
+    """The source of figures ``user`` enters on a page for ``enterprise``: the owner's own entry
+    when she owns the MSME, else a platform entry (a consultant's or a manager's)."""
+    person_id = reach_of(user).person_id
+    if person_id is not None and enterprise.owner_id == person_id:
+        return OutcomeRecord.Source.OWNER
+    return OutcomeRecord.Source.ENTRY
 
 
 def record_monthly_outcome(*, enterprise, month: datetime.date, values: dict, user,

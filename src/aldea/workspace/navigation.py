@@ -36,6 +36,7 @@ NAV_ITEMS = [
     NavItem("workspace:villages", _("Villages"), ALL_ROLES - {Role.MSME_OWNER}),
     NavItem("training:courses", _("Training"), frozenset({Role.MANAGER, Role.TRAINER, Role.CONSULTANT, Role.PARTNER, Role.ANALYST})),
     NavItem("consulting:board", _("Consultancy"), frozenset({Role.MANAGER, Role.TRAINER, Role.CONSULTANT})),
+    NavItem("workspace:mine", _("My page"), frozenset({Role.MSME_OWNER})),
     NavItem("workspace:msmes", _("MSMEs"), frozenset({Role.MANAGER, Role.TRAINER, Role.CONSULTANT, Role.ANALYST, Role.MSME_OWNER})),
     NavItem("partners:list", _("Partners"), frozenset({Role.MANAGER, Role.PARTNER, Role.ANALYST})),
     NavItem("workspace:people_home", _("People"), frozenset({Role.MANAGER})),
@@ -50,8 +51,9 @@ HOME_BY_ROLE = [
     (Role.ANALYST, "workspace:overview"),
     (Role.PARTNER, "workspace:overview"),
     (Role.TRAINER, "training:courses"),
-    (Role.CONSULTANT, "consulting:board"),
-    (Role.MSME_OWNER, "workspace:msmes"),
+    # A consultant lands on their to-do (meetings due, open action items); it links the board.
+    (Role.CONSULTANT, "consulting:todo"),
+    (Role.MSME_OWNER, "workspace:mine"),
 ]
 
 

@@ -4,6 +4,7 @@ from django.urls import path
 
 from aldea.workspace.views import (
     budget,
+    mine,
     msme_entry,
     msmes,
     overview,
@@ -42,6 +43,7 @@ urlpatterns = [
     path("territory/", territory.explorer, name="explorer"),
     path("territory/municipality/<str:code>/card/", territory.municipality_card, name="municipality_card"),
     path("territory/propose/", territory.propose, name="propose_village"),
+    path("me/", mine.my_page, name="mine"),
     path("msmes/", msmes.msme_list, name="msmes"),
     path("msmes/new/", msme_entry.msme_register, name="msme_register"),
     path("msmes/<slug:code>/", msmes.msme_detail, name="msme"),

@@ -15,7 +15,7 @@ def add_engagements(world, count: int, *, stage=Stage.DIAGNOSED, consultant=None
     return [
         f.EngagementFactory(
             enterprise=f.EnterpriseFactory(village=village), consultant=consultant, stage=stage,
-            **({"drop_reason": "Cerró el negocio"} if stage == Stage.DROPPED else {}),
+            **({"drop_reason": "Cerró el negocio", "drop_reason_code": "closed_business"} if stage == Stage.DROPPED else {}),
         )
         for _ in range(count)
     ]

@@ -98,7 +98,7 @@ def test_moving_from_the_engagement_page(login, world, engagement):
     client = login(world.consultant)
     response = client.post(url(engagement, "move/"), {"from": "engagement", f"move-{engagement.pk}-to_stage": "dropped"})
     assert response.status_code == 400
-    assert response.context["move_form"].errors["reason"]
+    assert response.context["move_form"].errors["drop_reason_code"]
     response = client.post(url(engagement, "move/"), {"from": "engagement", f"move-{engagement.pk}-to_stage": "action_plan"})
     assert response.status_code == 302 and response["Location"] == url(engagement)
 

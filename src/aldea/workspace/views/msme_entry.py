@@ -17,7 +17,7 @@ from aldea.enterprises.services import register_enterprise
 from aldea.ops.idempotency import idempotent_write
 from aldea.outcomes.models import OutcomeRecord
 from aldea.outcomes.queries import enterprises_with_enterable_outcomes
-from aldea.outcomes.services import record_monthly_outcome, save_listing
+from aldea.outcomes.services import entry_source, record_monthly_outcome, save_listing
 from aldea.workspace.msme_forms import ListingForm, MsmeRegistrationForm, OutcomeEntryForm
 
 
@@ -40,7 +40,8 @@ def outcome_entry(request, code):
         form = OutcomeEntryForm(request.POST, enterprise=enterprise)
         if form.is_valid():
             record_monthly_outcome(enterprise=enterprise, month=form.cleaned_data["month"],
-                                   values=form.figures(), user=request.user)
+                                   values=form.figures(), user=request.user,
+                                   source=entry_source(user=request.user, enterprise=enterprise))
             return redirect(reverse("workspace:msme", kwargs={"code": enterprise.code}) + "#outcomes")
         status = 400
     else:

@@ -1,0 +1,110 @@
+"""Assigning and reassigning consultants from the board."""
+
+import pytest
+
+from aldea.accounts.models import Role
+from aldea.consulting.models import ConsultantChange, Engagement, StageChange
+from tests import factories as f
+from tests.conftest import make_persona
+
+URL = "/consultancy/"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def colleague(world):
+    return make_persona(Role.CONSULTANT, world.programme, village=world.village, username="colleague")
+
+
+@pytest.fixture
+def elsewhere(world):
+    return make_persona(Role.CONSULTANT, world.programme, village=world.second_village, username="elsewhere")
+
+
+def _card(response, engagement):
+    return next(card for column in response.context["columns"] for card in column.cards if card.pk == engagement.pk)
+
+
+def test_a_manager_is_offered_only_the_consultants_of_the_msmes_village(login, world, engagement, colleague, elsewhere):
+    response = login(world.manager).get(URL)
+    card = _card(response, engagement)
+    assert card.can_reassign
+    assert set(card.offered_consultants) == {world.consultant.person, colleague.person}
+    assert 'name="consultant"' in response.content.decode() and "Change consultant" in response.content.decode()
+
+
+def test_a_consultant_may_hand_over_their_own_card_only(login, world, engagement, colleague):
+    theirs = f.EngagementFactory(enterprise=f.EnterpriseFactory(village=world.village), consultant=colleague.person)
+    response = login(world.consultant).get(URL, {"village": world.village.slug})
+    assert _card(response, engagement).can_reassign
+    assert not _card(response, theirs).can_reassign
+
+
+def test_reassigning_from_the_board_with_htmx_returns_the_board(login, world, engagement, colleague):
+    StageChangeCount = StageChange.objects.count()
+    response = login(world.manager).post(
+        f"{URL}engagement/{engagement.pk}/consultant/", {"consultant": colleague.person.pk}, **HTMX
+    )
+    assert response.status_code == 200
+    assert 'id="board-region"' in response.content.decode()
+    engagement.refresh_from_db()
+    assert engagement.consultant == colleague.person
+    assert ConsultantChange.objects.get().changed_by == world.manager
+    assert StageChange.objects.count() == StageChangeCount
+
+
+def test_reassigning_without_htmx_redirects_to_the_board_with_its_filters(login, world, engagement, colleague):
+    response = login(world.manager).post(
+        f"{URL}engagement/{engagement.pk}/consultant/",
+        {"consultant": colleague.person.pk, "village": world.village.slug},
+    )
+    assert response.status_code == 302 and response["Location"] == f"{URL}?village={world.village.slug}"
+
+
+def test_a_consultant_of_another_village_is_refused_in_place(login, world, engagement, elsewhere):
+    response = login(world.manager).post(
+        f"{URL}engagement/{engagement.pk}/consultant/", {"consultant": elsewhere.person.pk}, **HTMX
+    )
+    assert response.status_code == 400
+    assert "Choose one of the consultants offered" in _card(response, engagement).assign_error
+    engagement.refresh_from_db()
+    assert engagement.consultant == world.consultant.person
+
+
+def test_a_consultant_cannot_reassign_anothers_engagement(login, world, colleague):
+    theirs = f.EngagementFactory(enterprise=world.village_msme, consultant=colleague.person)
+    response = login(world.consultant).post(
+        f"{URL}engagement/{theirs.pk}/consultant/", {"consultant": world.consultant.person.pk}
+    )
+    assert response.status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.consultant == colleague.person
+
+
+def test_a_manager_of_a_second_programme_gets_404(login, world, engagement, colleague):
+    other_manager = make_persona(Role.MANAGER, world.other, username="other-manager")
+    response = login(other_manager).post(
+        f"{URL}engagement/{engagement.pk}/consultant/", {"consultant": colleague.person.pk}
+    )
+    assert response.status_code == 404
+
+
+def test_a_manager_assigns_an_msme_without_a_consultant(login, world, colleague):
+    client = login(world.manager)
+    board = client.get(URL)
+    awaiting = {enterprise.code for enterprise in board.context["awaiting"]["shown"]}
+    assert {"owned", "village-msme", "second-village-msme"} <= awaiting and "other-msme" not in awaiting
+
+    response = client.post(f"{URL}assign/village-msme/", {"consultant": colleague.person.pk})
+
+    assert response.status_code == 302 and response["Location"].endswith("#awaiting")
+    engagement = Engagement.objects.get(enterprise=world.village_msme)
+    assert engagement.consultant == colleague.person and engagement.stage == "diagnosed"
+    assert "village-msme" not in {e.code for e in client.get(URL).context["awaiting"]["shown"]}
+
+
+def test_assigning_is_for_managers(login, world):
+    response = login(world.consultant).post(f"{URL}assign/village-msme/", {"consultant": world.consultant.person.pk})
+    assert response.status_code == 403
+    assert login(world.consultant).get(URL).context["awaiting"]["count"] == 0
+    assert not Engagement.objects.exists()
