@@ -6,12 +6,15 @@ pages; the trainer runs the cohort from a phone and the consultant an MSME; the 
 show what they entered. No page under /admin/ or /api/ is ever requested.
 """
 
+import csv
+import io
 import re
 
 import pytest
-from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import expect
 
+from aldea.enterprises.models import Product
+from aldea.interop.feeds.channels import write_feed
 from aldea.workspace.views.setup import _municipalities_of
 from tests import factories as f
 
@@ -222,13 +225,9 @@ def run_the_cohort(trainer, manager, cohort):
 
 
 def serve_an_msme(consultant, manager, village):
-    """5. On a phone: the consultant registers an MSME and a product, runs its diagnostic, moves
-    its engagement to its first online sale and records a month's results.
-
-    Left out for now, to be added at merge: the product photo (uploaded on the product form) and
-    the product's public page with its feed link (issue 12, proof step 7), which another branch
-    is building.
-    """
+    """5. On a phone: the consultant registers an MSME (its owner consents to the showcase) and a
+    product with a photo, runs its diagnostic, moves its engagement to its first online sale and
+    records a month's results."""
     consultant.goto(f"{consultant.base}/msmes/new/")
     consultant.fill("#id_name", "Tapetes Bii Daüüd")
     consultant.select_option("#id_village", village)
@@ -237,6 +236,7 @@ def serve_an_msme(consultant, manager, village):
     consultant.fill("#id_owner_given_name", "Guadalupe")
     consultant.fill("#id_owner_family_name", "Bautista")
     consultant.select_option("#id_owner_sex", "female")
+    consultant.check("#id_has_showcase_consent")
     submit(consultant, "Register")
     assert re.search(r"/msmes/[^/]+/$", consultant.url), consultant.content()
     msme = consultant.url.rstrip("/").rsplit("/", 1)[1]
@@ -245,19 +245,18 @@ def serve_an_msme(consultant, manager, village):
     consultant.wait_for_load_state("networkidle")
     consultant.fill("#id_title", "Tapete de lana teñida con grana cochinilla")
     consultant.fill("#id_sku", "TAP-001")
+    consultant.fill("#id_description", "Tapete de lana de borrego teñida con grana cochinilla, tejido en telar de pedal.")
+    consultant.fill("#id_category", "Hogar > Tapetes")
     consultant.fill("#id_price", "2400")
     consultant.fill("#id_stock", "6")
     consultant.check("#id_is_handmade")
+    consultant.set_input_files("#id_photo", files=[{"name": "tapete.jpg", "mimeType": "image/jpeg",
+                                                    "buffer": a_phone_photo()}])
     submit(consultant, "Save")
     expect(consultant.get_by_text("Tapete de lana teñida con grana cochinilla").first).to_be_visible()
 
     # The manager gives the new MSME its consultant on the consultancy board, which opens its
-    # engagement at "diagnosed". That form (consulting:assign) comes with the consult branch; before
-    # it no page starts an engagement (only the API and the admin call start_engagement).
-    try:
-        reverse("consulting:assign", args=[msme])
-    except NoReverseMatch:
-        pytest.xfail("no page starts an engagement yet: the board's assignment form comes with the consult branch")
+    # engagement at "diagnosed".
     manager.goto(f"{manager.base}/consultancy/")
     manager.locator(f"form[action$='/assign/{msme}/']").get_by_role("button", name="Assign").click()
     manager.wait_for_load_state("networkidle")
@@ -295,6 +294,36 @@ def serve_an_msme(consultant, manager, village):
     return msme
 
 
+def a_phone_photo() -> bytes:
+    """A real JPEG, as a phone's camera sends it (larger than the 1600 px the platform keeps)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (2000, 1500), (180, 40, 60)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def show_the_product(manager, visitor, village, msme, feed_file):
+    """7. The manager selects the village, which puts it on the showcase: the product's public
+    page, its photo and its link in the Google feed answer 200 to a visitor who is not signed in."""
+    manager.goto(f"{manager.base}/programme/village/{village}/")
+    manager.select_option("#village-status-form select[name=to_status]", "selected")
+    manager.locator("#village-status-form").get_by_role("button", name="Change status").click()
+    expect(manager.get_by_text("The village is now")).to_be_visible()
+
+    product = Product.objects.get(enterprise__code=msme)
+    report = write_feed("google", feed_file, base_url=visitor.base)
+    with open(feed_file, encoding="utf-8") as tsv:
+        rows = list(csv.DictReader(tsv, delimiter="\t"))
+    assert report.written == 1 and len(rows) == 1, report.problems
+    links = [rows[0]["link"]]
+    page = visitor.goto(links[0])
+    assert page.status == 200 and links[0].endswith(f"/showcase/{village}/{msme}/{product.sku}")
+    expect(visitor.get_by_role("heading", name=product.title)).to_be_visible()
+    photo = visitor.locator("img[src*='/photos/']").first
+    assert visitor.request.get(f"{visitor.base}{photo.get_attribute('src')}").status == 200
+
+
 def tile(page, indicator):
     """(value, target line) of an overview tile, as the page shows them."""
     box = page.locator(f".tile[data-indicator='{indicator}']")
@@ -319,7 +348,7 @@ def read_the_overview(page, slug, targets, certified):
     assert tile(page, "empleos")[0] == "3"
 
 
-def test_a_programme_from_an_empty_database_to_its_results(browser_page, empty_installation):
+def test_a_programme_from_an_empty_database_to_its_results(browser_page, empty_installation, media_root, tmp_path):
     seen = []
     manager = browser_page(empty_installation, width=1024)
     watch_requests(manager, seen)
@@ -327,8 +356,9 @@ def test_a_programme_from_an_empty_database_to_its_results(browser_page, empty_i
     village, cohort = add_village_partner_course_and_cohort(manager, slug)
     trainer, consultant = invite_trainer_and_consultant(manager, browser_page, slug, village, cohort, seen)
     certified = run_the_cohort(trainer, manager, cohort)
-    serve_an_msme(consultant, manager, village)
+    msme = serve_an_msme(consultant, manager, village)
     read_the_overview(manager, slug, targets, certified)
+    show_the_product(manager, browser_page(), village, msme, tmp_path / "google.tsv")
 
     # Every page was a page: nothing under /admin/ or /api/ was requested, by a click or by the
     # pages' own scripts (htmx calls the pages' own URLs, e.g. the municipality search).

@@ -29,7 +29,7 @@ def _free_code(name: str) -> str:
 def register_enterprise(*, user, village, name: str, sector: str, employees: int, owner_given_name: str,
                         owner_family_name: str = "", owner_sex: str = Sex.UNDISCLOSED,
                         owner_birth_year: int | None = None, owner_phone: str = "",
-                        owner_has_contact_consent: bool = False) -> Enterprise:
+                        owner_has_contact_consent: bool = False, has_showcase_consent: bool = False) -> Enterprise:
     """A new participant MSME of ``village``'s programme, with its owner as a new person.
 
     The caller checked that ``user`` may register in ``village``
@@ -43,7 +43,7 @@ def register_enterprise(*, user, village, name: str, sector: str, employees: int
     return Enterprise.objects.create(
         programme=village.programme, village=village, code=_free_code(name), name=name, owner=owner,
         municipality=village.municipality, locality=village.locality, sector=sector, employees=employees,
-        is_women_led=owner_sex == Sex.FEMALE,
+        is_women_led=owner_sex == Sex.FEMALE, has_showcase_consent=has_showcase_consent,
     )
 
 

@@ -80,6 +80,8 @@ class MsmeRegistrationForm(forms.Form):
     owner_phone = forms.CharField(label=_("Owner's phone"), max_length=30, required=False,
                                   widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
     owner_has_contact_consent = forms.BooleanField(label=_("The owner consents to be contacted"), required=False)
+    has_showcase_consent = forms.BooleanField(
+        label=_("The owner consents to show the MSME and its products on the public showcase"), required=False)
 
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)

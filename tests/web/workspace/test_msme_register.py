@@ -28,6 +28,12 @@ def test_consultant_and_manager_register_an_msme_with_its_owner(name, world, per
     assert (owner.given_name, owner.birth_year, owner.phone, owner.has_contact_consent) == (
         "Guadalupe", 1984, "+52 951 123 4567", True)
     assert owner.contact_consent_on is not None
+    assert not enterprise.has_showcase_consent  # only when the owner says so
+
+
+def test_the_owner_s_consent_puts_the_msme_on_the_showcase(world, personas, login):
+    login(personas["consultant"]).post(URL, VALID | {"has_showcase_consent": "on"})
+    assert Enterprise.objects.get(name="Tejidos Lupita").has_showcase_consent
 
 
 def test_two_msmes_of_one_name_get_two_codes(world, login):
