@@ -1,0 +1,67 @@
+"""axe-core in every page the demo's roles reach: no serious or critical violation.
+
+axe-core (tests/web/vendor/axe-core, from the npm registry) runs in the system Chromium on each
+page the walk of tests/web/crawl.py reaches, signed in as each of the demo's people, on a small
+demo programme with its analytics computed (the overview's equity and impact panels, the map).
+"""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from aldea.accounts.models import User
+from aldea.demo.catalogue import ADMIN_USERNAME, DEMO_USERS
+from aldea.demo.generator import generate_demo
+from tests.web.crawl import walk
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+BLOCKING = ("serious", "critical")
+
+RUN_AXE = """async () => {
+  const results = await axe.run(document, {resultTypes: ["violations"]});
+  return results.violations
+    .filter(v => ["serious", "critical"].includes(v.impact))
+    .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + ": " + n.failureSummary)}));
+}"""
+
+
+def axe_violations(page) -> list[dict]:
+    return page.evaluate(RUN_AXE)
+
+
+@pytest.fixture
+def demo(transactional_db):
+    generate_demo(scale=16)
+    call_command("compute_analytics", stdout=io.StringIO())
+
+
+def report(found: dict[str, list[dict]]) -> str:
+    lines = []
+    for where, violations in found.items():
+        for v in violations:
+            lines.append(f"{where}: {v['impact']} {v['id']} ({v['help']})")
+            lines.extend(f"    {node}" for node in v["nodes"])
+    return "\n".join(lines)
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_page_the_demo_roles_reach_has_no_serious_accessibility_violation(browser_page, demo, width):
+    usernames = [username for username, *_rest in DEMO_USERS] + [ADMIN_USERNAME]
+    found, walked = {}, []
+    for username in usernames:
+        page = browser_page(User.objects.get(username=username), width=width)
+        # An init script runs in every document before the page's own, outside its CSP.
+        page.add_init_script(path=str(AXE))
+        for path in walk(page, limit=40):
+            walked.append(path)
+            violations = axe_violations(page)
+            if violations:
+                found[f"{username} {path}"] = violations
+        page.close()
+    assert len(walked) >= 30, walked  # the walk reached the site, not only a login page
+    assert not found, "\n" + report(found)
