@@ -44,24 +44,30 @@ def same_site_links(page, base: str) -> list[str]:
     return paths
 
 
-def walk(page, *, start: str = "/", limit: int = 60):
-    """Yield each page's path once the browser has loaded it (``page`` is then on it)."""
-    seen_routes = set()
+def walk(page, *, start: str = "/", limit: int = 60, seen_routes: set | None = None):
+    """Yield each page's path once the browser has loaded it (``page`` is then on it).
+
+    ``seen_routes``, shared between several people's walks, visits a route only with the first
+    person who reaches it."""
+    seen_routes = set() if seen_routes is None else seen_routes
     queue = [start]
     queued = {start}
     visited = 0
     while queue and visited < limit:
         path = queue.pop(0)
         route = route_of(path.split("?")[0])
-        if route in seen_routes:
+        if route in seen_routes and path != start:
             continue
         response = page.goto(page.base + path)
         page.wait_for_load_state("networkidle")
         if response is None or "text/html" not in (response.headers.get("content-type") or ""):
             continue
-        seen_routes.add(route)
-        visited += 1
-        yield path
+        # The start page may redirect (home → the person's landing page): its route is where it went.
+        route = route_of(urlsplit(page.url).path)
+        if route not in seen_routes:
+            seen_routes.add(route)
+            visited += 1
+            yield urlsplit(page.url).path
         for link in same_site_links(page, page.base):
             if link not in queued and is_page(link.split("?")[0]):
                 queued.add(link)

@@ -5,37 +5,28 @@ page the walk of tests/web/crawl.py reaches, signed in as each of the demo's peo
 demo programme with its analytics computed (the overview's equity and impact panels, the map).
 """
 
-import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from aldea.accounts.models import User
 from aldea.demo.catalogue import ADMIN_USERNAME, DEMO_USERS
-from aldea.demo.generator import generate_demo
 from tests.web.crawl import walk
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
-BLOCKING = ("serious", "critical")
+BLOCKING = ["serious", "critical"]
 
-RUN_AXE = """async () => {
+RUN_AXE = """async (blocking) => {
   const results = await axe.run(document, {resultTypes: ["violations"]});
   return results.violations
-    .filter(v => ["serious", "critical"].includes(v.impact))
+    .filter(v => blocking.includes(v.impact))
     .map(v => ({id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + ": " + n.failureSummary)}));
 }"""
 
 
 def axe_violations(page) -> list[dict]:
-    return page.evaluate(RUN_AXE)
-
-
-@pytest.fixture
-def demo(transactional_db):
-    generate_demo(scale=16)
-    call_command("compute_analytics", stdout=io.StringIO())
+    return page.evaluate(RUN_AXE, BLOCKING)
 
 
 def report(found: dict[str, list[dict]]) -> str:
@@ -50,18 +41,31 @@ def report(found: dict[str, list[dict]]) -> str:
 @pytest.mark.slow
 @pytest.mark.e2e
 @pytest.mark.parametrize("width", [1280, 390])
-def test_every_page_the_demo_roles_reach_has_no_serious_accessibility_violation(browser_page, demo, width):
+def test_every_page_the_demo_roles_reach_has_no_serious_accessibility_violation(browser_page, demo_programme, width):
     usernames = [username for username, *_rest in DEMO_USERS] + [ADMIN_USERNAME]
-    found, walked = {}, []
+    found, walked, seen_routes = {}, [], set()
     for username in usernames:
         page = browser_page(User.objects.get(username=username), width=width)
         # An init script runs in every document before the page's own, outside its CSP.
         page.add_init_script(path=str(AXE))
-        for path in walk(page, limit=40):
+        for path in walk(page, limit=40, seen_routes=seen_routes):
             walked.append(path)
             violations = axe_violations(page)
             if violations:
                 found[f"{username} {path}"] = violations
         page.close()
-    assert len(walked) >= 30, walked  # the walk reached the site, not only a login page
+    assert len(walked) >= 25, walked  # the walk reached the site, not only a login page
     assert not found, "\n" + report(found)
+
+
+@pytest.mark.e2e
+def test_the_check_finds_what_the_issue_reported(browser_page):
+    """The harness can fail: the old accent on a pressed button and a chart's toolbar inside an image."""
+    page = browser_page(None, width=390)
+    page.add_init_script(path=str(AXE))
+    page.goto(f"{page.base}/accounts/login/")
+    page.set_content("""<!doctype html><html lang="es"><head><title>t</title></head><body><main><h1>t</h1>
+      <button style="background:#c8553d;color:#fff;font-size:16px;border:0" aria-pressed="true">Ausente</button>
+      <div role="img" aria-label="chart"><a href="#zoom">Zoom</a></div></main></body></html>""")
+    found = {v["id"] for v in axe_violations(page)}
+    assert {"color-contrast", "nested-interactive"} <= found
