@@ -41,28 +41,27 @@ def demo_server(tmp_path):
     env.update({"ALDEA_DATA_DIR": str(tmp_path), "ALDEA_DATABASE_URL": "",
                 "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)})
     port = free_port()
-    log = open(tmp_path / "demo.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-c", "from aldea.cli import run; run()", "demo", "--port", str(port), "--scale", "16"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(1200):
-            if server.poll() is not None:
-                pytest.fail("aldea demo stopped:\n" + (tmp_path / "demo.log").read_text())
-            try:
-                get(f"{url}/healthz")
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("aldea demo did not answer in 10 minutes")
-        yield url, tmp_path / "demo.log"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+    with open(tmp_path / "demo.log", "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-c", "from aldea.cli import run; run()", "demo", "--port", str(port), "--scale", "16"],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            for _ in range(1200):
+                if server.poll() is not None:
+                    pytest.fail("aldea demo stopped:\n" + (tmp_path / "demo.log").read_text())
+                try:
+                    get(f"{url}/healthz")
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            else:
+                pytest.fail("aldea demo did not answer in 10 minutes")
+            yield url, tmp_path / "demo.log"
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 @pytest.mark.slow

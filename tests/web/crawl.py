@@ -16,6 +16,25 @@ SKIP_PREFIXES = ("/admin/", "/api/", "/static/", "/media/", "/i18n/", "/accounts
 SKIP_ROUTE_WORDS = ("export", "download", ".csv", ".xlsx", ".pdf", "geo/", "xlsform", "feed", "print")
 
 
+def signed_in_page(browser_page, username: str, *, width: int, height: int = 900):
+    """A page signed in as the demo's ``username``, patient with a loaded machine: the walk's
+    pages (the overview, the map) draw their charts before the network is idle."""
+    from aldea.accounts.models import User
+
+    user = User.objects.get(username=username)
+    user.set_password("secret-pass-123")
+    user.save(update_fields=["password"])
+    page = browser_page(None, width=width)
+    page.set_viewport_size({"width": width, "height": height})
+    page.set_default_timeout(120_000)
+    page.goto(f"{page.base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "secret-pass-123")
+    page.click("form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
 def route_of(path: str) -> str | None:
     try:
         match = resolve(path)

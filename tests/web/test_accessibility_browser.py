@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from aldea.accounts.models import User
 from aldea.demo.catalogue import ADMIN_USERNAME, DEMO_USERS
-from tests.web.crawl import walk
+from tests.web.crawl import signed_in_page, walk
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 BLOCKING = ["serious", "critical"]
@@ -45,7 +44,7 @@ def test_every_page_the_demo_roles_reach_has_no_serious_accessibility_violation(
     usernames = [username for username, *_rest in DEMO_USERS] + [ADMIN_USERNAME]
     found, walked, seen_routes = {}, [], set()
     for username in usernames:
-        page = browser_page(User.objects.get(username=username), width=width)
+        page = signed_in_page(browser_page, username, width=width)
         # An init script runs in every document before the page's own, outside its CSP.
         page.add_init_script(path=str(AXE))
         for path in walk(page, limit=40, seen_routes=seen_routes):

@@ -7,8 +7,7 @@ checked in the system Chromium, on a small demo programme with its analytics com
 
 import pytest
 
-from aldea.accounts.models import User
-from tests.web.crawl import walk
+from tests.web.crawl import signed_in_page, walk
 
 PHONE = {"width": 390, "height": 844}
 MAX_HEADER_PX = 120
@@ -56,8 +55,7 @@ MEASURE = """() => {
 def test_pages_fit_a_phone_with_a_short_header_and_unbroken_figures(browser_page, demo_programme):
     problems, walked, seen_routes = [], [], set()
     for username in ("coordinadora", "consultora", "formador", "artesana", "aliada"):
-        page = browser_page(User.objects.get(username=username), width=PHONE["width"])
-        page.set_viewport_size(PHONE)
+        page = signed_in_page(browser_page, username, width=PHONE["width"], height=PHONE["height"])
         for path in walk(page, limit=40, seen_routes=seen_routes):
             walked.append(path)
             m = page.evaluate(MEASURE)
