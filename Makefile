@@ -2,27 +2,41 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# `make demo` installs the platform alone; `make test` adds the dev extra (pytest, Playwright,
+# ruff, the reference libraries the analytics are checked against) and Spark.
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+# pip prints a line per package and a progress bar per download: a first install takes a minute
+# or two, and should not look stuck. --no-compile: Python compiles the modules Aldea imports on
+# first use, not the 190 MB of bytecode for every module of every dependency.
+PIP := $(BIN)/python -m pip install --progress-bar on --no-compile -c constraints.txt
 
 .PHONY: demo test install lint bench clean messages screenshots
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
+	@echo "== Aldea: the virtual environment in $(VENV) =="
 	# A venv left half-made (no pip) by an interrupted run is made again.
 	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,spark]' -c constraints.txt
+	$(BIN)/python -m pip install --progress-bar on --upgrade pip
+	@echo "== Aldea: installing the platform and its dependencies (about 80 packages) =="
+	$(PIP) -e .
 	touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP)
+	@echo "== Aldea: adding the test tools and Spark (the dev and spark extras) =="
+	$(PIP) -e '.[dev,spark]'
+	touch $(DEV_STAMP)
 
 install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/aldea demo
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	ALDEA_DEBUG=true $(BIN)/aldea makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports --no-cache
 
@@ -35,5 +49,5 @@ messages: $(STAMP)
 	cd src/aldea && ../../$(BIN)/aldea compilemessages
 
 # Screenshots of every main page with the demo data (system Chromium; see tools/screenshots.py).
-screenshots: $(STAMP)
+screenshots: $(DEV_STAMP)
 	$(BIN)/python tools/screenshots.py --out docs/screenshots

@@ -22,9 +22,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return getattr(analytics_cli, ANALYTICS_COMMANDS[argv[0]])(argv[1:]) or 0
     if argv and argv[0] == "demo":
-        # The demo runs on a laptop: debugging on, with a key generated into the data folder
-        # (aldea.settings), unless the environment says otherwise.
-        os.environ.setdefault("ALDEA_DEBUG", "true")
+        # The demo runs on a laptop: a key generated into the data folder and the local host
+        # names (aldea.settings), with debugging off, so it shows the site's own error pages.
+        os.environ.setdefault("ALDEA_DEMO", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aldea.settings")
     from django.core.management import execute_from_command_line
 

@@ -31,8 +31,12 @@ def env_int(name: str, default: int) -> int:
 
 
 # --- environment -------------------------------------------------------------------------------
-# Off unless asked for: `aldea demo` turns it on for itself (aldea.cli).
+# Off unless asked for, the demo included: with it on, a mistyped address showed Django's
+# debug page (every URL pattern, the settings) instead of the site's own 404.
 DEBUG = env_bool("ALDEA_DEBUG", False)
+# `aldea demo` (aldea.cli) sets it: a laptop's demo, with DEBUG off as in production, a secret
+# key generated into the data folder and only this machine's host names.
+DEMO = env_bool("ALDEA_DEMO", False)
 DATA_DIR = Path(os.environ.get("ALDEA_DATA_DIR") or "var").resolve()
 # Secrets may also come from files: ALDEA_SECRET_KEY_FILE, ALDEA_DATABASE_URL_FILE, ...
 DATABASE_URL = ops_conf.env_secret("ALDEA_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'aldea.sqlite3'}"
@@ -71,7 +75,7 @@ LOGIN_COOLOFF_MINUTES = env_int("ALDEA_LOGIN_COOLOFF_MINUTES", 15)
 UPLOAD_WORKER_BYTES = env_int("ALDEA_UPLOAD_WORKER_BYTES", 5 * 1024 * 1024)
 UPLOAD_WORKER_ROWS = env_int("ALDEA_UPLOAD_WORKER_ROWS", 20_000)
 
-if DEBUG:
+if DEBUG or DEMO:
     # Development and demo only: a key generated into the data folder, never a published one.
     SECRET_KEY = SECRET_KEY or ops_conf.local_secret_key(DATA_DIR)
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "testserver", "[::1]"]

@@ -106,17 +106,27 @@ def test_debugging_runs_with_a_key_of_its_own_in_the_data_folder_never_a_publish
     assert "insecure" not in stored and len(stored) >= 50
 
 
-def test_aldea_demo_turns_debugging_on_itself(monkeypatch):
+def test_aldea_demo_runs_with_debugging_off_in_demo_mode(monkeypatch):
     from aldea import cli
 
-    environment = {k: v for k, v in os.environ.items() if k != "ALDEA_DEBUG"}
+    environment = {k: v for k, v in os.environ.items() if k not in {"ALDEA_DEBUG", "ALDEA_DEMO"}}
     monkeypatch.setattr(os, "environ", environment)
     monkeypatch.setattr("django.core.management.execute_from_command_line", lambda argv: None)
     cli.main(["demo", "--no-serve"])
-    assert environment["ALDEA_DEBUG"] == "true"
-    environment.pop("ALDEA_DEBUG")
-    cli.main(["migrate"])
+    assert environment["ALDEA_DEMO"] == "true"
     assert "ALDEA_DEBUG" not in environment
+    environment.pop("ALDEA_DEMO")
+    cli.main(["migrate"])
+    assert "ALDEA_DEMO" not in environment
+
+
+def test_demo_mode_makes_its_own_key_and_local_hosts_with_debugging_off(tmp_path):
+    code = "from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS, len(settings.SECRET_KEY))"
+    result = run_python(code, tmp_path, ALDEA_DEMO="true", ALDEA_DEBUG=None, ALDEA_SECRET_KEY=None,
+                        ALDEA_ALLOWED_HOSTS=None)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("False ['127.0.0.1', 'localhost'")
+    assert (tmp_path / conf.LOCAL_KEY_NAME).exists()
 
 
 def test_an_unreadable_public_url_is_named():

@@ -83,3 +83,18 @@ def browser_page(transactional_db, live_server, tmp_path, monkeypatch):
     for connection in test_body_connections:
         if connection is not connections["default"]:
             connection.close()
+
+
+@pytest.fixture
+def demo_programme(transactional_db):
+    """A small demo programme (aldea.demo, 16 MSMEs) with its analytics computed, so the
+    overview's equity and impact panels and the territory map have figures: the pages the demo's
+    people reach, as `aldea demo` shows them. Its logins are catalogue.DEMO_USERS."""
+    import io
+
+    from django.core.management import call_command
+
+    from aldea.demo.generator import generate_demo
+
+    generate_demo(scale=16)
+    call_command("compute_analytics", stdout=io.StringIO())

@@ -5,7 +5,7 @@ monthly results) queue a write on the phone when the network is gone and send it
 returns (static/aldea/offline.js). A send whose answer was lost on a weak link is sent again
 too. Each write carries a key, a UUID made by the page, in the ``Idempotency-Key`` header or the
 ``idempotency_key`` field; :func:`idempotent_write` stores the key with the answer in the same
-transaction as the write, and answers a repeat from the store (docs/decisions.md, O12).
+transaction as the write, and answers a repeat from the store (docs/decisions.md, O13).
 
 Only a write that was applied (an answer below 400) is stored: a form refused for bad input
 keeps its key, so the same form corrected and sent again is applied.

@@ -27,3 +27,13 @@ def static_files_are_stale() -> bool:
     if not manifest.exists():
         return True
     return newest_source_mtime() > manifest.stat().st_mtime
+
+
+def collect_before_serving() -> bool:
+    """True if pages will link names that only collectstatic makes (DEBUG off and a manifest
+    storage, as `aldea demo` and production run) and the collected files are stale."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    if settings.DEBUG or not hasattr(staticfiles_storage, "manifest_name"):
+        return False
+    return static_files_are_stale()

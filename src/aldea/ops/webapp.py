@@ -1,4 +1,4 @@
-"""The installable web app: its manifest and its service worker (docs/decisions.md, O12).
+"""The installable web app: its manifest and its service worker (docs/decisions.md, O13).
 
 The service worker is served here, at the site's root, rather than from /static/: a worker's
 scope is the folder it is served from, and it must not get a hashed name (the browser looks for

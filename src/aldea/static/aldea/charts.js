@@ -21,7 +21,13 @@
     return code.split("-")[0];
   }
 
-  var CONFIG = { responsive: true, displaylogo: false, locale: plotlyLocale(document.documentElement.lang) };
+  // No toolbar (zoom, pan, download): on a phone it covered the top of the chart, and its
+  // buttons inside a container read as one image (role="img") are controls no screen reader or
+  // keyboard can reach (axe: nested-interactive). Hover still shows each point's figures.
+  var CONFIG = {
+    responsive: true, displayModeBar: false, displaylogo: false,
+    locale: plotlyLocale(document.documentElement.lang)
+  };
 
   function draw(container) {
     if (container.hasAttribute("data-chart-drawn")) { return; }

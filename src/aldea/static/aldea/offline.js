@@ -1,4 +1,4 @@
-// Offline-first field capture (docs/decisions.md O12).
+// Offline-first field capture (docs/decisions.md O13).
 //
 // Forms marked data-offline (an attendance row, the scores, the diagnostic, meeting notes, the
 // monthly results) get an idempotency key: a UUID in a hidden field, and in the

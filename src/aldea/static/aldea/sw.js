@@ -1,4 +1,4 @@
-// Aldea's service worker (served at /sw.js by aldea.ops.webapp; docs/decisions.md O12).
+// Aldea's service worker (served at /sw.js by aldea.ops.webapp; docs/decisions.md O13).
 //
 // - The field pages (attendance, scores, the MSME list, the diagnostic, meeting notes, monthly
 //   results) are fetched network-first and kept in Cache Storage, so that once visited they open

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from aldea.demo.catalogue import DEMO_PASSWORD
 from aldea.demo.generator import DEFAULT_SEED, generate_demo
 from aldea.demo.services import demo_logins, demo_programme
+from aldea.ops.static import collect_before_serving
 from aldea.territories.services import load_mexico_reference
 
 
@@ -55,6 +56,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<13} {role:<{width}}  {sees}")
         if no_serve:
             return
+        if collect_before_serving():
+            # With DEBUG off, pages link the hashed names of collectstatic's manifest, as
+            # `aldea serve` does (aldea.ops.static); compressing them takes a minute, once.
+            self.stdout.write(_("Preparing the static files (first run only, about a minute)…"))
+            self.stdout.flush()
+            call_command("collectstatic", interactive=False, verbosity=0)
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write("\n" + _("Serving Aldea on %(url)s (Ctrl+C stops it)") % {"url": url} + "\n")
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
