@@ -58,10 +58,15 @@ def programme_estimate(
     anticipation: int = 0,
     bootstrap: int = 0,
     seed: int = DEFAULT_SEED,
+    cluster: str | None = None,
+    covariates: tuple[str, ...] = (),
 ) -> tuple[dict, ProgrammePanel, ImpactResult]:
-    """(the JSON of the estimate, the panel it came from, the estimator's result). Raises
-    ProgrammeImpactError or ImpactInputError with the reason when the data cannot give one."""
-    built = programme_panel(programme, outcome=outcome, deflate=deflate, period=period)
+    """(the JSON of the estimate, the panel it came from, the estimator's result). ``cluster``
+    and ``covariates`` name columns of the programme panel (``panel.CLUSTERS``,
+    ``panel.COVARIATES``). Raises ProgrammeImpactError or ImpactInputError with the reason when
+    the data cannot give one."""
+    built = programme_panel(programme, outcome=outcome, deflate=deflate, period=period, cluster=cluster,
+                            covariates=covariates)
     result = estimate_panel(built.panel, control=control, level=level, anticipation=anticipation,
                             bootstrap=bootstrap, seed=seed)
     out = result.to_dict()
@@ -72,6 +77,7 @@ def programme_estimate(
         "outcome": outcome,
         "treatment_starts": TREATMENT,
         "cluster": built.cluster,
+        "covariates": list(built.covariates),
         "deflator": built.deflator.describe() if built.deflator else None,
         "period": {"first": built.period[0], "last": built.period[1]},
         "rows_read": built.rows_read,
