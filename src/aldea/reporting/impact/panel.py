@@ -166,8 +166,8 @@ def enterprise_table(t: dict, programme: Programme, *, with_baseline: bool = Fal
         band = ibis.ifelse((age >= low) & (age < high), label, band)
     participant = j.group == Enterprise.Group.PARTICIPANT
     number = ibis.null("float64")
-    degree = ibis.cases(*((j._degree == value, float(i + 1)) for i, value in enumerate(MarginalisationDegree.values)),
-                        else_=number)
+    degree = ibis.cases(*((j._degree == value, i + 1) for i, value in enumerate(MarginalisationDegree.values)),
+                        else_=ibis.null("int64"))
     return j.select(
         id=j.id.cast("string"),
         code=j.code,
@@ -180,12 +180,15 @@ def enterprise_table(t: dict, programme: Programme, *, with_baseline: bool = Fal
         marginalisation=ibis.ifelse(j._degree.isnull() | (j._degree == ""), "unknown", j._degree),
         women_led=ibis.ifelse(j.is_women_led, "yes", "no"),
         village=j._vslug.fill_null("msme:" + j.code),
-        owner_female=ibis.ifelse(j._sex == "female", 1.0, ibis.ifelse(j._sex == "male", 0.0, number)),
+        # Numbers from casts of booleans and integers, not float literals: PostgreSQL types a
+        # literal 1.0 as numeric, which Ibis then reads as a decimal.
+        owner_female=ibis.ifelse(j._sex.isin(["female", "male"]),
+                                 (j._sex == "female").cast("int32").cast("float64"), number),
         owner_age=age.cast("float64"),
-        indigenous_speaker=ibis.ifelse(j._pid.isnull(), number, ibis.ifelse(j._speaks, 1.0, 0.0)),
-        is_women_led=ibis.ifelse(j.is_women_led, 1.0, 0.0),
-        marginalisation_degree=degree,
-        baseline_sales=baseline,
+        indigenous_speaker=ibis.ifelse(j._pid.isnull(), number, j._speaks.cast("int32").cast("float64")),
+        is_women_led=j.is_women_led.cast("int32").cast("float64"),
+        marginalisation_degree=degree.cast("float64"),
+        baseline_sales=baseline.cast("float64"),
     )
 
 
