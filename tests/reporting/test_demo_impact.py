@@ -149,6 +149,51 @@ def test_the_programme_form_takes_anticipation_and_the_bootstrap(demo, online):
         call_command("impact", "--programme", demo.slug, "--anticipation", "-1")
 
 
+def test_the_programme_form_clusters_on_a_named_column_of_the_panel(demo, online):
+    by_village = impact_json(demo, "--cluster", "village")
+    assert by_village["programme"]["cluster"] == "village"
+    # The demo's 8 villages, and each of its 200 comparison MSMEs (in no village) on its own.
+    assert by_village["n_clusters"] == 8 + 200
+    assert any("own cluster" in note for note in by_village["programme"]["notes"])
+    by_msme = impact_json(demo, "--cluster", "msme")
+    assert by_msme["programme"]["cluster"] == "msme" and by_msme["n_clusters"] == by_msme["n_units"] == 600
+    # Clustering changes the errors, never the estimate.
+    for result in (by_village, by_msme):
+        assert result["overall"]["simple"]["att"] == pytest.approx(online["overall"]["simple"]["att"], abs=1e-9)
+    assert by_msme["overall"]["simple"]["se"] != pytest.approx(online["overall"]["simple"]["se"], rel=1e-6)
+    assert len({r["programme"]["snapshot_hash"] for r in (online, by_village, by_msme)}) == 3
+
+
+def test_the_programme_form_takes_covariates_for_the_doubly_robust_estimator(demo):
+    names = "owner_female,owner_age,indigenous_speaker,is_women_led,marginalisation_degree,baseline_sales"
+    result = impact_json(demo, "--covariates", names)
+    assert result["programme"]["covariates"] == names.split(",")
+    assert result["covariates"] == names.split(",")
+    assert result["estimator"].startswith("doubly robust")
+    planted = planted_effect(demo, "online_sales")
+    simple = result["overall"]["simple"]
+    assert simple["ci_low"] < planted["simple"] < simple["ci_high"], (simple, planted["simple"])
+    # An MSME missing a covariate (an owner of another or undisclosed sex, say) is left out
+    # whole, and counted: its 24 months are rows with a missing covariate.
+    left_out = 600 - result["n_units"]
+    assert 0 <= left_out <= 10 and result["dropped"]["rows_missing_values"] == 24 * left_out
+    women = impact_json(demo, "--covariates", "is_women_led, marginalisation_degree")
+    assert women["n_units"] == 600 and women["covariates"] == ["is_women_led", "marginalisation_degree"]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--cluster", "state"], "--cluster 'state': the programme panel has no such column; cluster on municipality"),
+    (["--covariates", "owner_age, income"], "--covariates 'income': the programme panel has no such column"),
+    (["--covariates", "owner_age,owner_age"], "named twice"),
+])
+def test_an_unknown_cluster_or_covariate_is_a_clear_error_naming_it(demo, args, words):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as error:
+        call_command("impact", "--programme", demo.slug, *args)
+    assert words in str(error.value)
+
+
 def test_a_period_restricts_the_months(demo):
     result = impact_json(demo, "--period", "2024-01..2024-12")
     assert result["periods"] == {"first": "2024-01", "last": "2024-12", "count": 12}

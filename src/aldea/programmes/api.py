@@ -31,9 +31,15 @@ from aldea.programmes.queries import (
 )
 from aldea.programmes.services import (
     BUDGET_FIELDS,
+    PLANNED_DISBURSEMENT_FIELDS,
+    TRANSACTION_FIELDS,
     change_village_status,
     create_village,
+    delete_planned_disbursement,
+    delete_transaction,
     save_budget_line,
+    save_planned_disbursement,
+    save_transaction,
 )
 from aldea.territories.api import AreaKeyField
 from aldea.territories.models import AdministrativeArea, Country, Locality
@@ -281,7 +287,38 @@ class BudgetLineViewSet(ScopedViewSet):
         )
 
 
-class PlannedDisbursementViewSet(ScopedViewSet):
+class RegisterServiceMixin:
+    """Writes through the register's service (the same as the workspace's budget page): a PATCH
+    keeps the fields it leaves out; a delete goes through its ``delete_*`` service."""
+
+    model: type
+    fields: tuple
+    save_service = delete_service = None
+    argument = ""
+
+    def save_new(self, serializer):
+        data = serializer.validated_data
+        default = lambda name: self.model._meta.get_field(name).get_default()
+        serializer.instance = self.save_service(
+            user=self.request.user, programme=data["programme"],
+            **{name: data.get(name, default(name)) for name in self.fields},
+        )
+
+    def save_changes(self, serializer):
+        row, data = serializer.instance, serializer.validated_data
+        row.programme = data.get("programme", row.programme)  # the viewset checked the new one
+        serializer.instance = self.save_service(
+            user=self.request.user, programme=row.programme, **{self.argument: row},
+            **{name: data.get(name, getattr(row, name)) for name in self.fields},
+        )
+
+    def perform_destroy(self, instance):
+        self.delete_service(user=self.request.user, **{self.argument: instance})
+
+
+class PlannedDisbursementViewSet(RegisterServiceMixin, ScopedViewSet):
+    model, fields, argument = PlannedDisbursement, PLANNED_DISBURSEMENT_FIELDS, "disbursement"
+    save_service, delete_service = staticmethod(save_planned_disbursement), staticmethod(delete_planned_disbursement)
     scope = Scope(visible=planned_disbursements_visible_to, writable=programmes_managed_by, anchor="programme")
     serializer_class = PlannedDisbursementSerializer
     filterset_class = PlannedDisbursementFilter
@@ -289,7 +326,9 @@ class PlannedDisbursementViewSet(ScopedViewSet):
     list_select_related = ("programme",)
 
 
-class FinancialTransactionViewSet(ScopedViewSet):
+class FinancialTransactionViewSet(RegisterServiceMixin, ScopedViewSet):
+    model, fields, argument = FinancialTransaction, TRANSACTION_FIELDS, "transaction_row"
+    save_service, delete_service = staticmethod(save_transaction), staticmethod(delete_transaction)
     scope = Scope(visible=transactions_visible_to, writable=programmes_managed_by, anchor="programme")
     serializer_class = FinancialTransactionSerializer
     filterset_class = FinancialTransactionFilter

@@ -108,7 +108,19 @@ def planned_disbursements_visible_to(user):
     return PlannedDisbursement.objects.filter(programme__in=programmes_seen_whole_by(user))
 
 
+def planned_disbursements_writable_by(user):
+    from aldea.programmes.models import PlannedDisbursement
+
+    return PlannedDisbursement.objects.filter(programme__in=programmes_managed_by(user))
+
+
 def transactions_visible_to(user):
     from aldea.programmes.models import FinancialTransaction
 
     return FinancialTransaction.objects.filter(programme__in=programmes_seen_whole_by(user))
+
+
+def transactions_writable_by(user):
+    from aldea.programmes.models import FinancialTransaction
+
+    return FinancialTransaction.objects.filter(programme__in=programmes_managed_by(user))

@@ -17,7 +17,9 @@ from aldea.accounts.models import Membership, Person, Role
 from aldea.core.exceptions import DomainError
 from aldea.programmes.models import (
     BudgetLine,
+    FinancialTransaction,
     IndicatorTarget,
+    PlannedDisbursement,
     Programme,
     Village,
     VillageStatus,
@@ -133,18 +135,29 @@ BUDGET_PERIOD_DAYS = 366
 BUDGET_FIELDS = ("name", "kind", "status", "period_start", "period_end", "amount", "currency")
 
 
-def _check_budget_line(fields: dict) -> None:
+def _money_errors(fields: dict) -> dict:
+    """The register's common rules: an ISO 4217 currency, an amount that is not negative."""
     errors = {}
     currency = fields["currency"]
     if not (len(currency) == 3 and currency.isascii() and currency.isalpha() and currency.isupper()):
         errors["currency"] = _("The currency must be three upper-case letters (ISO 4217), for example MXN.")
     if fields["amount"] is None or fields["amount"] < 0:
         errors["amount"] = _("The amount cannot be negative.")
+    return errors
+
+
+def _period_errors(fields: dict) -> dict:
+    """A period in order and at most a year long (IATI budgets and planned disbursements)."""
     start, end = fields["period_start"], fields["period_end"]
     if end < start:
-        errors["period_end"] = _("The period cannot end before it starts.")
-    elif (end - start).days > BUDGET_PERIOD_DAYS:
-        errors["period_end"] = _("A budget period is at most a year long (IATI): split the line by year.")
+        return {"period_end": _("The period cannot end before it starts.")}
+    if (end - start).days > BUDGET_PERIOD_DAYS:
+        return {"period_end": _("A budget period is at most a year long (IATI): split the line by year.")}
+    return {}
+
+
+def _check_budget_line(fields: dict) -> None:
+    errors = {**_money_errors(fields), **_period_errors(fields)}
     if fields["kind"] not in BudgetLine.Kind.values:
         errors["kind"] = _("Choose original or revised.")
     if fields["status"] not in BudgetLine.Status.values:
@@ -173,3 +186,81 @@ def save_budget_line(*, user, programme: Programme, line: BudgetLine | None = No
     line.save()
     return line
 
+
+
+@transaction.atomic
+def delete_budget_line(*, user, line: BudgetLine) -> None:
+    """Remove a line from its programme's budget. The caller checks that ``user`` manages the
+    programme (``budget_lines_writable_by``); the user is passed for the record."""
+    line.delete()
+
+
+PLANNED_DISBURSEMENT_FIELDS = ("period_start", "period_end", "amount", "currency", "provider_name",
+                               "provider_ref", "receiver_name", "receiver_ref")
+TRANSACTION_FIELDS = ("kind", "transacted_on", "amount", "currency", "reference", "description",
+                      "provider_name", "provider_ref", "receiver_name", "receiver_ref")
+
+
+def _require_fields(fields: dict, names: tuple, service: str) -> None:
+    if set(fields) ^ set(names):
+        raise TypeError(f"{service} needs exactly {names}, got {sorted(fields)}")
+
+
+def _save_register_row(row, *, model, programme: Programme, fields: dict, errors: dict):
+    """Write one row of the register (new when ``row`` is None) unless there are ``errors``."""
+    if row is not None and row.programme_id != programme.pk:
+        raise DomainError(_("This entry belongs to another programme."))
+    if errors:
+        raise ValidationError(errors)
+    row = row or model(programme=programme)
+    for name, value in fields.items():
+        setattr(row, name, value.strip() if isinstance(value, str) and name != "currency" else value)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def save_planned_disbursement(*, user, programme: Programme, disbursement: PlannedDisbursement | None = None,
+                              **fields) -> PlannedDisbursement:
+    """Add a planned disbursement to ``programme``'s register, or change ``disbursement`` (one of its own).
+
+    ``fields`` are :data:`PLANNED_DISBURSEMENT_FIELDS`, all of them. The caller checks that
+    ``user`` manages the programme (``programmes_managed_by``); the user is passed for the record.
+    Raises ``ValidationError`` with the fields at fault (currency, amount, a period out of order
+    or longer than a year), writing nothing.
+    """
+    _require_fields(fields, PLANNED_DISBURSEMENT_FIELDS, "save_planned_disbursement")
+    errors = {**_money_errors(fields), **_period_errors(fields)}
+    return _save_register_row(disbursement, model=PlannedDisbursement, programme=programme, fields=fields,
+                              errors=errors)
+
+
+@transaction.atomic
+def delete_planned_disbursement(*, user, disbursement: PlannedDisbursement) -> None:
+    """Remove a planned disbursement (the caller checks ``planned_disbursements_writable_by``)."""
+    disbursement.delete()
+
+
+@transaction.atomic
+def save_transaction(*, user, programme: Programme, transaction_row: FinancialTransaction | None = None,
+                     **fields) -> FinancialTransaction:
+    """Record money that came in or went out of ``programme`` on a day, or change ``transaction_row``.
+
+    ``fields`` are :data:`TRANSACTION_FIELDS`, all of them. The caller checks that ``user``
+    manages the programme; the user is passed for the record. Raises ``ValidationError`` with
+    the fields at fault (type, currency, amount), writing nothing.
+    """
+    _require_fields(fields, TRANSACTION_FIELDS, "save_transaction")
+    errors = _money_errors(fields)
+    if fields["kind"] not in FinancialTransaction.Kind.values:
+        errors["kind"] = _("Choose incoming funds, outgoing commitment, disbursement or expenditure.")
+    if fields["transacted_on"] is None:
+        errors["transacted_on"] = _("Give the date of the transaction.")
+    return _save_register_row(transaction_row, model=FinancialTransaction, programme=programme, fields=fields,
+                              errors=errors)
+
+
+@transaction.atomic
+def delete_transaction(*, user, transaction_row: FinancialTransaction) -> None:
+    """Remove a transaction (the caller checks ``transactions_writable_by``)."""
+    transaction_row.delete()

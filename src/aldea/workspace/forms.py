@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from aldea.consulting.models import Stage
 from aldea.core.forms import DateInput
 from aldea.enterprises.models import Enterprise, Sector
-from aldea.programmes.models import BudgetLine
+from aldea.programmes.models import BudgetLine, FinancialTransaction
 
 ALL_GROUPS = "all"
 
@@ -165,6 +165,57 @@ class BudgetLineForm(forms.Form):
 
     def clean_currency(self):
         return self.cleaned_data["currency"].strip().upper()
+
+
+def _amount_field():
+    return forms.DecimalField(label=_("Amount"), max_digits=16, decimal_places=2, localize=True,
+                              widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+
+
+def _currency_field():
+    return forms.CharField(label=_("Currency"), max_length=3, min_length=3,
+                           help_text=_("Three letters (ISO 4217), for example MXN."))
+
+
+class PartiesForm(forms.Form):
+    """Who the money comes from and goes to (IATI provider-org and receiver-org), and its currency."""
+
+    provider_name = forms.CharField(label=_("From (organisation)"), max_length=200, required=False)
+    provider_ref = forms.CharField(label=_("From (IATI organisation identifier)"), max_length=100, required=False,
+                                   help_text=_("For example MX-RFC-ABC123456XYZ; leave it empty if unknown."))
+    receiver_name = forms.CharField(label=_("To (organisation)"), max_length=200, required=False)
+    receiver_ref = forms.CharField(label=_("To (IATI organisation identifier)"), max_length=100, required=False)
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].strip().upper()
+
+
+class PlannedDisbursementForm(PartiesForm):
+    """Money a funder plans to pass in a period: the service checks the rules (period, currency)."""
+
+    period_start = forms.DateField(label=_("Period start"), widget=DateInput())
+    period_end = forms.DateField(label=_("Period end"), widget=DateInput(),
+                                 help_text=_("At most a year after the start."))
+    amount = _amount_field()
+    currency = _currency_field()
+
+    field_order = ["period_start", "period_end", "amount", "currency", "provider_name", "provider_ref",
+                   "receiver_name", "receiver_ref"]
+
+
+class FinancialTransactionForm(PartiesForm):
+    """Money that came in or went out on a day: the service checks the rules (type, currency)."""
+
+    kind = forms.ChoiceField(label=_("Type"), choices=FinancialTransaction.Kind.choices)
+    transacted_on = forms.DateField(label=_("Date"), widget=DateInput())
+    amount = _amount_field()
+    currency = _currency_field()
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False,
+                                help_text=_("The invoice, transfer or receipt number."))
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+
+    field_order = ["kind", "transacted_on", "amount", "currency", "reference", "description", "provider_name",
+                   "provider_ref", "receiver_name", "receiver_ref"]
 
 
 class InviteForm(forms.Form):

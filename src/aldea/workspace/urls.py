@@ -1,6 +1,6 @@
 """Pages that combine several apps: each keeps the address of the area it shows."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from aldea.workspace.views import (
     budget,
@@ -17,6 +17,8 @@ from aldea.workspace.views import (
 )
 
 app_name = "workspace"
+#: The budget register's entries besides its lines (``budget.REGISTERS``).
+BUDGET_REGISTERS = "(?P<kind>disbursements|transactions)"
 
 urlpatterns = [
     path("programme/", overview.overview, name="overview"),
@@ -24,6 +26,13 @@ urlpatterns = [
     path("programme/<slug:slug>/targets/", setup.targets, name="targets"),
     path("programme/<slug:slug>/budget/", budget.budget, name="budget"),
     path("programme/<slug:slug>/budget/<int:pk>/", budget.budget_line, name="budget_line"),
+    path("programme/<slug:slug>/budget/<int:pk>/delete/", budget.budget_line_delete, name="budget_line_delete"),
+    re_path(rf"^programme/(?P<slug>[-\w]+)/budget/{BUDGET_REGISTERS}/new/$", budget.register_new,
+            name="budget_register_new"),
+    re_path(rf"^programme/(?P<slug>[-\w]+)/budget/{BUDGET_REGISTERS}/(?P<pk>[0-9]+)/$", budget.register_entry,
+            name="budget_register_entry"),
+    re_path(rf"^programme/(?P<slug>[-\w]+)/budget/{BUDGET_REGISTERS}/(?P<pk>[0-9]+)/delete/$",
+            budget.register_delete, name="budget_register_delete"),
     path("programme/<slug:slug>/villages/new/", setup.village_new, name="village_new"),
     path("programme/<slug:slug>/municipalities/", setup.municipality_search, name="municipality_search"),
     path("programme/people/", people.people_home, name="people_home"),

@@ -101,3 +101,20 @@ def test_another_users_report_is_not_found(world, login, estimated, immediate_ta
     login(world.manager).post(reverse("workspace:request_report"), {"programme": "main", "language": "en"})
     report = FunderReport.objects.get()
     assert login(world.analyst).get(reverse("workspace:report_download", args=[report.pk])).status_code == 404
+
+
+def test_the_overview_says_when_its_estimate_is_stale(world, login, estimated):
+    from decimal import Decimal
+
+    from aldea.outcomes.models import OutcomeRecord
+
+    page = login(world.manager).get(URL)
+    assert page.context["impact"]["is_stale"] is False
+    assert 'data-figure="impact_stale"' not in page.content.decode()
+    record = OutcomeRecord.objects.order_by("month").last()
+    record.online_sales += Decimal(1)
+    record.total_sales += Decimal(1)
+    record.save()
+    page = login(world.manager).get(URL)
+    assert page.context["impact"]["is_stale"] is True
+    assert 'data-figure="impact_stale"' in page.content.decode()

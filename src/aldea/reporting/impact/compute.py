@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from aldea.accounts.models import Person
 from aldea.analytics.impact import (
     DEFAULT_SEED,
     ImpactInputError,
@@ -25,7 +26,7 @@ from aldea.analytics.impact import (
 )
 from aldea.enterprises.models import Enterprise
 from aldea.outcomes.models import OutcomeRecord
-from aldea.programmes.models import Programme
+from aldea.programmes.models import Programme, Village
 from aldea.reporting.equity import net_gain_figures, store_equity_report
 from aldea.reporting.impact.panel import (
     OUTCOMES,
@@ -58,10 +59,15 @@ def programme_estimate(
     anticipation: int = 0,
     bootstrap: int = 0,
     seed: int = DEFAULT_SEED,
+    cluster: str | None = None,
+    covariates: tuple[str, ...] = (),
 ) -> tuple[dict, ProgrammePanel, ImpactResult]:
-    """(the JSON of the estimate, the panel it came from, the estimator's result). Raises
-    ProgrammeImpactError or ImpactInputError with the reason when the data cannot give one."""
-    built = programme_panel(programme, outcome=outcome, deflate=deflate, period=period)
+    """(the JSON of the estimate, the panel it came from, the estimator's result). ``cluster``
+    and ``covariates`` name columns of the programme panel (``panel.CLUSTERS``,
+    ``panel.COVARIATES``). Raises ProgrammeImpactError or ImpactInputError with the reason when
+    the data cannot give one."""
+    built = programme_panel(programme, outcome=outcome, deflate=deflate, period=period, cluster=cluster,
+                            covariates=covariates)
     result = estimate_panel(built.panel, control=control, level=level, anticipation=anticipation,
                             bootstrap=bootstrap, seed=seed)
     out = result.to_dict()
@@ -72,6 +78,7 @@ def programme_estimate(
         "outcome": outcome,
         "treatment_starts": TREATMENT,
         "cluster": built.cluster,
+        "covariates": list(built.covariates),
         "deflator": built.deflator.describe() if built.deflator else None,
         "period": {"first": built.period[0], "last": built.period[1]},
         "rows_read": built.rows_read,
@@ -206,5 +213,51 @@ def who_benefits_gains(programme: Programme) -> dict | None:
 
 
 def latest_estimate(programme: Programme, outcome: str = "online_sales") -> ImpactEstimate | None:
+    """The latest stored estimate of ``outcome`` with the analytics task's options (current
+    prices, the whole period, never-treated controls, 95 %), fresh or not. One query."""
     return (ImpactEstimate.objects.filter(programme=programme, outcome=outcome, price_index="")
             .order_by("-computed_at").first())
+
+
+def outcome_records_state(programme: Programme) -> dict:
+    """How many outcome records the programme has and when one last changed. One query."""
+    return OutcomeRecord.objects.filter(enterprise__programme=programme).aggregate(
+        records=Count("id"), last_change=Max("updated_at"))
+
+
+def is_stale(estimate: ImpactEstimate, state: dict | None = None) -> bool:
+    """Whether the data changed since ``estimate`` was stored, so it must be computed again.
+
+    Stale when an outcome record changed after the estimate's ``data_as_of`` (the latest change
+    it read), when the number of records differs from the number it read (``rows_read``; the
+    data quality's ``records`` when the data gave no estimate): a record deleted, or
+    when an MSME, its owner or a village of the programme changed after ``computed_at`` (a
+    launch date, a group or an owner's sex moves the panel without touching a record).
+    """
+    state = state if state is not None else outcome_records_state(estimate.programme)
+    read = (estimate.result.get("data_quality") or {}).get("records", estimate.rows_read)
+    if state["records"] != read or state["last_change"] != estimate.data_as_of:
+        return True
+    programme, since = estimate.programme, estimate.computed_at
+    return (Enterprise.objects.filter(programme=programme, updated_at__gt=since).exists()
+            or Village.objects.filter(programme=programme, updated_at__gt=since).exists()
+            or Person.objects.filter(enterprises__programme=programme, updated_at__gt=since).exists())
+
+
+def fresh_estimate(programme: Programme, outcome: str = "online_sales") -> ImpactEstimate | None:
+    """The latest stored estimate of ``outcome`` if the data has not changed since, else None."""
+    estimate = latest_estimate(programme, outcome)
+    return estimate if estimate is not None and not is_stale(estimate) else None
+
+
+def impact_figures(programme: Programme, *, outcome: str = "online_sales", period=None) -> tuple[dict, ImpactEstimate | None]:
+    """What :func:`compute_impact` gives for the analytics task's options, read from the stored
+    estimate when it is fresh (:func:`is_stale`); computed now otherwise, or for a ``period``.
+
+    Returns (the figures, the stored estimate they came from or None when computed now).
+    """
+    if period is None:
+        stored = fresh_estimate(programme, outcome)
+        if stored is not None:
+            return stored.result, stored
+    return compute_impact(programme, outcome=outcome, period=period), None

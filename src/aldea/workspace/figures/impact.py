@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from aldea.accounts.models import Sex
+from aldea.reporting.impact.compute import is_stale
 from aldea.reporting.impact.words import equity_words, impact_words
 from aldea.reporting.models import ImpactEstimate
 from aldea.territories.models import MarginalisationDegree
@@ -22,16 +23,19 @@ def latest_impact(programme, outcome: str = "online_sales") -> ImpactEstimate | 
 
 
 def impact_panel(estimate: ImpactEstimate | None, currency: str) -> dict | None:
-    """Sentences, event study and counts of one stored estimate (None: nothing stored yet)."""
+    """Sentences, event study and counts of one stored estimate (None: nothing stored yet), and
+    whether the data changed since it was computed (``is_stale``)."""
     if estimate is None:
         return None
+    stale = is_stale(estimate)
     if estimate.error:
-        return {"error": estimate.error, "estimate": estimate}
+        return {"error": estimate.error, "estimate": estimate, "is_stale": stale}
     result = estimate.result["estimate"]
     words = impact_words(result, outcome=estimate.outcome,
                          currency=currency if result["programme"]["currency"] else "")
     return {
         "estimate": estimate,
+        "is_stale": stale,
         "simple": result["overall"]["simple"],
         "level": result["level"],
         "event_study": result["event_study"],

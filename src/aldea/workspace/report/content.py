@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from aldea.enterprises.models import Enterprise
 from aldea.programmes.models import Programme
-from aldea.reporting.impact.compute import compute_impact
+from aldea.reporting.impact.compute import impact_figures
 from aldea.reporting.impact.panel import OUTCOMES
 from aldea.training.models import Certificate
 from aldea.workspace.charts.programme import village_point
@@ -44,6 +44,9 @@ class ReportData:
     cascade: dict = field(default_factory=dict)
     villages: list[dict] = field(default_factory=list)
     impact: dict = field(default_factory=dict)  # outcome -> compute_impact(...)
+    #: outcome -> the stored estimate the figures were read from ({id, computed_at, data_as_of,
+    #: rows_read, snapshot_hash}), or None when they were computed for this report.
+    impact_sources: dict = field(default_factory=dict)
 
     @property
     def online(self) -> dict:
@@ -102,6 +105,12 @@ def collect(programme: Programme, *, period: tuple[dt.date, dt.date] | None = No
         })
     for i, outcome in enumerate(OUTCOMES):
         step(15 + 20 * i, f"impact: {outcome}")
-        data.impact[outcome] = compute_impact(programme, outcome=outcome, period=period)
+        # The analytics task's stored estimate when it is fresh (and the report is not for a
+        # period): the report then prints the very figures the overview shows.
+        data.impact[outcome], stored = impact_figures(programme, outcome=outcome, period=period)
+        data.impact_sources[outcome] = None if stored is None else {
+            "id": stored.pk, "computed_at": stored.computed_at.isoformat(),
+            "data_as_of": stored.data_as_of.isoformat() if stored.data_as_of else None,
+            "rows_read": stored.rows_read, "snapshot_hash": stored.snapshot_hash}
     step(95, "layout")
     return data

@@ -12,7 +12,13 @@ from django.core.management.base import BaseCommand, CommandError
 from aldea.analytics.impact import DEFAULT_SEED, ImpactInputError
 from aldea.programmes.models import Programme
 from aldea.reporting.impact.compute import programme_estimate, who_benefits
-from aldea.reporting.impact.panel import OUTCOMES, ProgrammeImpactError, parse_period
+from aldea.reporting.impact.panel import (
+    CLUSTERS,
+    COVARIATES,
+    OUTCOMES,
+    ProgrammeImpactError,
+    parse_period,
+)
 
 
 class Command(BaseCommand):
@@ -32,6 +38,11 @@ class Command(BaseCommand):
         parser.add_argument("--control", choices=("never", "not-yet"), default="never")
         parser.add_argument("--anticipation", type=int, default=0, metavar="K",
                             help="months before the launch in which MSMEs may already react")
+        parser.add_argument("--cluster", metavar="COL", default=None,
+                            help=f"cluster standard errors on {', '.join(CLUSTERS)} (default: the "
+                            "municipality, or the MSME when there are too few municipalities)")
+        parser.add_argument("--covariates", metavar="C1,C2", default="",
+                            help=f"MSME characteristics for the doubly robust estimator: {', '.join(COVARIATES)}")
         parser.add_argument("--level", type=float, default=0.95)
         parser.add_argument("--bootstrap", type=int, default=0, metavar="B",
                             help="multiplier bootstrap draws for the standard errors (0: influence function)")
@@ -53,7 +64,8 @@ class Command(BaseCommand):
             estimate, built, result = programme_estimate(
                 programme, outcome=o["outcome"], deflate=o["deflate"], period=period,
                 control=o["control"], level=o["level"], anticipation=o["anticipation"],
-                bootstrap=o["bootstrap"], seed=o["seed"])
+                bootstrap=o["bootstrap"], seed=o["seed"], cluster=o["cluster"],
+                covariates=tuple(c.strip() for c in (o["covariates"] or "").split(",") if c.strip()))
             if o["who_benefits"]:
                 estimate["who_benefits"] = who_benefits(built, control=o["control"], level=o["level"])
         except (ProgrammeImpactError, ImpactInputError, ValueError) as exc:
