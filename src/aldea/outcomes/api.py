@@ -21,7 +21,7 @@ from aldea.enterprises.queries import (
 )
 from aldea.outcomes.models import Listing, OutcomeRecord, SalesChannel
 from aldea.outcomes.queries import listings_visible_to, outcome_records_visible_to
-from aldea.outcomes.services import outcome_problems, save_outcome_record
+from aldea.outcomes.services import delete_outcome_record, outcome_problems, save_outcome_record
 
 
 class SalesChannelSerializer(ModelSerializer):
@@ -136,3 +136,6 @@ class OutcomeRecordViewSet(ScopedViewSet):
     filterset_class = OutcomeRecordFilter
     ordering_fields = ["month", "total_sales", "online_sales", "orders"]
     list_select_related = ("enterprise",)
+
+    def perform_destroy(self, instance):
+        delete_outcome_record(record=instance, user=self.request.user)

@@ -36,6 +36,10 @@ from django.db.models import Case, CharField, Count, F, Max, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from aldea.accounts.models import Sex
+from aldea.outcomes.models import OutcomeRollup
+from aldea.outcomes.rollups import AGE_BANDS, rollups_in
+from aldea.outcomes.rollups import DISAGGREGATIONS as ROLLUP_DISAGGREGATIONS
+from aldea.outcomes.rollups import SUMMED as ROLLUP_SUMS
 from aldea.programmes.models import Indicator, Village
 from aldea.reporting.indicators.facts import FACTS, Fact
 from aldea.territories.models import MarginalisationDegree
@@ -48,8 +52,7 @@ DISAGGREGATIONS = {
     "indigenous": _("Indigenous-language speaker"),
     "marginalisation": _("Marginalisation degree"),
 }
-# Age on the last day of the period, in bands the youth-employment literature uses.
-AGE_BANDS = (("under_25", 0, 24), ("25_34", 25, 34), ("35_44", 35, 44), ("45_59", 45, 59), ("60_plus", 60, 200))
+# Age on the last day of the period, in the bands of aldea.outcomes.rollups.AGE_BANDS.
 AGE_BAND_LABELS = {
     "under_25": _("Under 25"), "25_34": _("25–34"), "35_44": _("35–44"), "45_59": _("45–59"), "60_plus": _("60 and over"),
     "unknown": _("Unknown"),
@@ -228,6 +231,13 @@ def _measure_many(jobs: list, *, programme_id, by, village_ids) -> list[dict]:
     for key, indices in by_fact.items():
         fact = FACTS[key]
         end = max(jobs[i][3] for i in indices)
+        if key == "outcome_records" and _rollups_answer([jobs[i] for i in indices], by):
+            measured = _measure_rollups(fact, [jobs[i] for i in indices], programme_id=programme_id, by=by,
+                                        village_ids=village_ids)
+            if measured is not None:
+                for i, numbers in zip(indices, measured, strict=True):
+                    results[i] = numbers
+                continue
         rows = fact.model.objects.filter(**{fact.programme: programme_id})
         if village_ids is not None and fact.village is not None:
             # Programme-wide facts (agreements) are not narrowed to villages.
@@ -243,9 +253,63 @@ def _measure_many(jobs: list, *, programme_id, by, village_ids) -> list[dict]:
     return results
 
 
+# --- from the monthly roll-ups (aldea.outcomes.rollups) ------------------------------------------
+
+
+def _rollups_answer(jobs, by) -> bool:
+    """Whether the roll-ups hold what ``jobs`` over outcome records measure: counts and sums of
+    the summed figures, a distinct count of MSMEs within one month, filters on the group only,
+    and any disaggregation but the age band (the roll-ups keep the age in each month's year, an
+    indicator the age on the period's last day)."""
+    if by is not None and (by == "age_band" or by not in ROLLUP_DISAGGREGATIONS):
+        return False
+    for spec, period_type, _start, _end in jobs:
+        measure = spec.get("measure", "count")
+        kind, _sep, name = measure.partition(":")
+        single_month = period_type == Indicator.PeriodType.LATEST
+        if not (measure == "count" or (kind == "sum" and name in ROLLUP_SUMS)
+                or (measure == "distinct:msme" and single_month)):
+            return False
+        if set(spec.get("filters") or {}) - {"group"}:
+            return False
+    return True
+
+
+def _measure_rollups(fact: Fact, jobs, *, programme_id, by, village_ids) -> list[dict] | None:
+    """``_measure_many``'s numbers for outcome-record jobs, from the roll-ups: one query, and one
+    more when none matched (None when the programme has no roll-ups: read the records)."""
+    rows = rollups_in(programme_id, village_ids=village_ids)
+    conditions = []
+    for spec, period_type, start, end in jobs:
+        condition = _period_q(fact, period_type, start, end)
+        group = (spec.get("filters") or {}).get("group")
+        if group is not None:
+            _filter_q(fact, "definition", "group", group)  # checks the value
+            condition &= Q(group__in=group) if isinstance(group, list) else Q(group=group)
+        conditions.append(condition)
+    aggregates = {}
+    for k, ((spec, *_rest), condition) in enumerate(zip(jobs, conditions, strict=True)):
+        kind, _sep, name = spec.get("measure", "count").partition(":")
+        aggregates[f"n{k}"] = Sum(name if kind == "sum" else "records", filter=condition)
+    breakdown = Value(None, output_field=CharField()) if by is None else F(ROLLUP_DISAGGREGATIONS[by])
+    grouped = [
+        row for row in rows.filter(functools.reduce(operator.or_, conditions)).annotate(breakdown=breakdown)
+        .values("breakdown").annotate(rollup_rows=Count("pk"), **aggregates).order_by()
+        # Grouped by a constant, an empty table still answers one row (of no roll-ups).
+        if row["rollup_rows"]
+    ]
+    if not grouped and not OutcomeRollup.objects.filter(programme_id=programme_id).exists():
+        return None
+    return [{row["breakdown"]: Decimal(row[f"n{k}"] or 0) for row in grouped} for k in range(len(jobs))]
+
+
 def _latest_month(spec, programme_id, end) -> datetime.date:
     """For a *latest* indicator: the last month on or before ``end`` that holds rows."""
     fact = FACTS[spec["fact"]]
+    if fact.key == "outcome_records":
+        latest = rollups_in(programme_id).filter(month__lte=end).aggregate(m=Max("month"))["m"]
+        if latest is not None:
+            return latest
     latest = fact.model.objects.filter(**{fact.programme: programme_id, f"{fact.date}__lte": end}).aggregate(
         m=Max(fact.date))["m"]
     return latest or end

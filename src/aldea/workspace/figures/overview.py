@@ -22,7 +22,8 @@ from aldea.core.months import add_months
 from aldea.enterprises.models import Enterprise
 from aldea.enterprises.queries import enterprises_visible_to
 from aldea.outcomes.models import Listing, OutcomeRecord
-from aldea.outcomes.queries import outcome_records_visible_to
+from aldea.outcomes.queries import OutcomeScope, outcome_records_visible_to, outcome_scope
+from aldea.outcomes.rollups import monthly_totals, rollups_in
 from aldea.programmes.models import EquityReport, Indicator, IndicatorTarget, Programme, Village
 from aldea.programmes.queries import (
     villages_visible_to,
@@ -97,6 +98,9 @@ class MonthlySales:
     months: list[datetime.date] = field(default_factory=list)
     totals: dict[str, list[Decimal]] = field(default_factory=dict)
     reporting: dict[str, list[int]] = field(default_factory=dict)
+    # When the monthly roll-ups these come from were built (aldea.outcomes.rollups); None: read
+    # from the records just now.
+    as_of: datetime.datetime | None = None
 
     def mean(self, group: str) -> list[float | None]:
         return [
@@ -124,16 +128,16 @@ class MonthlySales:
         )
 
 
-def monthly_sales(outcomes) -> MonthlySales:
-    """``outcomes``: a scoped OutcomeRecord queryset. One query."""
-    rows = (
-        outcomes.values_list("month", "enterprise__group")
-        .annotate(total=Sum("online_sales"), n=Count("*"))
-        .order_by("month")
-    )
-    by_month: dict = defaultdict(dict)
+def _sales_by_month(rows, by_month=None) -> dict:
+    """month → group → (online sales, MSMEs reporting), adding ``rows`` of (month, group, total, n)."""
+    by_month = by_month if by_month is not None else defaultdict(dict)
     for month, group, total, n in rows:
-        by_month[month][group] = (total or Decimal(0), n)
+        before = by_month[month].get(group, (Decimal(0), 0))
+        by_month[month][group] = (before[0] + (total or Decimal(0)), before[1] + n)
+    return by_month
+
+
+def _monthly_sales_of(by_month: dict) -> MonthlySales:
     result = MonthlySales(months=sorted(by_month))
     for group in Enterprise.Group.values:
         result.totals[group] = [by_month[m].get(group, (Decimal(0), 0))[0] for m in result.months]
@@ -141,6 +145,35 @@ def monthly_sales(outcomes) -> MonthlySales:
             by_month[m].get(group, (Decimal(0), 0))[1] for m in result.months
         ]
     return result
+
+
+def _record_rows(outcomes):
+    return (
+        outcomes.values_list("month", "enterprise__group")
+        .annotate(total=Sum("online_sales"), n=Count("*"))
+        .order_by("month")
+    )
+
+
+def monthly_sales(outcomes) -> MonthlySales:
+    """``outcomes``: a scoped OutcomeRecord queryset. One query."""
+    return _monthly_sales_of(_sales_by_month(_record_rows(outcomes)))
+
+
+def monthly_sales_from_rollups(programme: Programme, scope: OutcomeScope) -> MonthlySales | None:
+    """``monthly_sales`` of the records ``scope`` covers, from the monthly roll-ups, with the
+    time they are as of; None when the roll-ups hold none of them (read the records). One query,
+    and one for the scope's MSMEs outside its villages (a consultant's engagements elsewhere)."""
+    rollups = rollups_in(programme.id, village_ids=None if scope.whole else scope.village_ids)
+    rows = monthly_totals(rollups, by=("group",))
+    if not rows:
+        return None
+    by_month = _sales_by_month((r["month"], r["group"], r["sum_online_sales"], r["n"]) for r in rows)
+    if scope.extra is not None:
+        _sales_by_month(_record_rows(OutcomeRecord.objects.filter(enterprise__in=scope.extra)), by_month)
+    sales = _monthly_sales_of(by_month)
+    sales.as_of = min(r["first_computed_at"] for r in rows)
+    return sales
 
 
 @dataclass
@@ -236,8 +269,9 @@ class Overview:
 
 
 def programme_overview(user, programme: Programme, *, today: datetime.date) -> Overview:
-    """Everything the overview shows for ``programme`` as the user sees it. Seven queries, and
-    those of ``indicator_tiles``."""
+    """Everything the overview shows for ``programme`` as the user sees it. Seven queries (eight
+    for a consultant, whose engagements may lie outside the village), and those of
+    ``indicator_tiles``. Sales come from the monthly roll-ups when they are built."""
     villages = list(
         villages_visible_to(user)
         .filter(programme=programme)
@@ -263,7 +297,9 @@ def programme_overview(user, programme: Programme, *, today: datetime.date) -> O
     )
     progress = msme_progress(enterprises.filter(programme=programme))
     certified = certified_people(certificates.filter(enrolment__cohort__course__programme=programme))
-    sales = monthly_sales(outcomes.filter(enterprise__programme=programme))
+    sales = monthly_sales_from_rollups(programme, outcome_scope(user, programme.id))
+    if sales is None:
+        sales = monthly_sales(outcomes.filter(enterprise__programme=programme))
     # The cascade funnel's stages (the tiles are the programme's own indicators).
     values = {
         "certified_trainers": certified["trainers"],
