@@ -226,18 +226,38 @@ def current_target(targets: list[IndicatorTarget], *, village_ids, today: dateti
     return sum((t.target for t in latest.values()), Decimal(0)), start, end
 
 
+def _indicators_with_targets(programme: Programme, *, headline_only: bool) -> tuple[list[Indicator], dict]:
+    """The programme's indicators in their order, and indicator id → its targets: one query (a
+    LEFT JOIN read as rows, where a prefetch would take two)."""
+    indicator_fields = [f.attname for f in Indicator._meta.concrete_fields]
+    target_fields = [f.attname for f in IndicatorTarget._meta.concrete_fields if f.attname != "indicator_id"]
+    rows = programme.indicators.all()
+    if headline_only:
+        rows = rows.filter(is_headline=True)
+    indicators: dict[int, Indicator] = {}
+    targets: dict[int, list[IndicatorTarget]] = {}
+    rows = rows.order_by("position", "code", "targets__period_start", "targets__id")
+    for row in rows.values_list(*indicator_fields, *(f"targets__{name}" for name in target_fields)):
+        values = dict(zip(indicator_fields, row[:len(indicator_fields)], strict=True))
+        if values["id"] not in indicators:
+            indicators[values["id"]] = Indicator(**values)
+            targets[values["id"]] = []
+        target = dict(zip(target_fields, row[len(indicator_fields):], strict=True))
+        if target["id"] is not None:
+            targets[values["id"]].append(IndicatorTarget(indicator_id=values["id"], **target))
+    return list(indicators.values()), targets
+
+
 def indicator_tiles(programme: Programme, *, village_ids, today: datetime.date, headline_only: bool = True) -> list[Tile]:
     """The programme's headline indicators (all of them for the funder report), valued from live
     data over each one's current target period (or from the programme's start to today), as the
-    user sees them (``village_ids``: None for the whole programme). Two queries plus one per
-    fact the indicators count."""
-    indicators = programme.indicators.all()
-    if headline_only:
-        indicators = indicators.filter(is_headline=True)
-    indicators = list(indicators.prefetch_related("targets"))
+    user sees them (``village_ids``: None for the whole programme). Two queries (the
+    indicators with their targets, and ``values_of``'s union of facts), one for the outcome
+    roll-ups, and one per *latest* indicator they do not answer."""
+    indicators, targets = _indicators_with_targets(programme, headline_only=headline_only)
     chosen, periods = {}, {}
     for indicator in indicators:
-        target = chosen[indicator.pk] = current_target(list(indicator.targets.all()), village_ids=village_ids, today=today)
+        target = chosen[indicator.pk] = current_target(targets[indicator.pk], village_ids=village_ids, today=today)
         start, end = (target[1], target[2]) if target else (programme.starts_on, today)
         periods[indicator.pk] = (start, min(end, today))
     values = values_of(indicators, periods, village_ids=village_ids)
