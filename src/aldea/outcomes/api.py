@@ -7,6 +7,7 @@ from rest_framework import serializers
 from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
+    LargeTable,
     ModelSerializer,
     Scope,
     ScopedViewSet,
@@ -70,7 +71,7 @@ class ListingFilter(filters.FilterSet):
         fields = {"status": ["exact"], "product": ["exact"], "live_on": ["gte", "lte"]}
 
 
-class ListingViewSet(ScopedViewSet):
+class ListingViewSet(LargeTable, ScopedViewSet):
     scope = Scope(visible=listings_visible_to, writable=enterprises_served_by, anchor="product.enterprise")
     serializer_class = ListingSerializer
     filterset_class = ListingFilter
@@ -130,7 +131,7 @@ class OutcomeRecordFilter(filters.FilterSet):
         fields = {"month": ["exact", "gte", "lte"], "source": ["exact"], "total_sales": ["gte", "lte"]}
 
 
-class OutcomeRecordViewSet(ScopedViewSet):
+class OutcomeRecordViewSet(LargeTable, ScopedViewSet):
     scope = Scope(visible=outcome_records_visible_to, writable=enterprises_served_by, anchor="enterprise")
     serializer_class = OutcomeRecordSerializer
     filterset_class = OutcomeRecordFilter
