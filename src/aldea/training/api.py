@@ -208,7 +208,7 @@ class EnrolmentFilter(filters.FilterSet):
         fields = {"status": ["exact"], "person": ["exact"], "enrolled_on": ["gte", "lte"]}
 
 
-class EnrolmentViewSet(ScopedViewSet):
+class EnrolmentViewSet(LargeTable, ScopedViewSet):
     scope = Scope(visible=enrolments_visible_to, writable=cohorts_writable_by, anchor="cohort")
     serializer_class = EnrolmentSerializer
     filterset_class = EnrolmentFilter
@@ -350,7 +350,7 @@ class CertificateFilter(filters.FilterSet):
         fields = {"enrolment": ["exact"], "issued_on": ["gte", "lte"]}
 
 
-class CertificateViewSet(ScopedViewSet):
+class CertificateViewSet(LargeTable, ScopedViewSet):
     """Certificates: issued and revoked through the training services, never changed or deleted
     (they are printed and verified by code)."""
 
