@@ -104,6 +104,8 @@ def main(argv=None):
     parser.add_argument("--scale", type=int, default=0, help="demo MSMEs (0: default demo shape)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--repeat", type=int, default=api_benchmark.MIN_REPEAT, help="requests a page (at least 30)")
+    parser.add_argument("--no-analytics", action="store_true",
+                        help="do not run compute_analytics first (the overview then has no equity or impact panel)")
     parser.add_argument("--page", action="append", help="only the pages whose name contains this (repeatable)")
     parser.add_argument("--data-dir", help="keep the database here and reuse it on the next run")
     args = parser.parse_args(argv)
@@ -116,7 +118,7 @@ def main(argv=None):
 
     from aldea.programmes.models import EquityReport
 
-    if not EquityReport.objects.exists():
+    if not EquityReport.objects.exists() and not args.no_analytics:
         call_command("compute_analytics")
     from django.db import connection
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from aldea.outcomes.models import Listing, OutcomeRecord, SalesChannel
+from aldea.outcomes.models import Listing, OutcomeRecord, OutcomeRollup, SalesChannel
 from aldea.outcomes.rollups import refresh_outcome_rollups
 
 
@@ -44,3 +44,14 @@ class OutcomeRecordAdmin(admin.ModelAdmin):
         places = list(queryset.values_list("enterprise_id", "month"))
         super().delete_queryset(request, queryset)
         refresh_outcome_rollups(enterprise_months=places)
+
+
+@admin.register(OutcomeRollup)
+class OutcomeRollupAdmin(admin.ModelAdmin):
+    """Kept by aldea.outcomes.rollups: shown, never edited."""
+
+    list_display = ["programme", "village", "month", "group", "sex", "age_band", "records", "online_sales", "computed_at"]
+    list_filter = ["programme", "group", "age_band"]
+    date_hierarchy = "month"
+
+    readonly_fields = [f.name for f in OutcomeRollup._meta.concrete_fields if f.name != "id"]

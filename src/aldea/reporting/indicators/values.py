@@ -45,6 +45,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from aldea.accounts.models import Sex
@@ -276,7 +277,8 @@ def _measure_many(jobs: list, *, programme_id, by, village_ids, latest_of=None) 
         # others' (a UNION needs the same columns in each).
         aggregates = {
             f"n{i}": _aggregate(fact, jobs[i][0].get("measure", "count"), conditions[i]) if i in conditions
-            else Value(None, output_field=DecimalField())
+            # Typed: PostgreSQL reads an untyped NULL in a UNION's first branch as text.
+            else Cast(Value(None), output_field=DecimalField(max_digits=30, decimal_places=4))
             for i in live
         }
         # Only rows that some measure counts: a group with none of them is not a group of the answer.
