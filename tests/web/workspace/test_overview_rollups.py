@@ -14,7 +14,11 @@ from django.utils import timezone
 from aldea.accounts.models import Role
 from aldea.outcomes.models import OutcomeRecord, OutcomeRollup
 from aldea.outcomes.rollups import rebuild_outcome_rollups
-from aldea.outcomes.services import delete_outcome_record, record_monthly_outcome, save_outcome_record
+from aldea.outcomes.services import (
+    delete_outcome_record,
+    record_monthly_outcome,
+    save_outcome_record,
+)
 from aldea.programmes.models import Indicator
 from aldea.reporting.indicators.templates import apply_template
 from aldea.reporting.indicators.values import indicator_values
