@@ -263,7 +263,14 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Aldea API",
     "DESCRIPTION": "Digital-village programmes: territories, partners, training cascade, "
-    "consultancy, MSMEs, diagnostics, listings and outcomes.",
+    "consultancy, MSMEs, diagnostics, listings and outcomes.\n\n"
+    "**Paging.** Lists of the small tables answer `count`, `next`, `previous` and `results`; "
+    "ask for a page with `?page=N`. Lists of the large tables (outcome records, attendance, "
+    "people, memberships, enrolments, assessment results, certificates, MSMEs, products, "
+    "assessments, engagement stage changes, meetings, action items, listings) page by cursor: "
+    "they answer `next`, `previous` and `results`, with no `count`; follow the `next` link "
+    "until it is null. Filters and `ordering` stay in the links. Pages are in the order of the "
+    "primary key unless `ordering` names a field that is never empty (docs/api.md).",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

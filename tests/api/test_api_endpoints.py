@@ -41,8 +41,9 @@ def test_list_and_retrieve_show_a_row_in_scope(resource, world, api_client_for):
 
     listing = client.get(_url(resource))
     assert listing.status_code == 200, listing.content
-    assert {"count", "next", "previous", "results"} <= listing.json().keys()
-    assert listing.json()["count"] >= 1
+    # The largest tables page by cursor, without a count (aldea.core.api.CursorListPagination).
+    assert {"next", "previous", "results"} <= listing.json().keys()
+    assert listing.json().get("count", len(listing.json()["results"])) >= 1
 
     detail = client.get(_url(resource, resource.key(row)))
     assert detail.status_code == 200, detail.content

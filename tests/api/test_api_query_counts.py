@@ -17,18 +17,23 @@ def _queries_to_list(client, endpoint) -> int:
     return len(captured)
 
 
+def _rows(page: dict) -> int:
+    """Rows listed: the count, or on a cursor page (no count) the rows of the first page."""
+    return page["count"] if "count" in page else len(page["results"])
+
+
 @pytest.mark.parametrize("resource", RESOURCES, ids=str)
 def test_list_endpoint_query_count_does_not_grow_with_rows(resource, world, api_client_for):
     client = api_client_for(world.manager)
     for _ in range(3):
         resource.make(world)
     few = _queries_to_list(client, resource.endpoint)
-    few_rows = client.get(f"/api/{resource.endpoint}/").json()["count"]
+    few_rows = _rows(client.get(f"/api/{resource.endpoint}/").json())
 
     for _ in range(27):
         resource.make(world)
     many = _queries_to_list(client, resource.endpoint)
-    many_rows = client.get(f"/api/{resource.endpoint}/").json()["count"]
+    many_rows = _rows(client.get(f"/api/{resource.endpoint}/").json())
 
     assert many_rows >= few_rows + 27
     assert few > 0

@@ -23,6 +23,7 @@ from aldea.consulting.services import (
 from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
+    LargeTable,
     ModelSerializer,
     Scope,
     ScopedViewSet,
@@ -159,7 +160,7 @@ class StageChangeFilter(filters.FilterSet):
         fields = {"engagement": ["exact"], "to_stage": ["exact"], "changed_at": ["gte", "lte"]}
 
 
-class StageChangeViewSet(ScopedViewSet):
+class StageChangeViewSet(LargeTable, ScopedViewSet):
     """The stage history of engagements (read-only; written when an engagement's stage changes)."""
 
     scope = Scope(visible=stage_changes_visible_to)
@@ -187,7 +188,7 @@ class MeetingFilter(filters.FilterSet):
         fields = {"engagement": ["exact"], "mode": ["exact"], "held_on": ["gte", "lte"]}
 
 
-class MeetingViewSet(ScopedViewSet):
+class MeetingViewSet(LargeTable, ScopedViewSet):
     scope = Scope(visible=meetings_visible_to, writable=enterprises_served_by, anchor="engagement.enterprise")
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
@@ -220,7 +221,7 @@ class ActionItemFilter(filters.FilterSet):
         fields = {"engagement": ["exact"], "status": ["exact"], "due_on": ["gte", "lte"]}
 
 
-class ActionItemViewSet(ScopedViewSet):
+class ActionItemViewSet(LargeTable, ScopedViewSet):
     scope = Scope(
         visible=action_items_visible_to, writable=enterprises_served_by, anchor="engagement.enterprise"
     )

@@ -26,6 +26,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -231,6 +232,35 @@ class Scope:
     writable: Callable | None = None
     anchor: str = ""
     can_create: Callable | None = None
+
+
+class CursorListPagination(CursorPagination):
+    """Pages of the largest tables (millions of rows at 100,000 MSMEs) by a cursor: ``next`` and
+    ``previous`` are links that read on from where the page ended, by primary key unless the
+    client orders otherwise. There is no ``count``: counting every visible row on each page
+    cost more than the page itself, and so did the OFFSET of a deep page (docs/api.md, "Paging")."""
+
+    page_size = api_settings.PAGE_SIZE
+    ordering = ("pk",)
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        first = ordering[0].lstrip("-")
+        if first != "pk":
+            field = queryset.model._meta.get_field(first)
+            if field.null:
+                # A cursor marks its place by the first ordering field's value, which must be there.
+                raise ValidationError({"ordering": [
+                    f"Pages of this list cannot be ordered by {first}, which may be empty; order by another field."]})
+        # The primary key breaks ties, so that a page never repeats or skips a row.
+        return (*ordering, "pk") if first != "pk" else ordering
+
+
+class LargeTable:
+    """For viewsets over the largest tables: cursor pages, in primary-key order by default."""
+
+    pagination_class = CursorListPagination
+    ordering = ("pk",)
 
 
 class ScopedViewSet(viewsets.ModelViewSet):

@@ -505,6 +505,11 @@ class DemoGenerator(TrainingCascade):
         self.users()
         self.indicators()
         self.finances()
+        # The overview reads the monthly roll-ups of outcomes; the bulk writer bypassed the
+        # service that keeps them, so they are built once here.
+        from aldea.outcomes.rollups import rebuild_outcome_rollups
+
+        rebuild_outcome_rollups(self.prog)
         # Fresh statistics after a bulk load, so the query planner knows the tables' sizes.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -16,6 +16,7 @@ from aldea.accounts.queries import persons_nameable_by
 from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
+    LargeTable,
     ModelSerializer,
     Scope,
     ScopedViewSet,
@@ -225,7 +226,7 @@ class AssessmentFilter(filters.FilterSet):
         fields = {"level": ["exact"], "assessed_on": ["gte", "lte"], "score": ["gte", "lte"], "assessor": ["exact"]}
 
 
-class AssessmentViewSet(ScopedViewSet):
+class AssessmentViewSet(LargeTable, ScopedViewSet):
     """Assessments in scope; consultants and managers record them for MSMEs they serve."""
 
     scope = Scope(visible=assessments_visible_to, writable=enterprises_diagnosable_by, anchor="enterprise")

@@ -11,6 +11,7 @@ from aldea.accounts.queries import persons_nameable_by
 from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
+    LargeTable,
     ModelSerializer,
     Scope,
     ScopedViewSet,
@@ -99,7 +100,7 @@ class EnterpriseFilter(filters.FilterSet):
         }
 
 
-class EnterpriseViewSet(ScopedViewSet):
+class EnterpriseViewSet(LargeTable, ScopedViewSet):
     """MSMEs in scope; managers register and edit them."""
 
     scope = Scope(visible=enterprises_visible_to, writable=programmes_managed_by, anchor="programme")
@@ -146,7 +147,7 @@ class ProductFilter(filters.FilterSet):
         fields = {"category": ["exact"], "is_handmade": ["exact"], "price": ["gte", "lte"], "stock": ["gte"]}
 
 
-class ProductViewSet(ScopedViewSet):
+class ProductViewSet(LargeTable, ScopedViewSet):
     """Products; consultants and managers edit those of MSMEs they serve, owners their own."""
 
     scope = Scope(

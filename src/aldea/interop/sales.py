@@ -53,6 +53,7 @@ from aldea.interop.importers.writing import ImportBusy, take_import_lock
 from aldea.interop.models import ChannelOrderLine, ChannelSales
 from aldea.interop.readers import FileRefused, clean_text, normalise_header
 from aldea.outcomes.models import Listing, OutcomeRecord, SalesChannel
+from aldea.outcomes.rollups import refresh_outcome_rollups
 
 CHANNELS = {
     "mercadolibre": ("Mercado Libre", "marketplace", "https://www.mercadolibre.com"),
@@ -186,6 +187,7 @@ def import_sales(channel: str, path, *, mode: str = VALID_ROWS, dry_run: bool = 
                 error.header = error.header or header_of.get(error.column, "")
             touched = _store_lines(matched, cancelled, sales_channel, report)
             _write(touched, first_sale, sales_channel, report)
+            refresh_outcome_rollups(enterprise_months=touched)
             if dry_run or (mode == ALL_OR_NOTHING and report.rejected):
                 transaction.set_rollback(True)
             else:

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
+    LargeTable,
     ModelSerializer,
     Scope,
     ScopedViewSet,
@@ -21,7 +22,7 @@ from aldea.enterprises.queries import (
 )
 from aldea.outcomes.models import Listing, OutcomeRecord, SalesChannel
 from aldea.outcomes.queries import listings_visible_to, outcome_records_visible_to
-from aldea.outcomes.services import outcome_problems, save_outcome_record
+from aldea.outcomes.services import delete_outcome_record, outcome_problems, save_outcome_record
 
 
 class SalesChannelSerializer(ModelSerializer):
@@ -70,7 +71,7 @@ class ListingFilter(filters.FilterSet):
         fields = {"status": ["exact"], "product": ["exact"], "live_on": ["gte", "lte"]}
 
 
-class ListingViewSet(ScopedViewSet):
+class ListingViewSet(LargeTable, ScopedViewSet):
     scope = Scope(visible=listings_visible_to, writable=enterprises_served_by, anchor="product.enterprise")
     serializer_class = ListingSerializer
     filterset_class = ListingFilter
@@ -130,9 +131,12 @@ class OutcomeRecordFilter(filters.FilterSet):
         fields = {"month": ["exact", "gte", "lte"], "source": ["exact"], "total_sales": ["gte", "lte"]}
 
 
-class OutcomeRecordViewSet(ScopedViewSet):
+class OutcomeRecordViewSet(LargeTable, ScopedViewSet):
     scope = Scope(visible=outcome_records_visible_to, writable=enterprises_served_by, anchor="enterprise")
     serializer_class = OutcomeRecordSerializer
     filterset_class = OutcomeRecordFilter
     ordering_fields = ["month", "total_sales", "online_sales", "orders"]
     list_select_related = ("enterprise",)
+
+    def perform_destroy(self, instance):
+        delete_outcome_record(record=instance, user=self.request.user)

@@ -128,3 +128,40 @@ class OutcomeRecord(TimeStamped):
         sources = {f: known for f in self.FIGURES if (known := self.source_of(f)) is not None}
         sources.update(dict.fromkeys(figures, source))
         return sources
+
+
+class OutcomeRollup(models.Model):
+    """The outcome figures of one village × month × disaggregation, summed (aldea.outcomes.rollups).
+
+    One row per programme, village (none: MSMEs outside the villages, the comparison group),
+    month, group (participant, comparison), owner's sex, age band (in the month's year),
+    indigenous-language speaker and the municipality's marginalisation degree. The overview reads
+    these rather than aggregating every outcome record. A disaggregation is None where the live
+    query's would be (an MSME without an owner; a municipality without a degree is "").
+    """
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    village = models.ForeignKey("programmes.Village", on_delete=models.CASCADE, null=True, related_name="+")
+    month = models.DateField(_("month"))
+    group = models.CharField(_("group"), max_length=12)
+    sex = models.CharField(_("sex"), max_length=12, null=True)
+    age_band = models.CharField(_("age band"), max_length=10)
+    speaks_indigenous_language = models.BooleanField(_("indigenous-language speaker"), null=True)
+    marginalisation_degree = models.CharField(_("marginalisation degree"), max_length=10, null=True)
+    records = models.PositiveIntegerField(_("MSMEs reporting"))  # one record per MSME and month
+    online_sales = models.DecimalField(_("online sales"), max_digits=18, decimal_places=2)
+    total_sales = models.DecimalField(_("total sales"), max_digits=18, decimal_places=2)
+    orders = models.PositiveBigIntegerField(_("online orders"))
+    units = models.PositiveBigIntegerField(_("units sold"))
+    employees = models.PositiveBigIntegerField(_("employees"))
+    exporting = models.PositiveIntegerField(_("MSMEs exporting"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("outcome roll-up")
+        verbose_name_plural = _("outcome roll-ups")
+        # The overview reads a programme's months; a write refreshes one village's month.
+        indexes = [models.Index(fields=["programme", "month"]), models.Index(fields=["village", "month"])]
+
+    def __str__(self):
+        return f"{self.programme_id}/{self.village_id} {self.month:%Y-%m}"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from aldea.accounts.queries import reach_of
 from aldea.outcomes.models import Listing, OutcomeRecord
+from aldea.outcomes.rollups import refresh_outcome_rollups
 
 # A figure is unusual when it is more than OUTLIER_FACTOR times, or less than 1/OUTLIER_FACTOR of,
 # the median of the MSME's own last HISTORY_MONTHS months. A median is robust to the odd bad month
@@ -69,7 +70,9 @@ def save_outcome_record(*, record: OutcomeRecord, values: dict, user, source: st
 
     Each figure in ``values`` takes ``source`` in ``figure_sources``; the figures not given keep
     theirs. A new record's own ``source`` becomes ``source`` unless ``values`` names one. ``user``
-    is the person writing (the caller checked they may)."""
+    is the person writing (the caller checked they may). The roll-ups of the record's village and
+    month (and of those it leaves, if it moves) are refreshed."""
+    before = (record.enterprise_id, record.month) if record.pk is not None else None
     figures = [figure for figure in OutcomeRecord.FIGURES if figure in values]
     record.figure_sources = record.figure_sources_after(figures, source)
     if record.pk is None:
@@ -77,6 +80,7 @@ def save_outcome_record(*, record: OutcomeRecord, values: dict, user, source: st
     for name, value in values.items():
         setattr(record, name, value)
     record.save()
+    refresh_outcome_rollups(enterprise_months=[(record.enterprise_id, record.month), *([before] if before else [])])
     return record
 
 
@@ -87,6 +91,15 @@ def entry_source(*, user, enterprise) -> str:
     if person_id is not None and enterprise.owner_id == person_id:
         return OutcomeRecord.Source.OWNER
     return OutcomeRecord.Source.ENTRY
+
+
+@transaction.atomic
+def delete_outcome_record(*, record: OutcomeRecord, user) -> None:
+    """Delete ``record`` and refresh the roll-ups of its village and month. ``user`` is the
+    person deleting (the caller checked they may)."""
+    place = (record.enterprise_id, record.month)
+    record.delete()
+    refresh_outcome_rollups(enterprise_months=[place])
 
 
 def record_monthly_outcome(*, enterprise, month: datetime.date, values: dict, user,

@@ -8,6 +8,7 @@ from aldea.accounts.queries import manages_any, persons_nameable_by, persons_wri
 from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
+    LargeTable,
     ModelSerializer,
     Scope,
     ScopedViewSet,
@@ -63,7 +64,7 @@ class PersonFilter(filters.FilterSet):
         fields = ["sex", "speaks_indigenous_language", "has_contact_consent"]
 
 
-class PersonViewSet(ScopedViewSet):
+class PersonViewSet(LargeTable, ScopedViewSet):
     """People: participants, staff and owners. Managers add and edit people of their programme."""
 
     scope = Scope(
@@ -119,7 +120,7 @@ class MembershipFilter(filters.FilterSet):
         fields = ["role", "is_active", "person"]
 
 
-class MembershipViewSet(ScopedViewSet):
+class MembershipViewSet(LargeTable, ScopedViewSet):
     """Roles of people in programmes; managers grant and end them."""
 
     scope = Scope(

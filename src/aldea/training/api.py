@@ -16,6 +16,7 @@ from aldea.core.access import visible_or_404
 from aldea.core.api import (
     CodeRelatedField,
     IdRelatedField,
+    LargeTable,
     ModelSerializer,
     Scope,
     ScopedViewSet,
@@ -207,7 +208,7 @@ class EnrolmentFilter(filters.FilterSet):
         fields = {"status": ["exact"], "person": ["exact"], "enrolled_on": ["gte", "lte"]}
 
 
-class EnrolmentViewSet(ScopedViewSet):
+class EnrolmentViewSet(LargeTable, ScopedViewSet):
     scope = Scope(visible=enrolments_visible_to, writable=cohorts_writable_by, anchor="cohort")
     serializer_class = EnrolmentSerializer
     filterset_class = EnrolmentFilter
@@ -257,7 +258,7 @@ class AttendanceFilter(filters.FilterSet):
         fields = ["status", "session", "enrolment"]
 
 
-class AttendanceViewSet(ScopedViewSet):
+class AttendanceViewSet(LargeTable, ScopedViewSet):
     scope = Scope(visible=attendance_visible_to, writable=cohorts_writable_by, anchor="enrolment.cohort")
     serializer_class = AttendanceSerializer
     filterset_class = AttendanceFilter
@@ -300,7 +301,7 @@ class AssessmentResultFilter(filters.FilterSet):
         fields = {"enrolment": ["exact"], "name": ["exact"], "score": ["gte", "lte"], "assessed_on": ["gte", "lte"]}
 
 
-class AssessmentResultViewSet(ScopedViewSet):
+class AssessmentResultViewSet(LargeTable, ScopedViewSet):
     scope = Scope(
         visible=assessment_results_visible_to, writable=cohorts_writable_by,
         anchor="enrolment.cohort",
@@ -349,7 +350,7 @@ class CertificateFilter(filters.FilterSet):
         fields = {"enrolment": ["exact"], "issued_on": ["gte", "lte"]}
 
 
-class CertificateViewSet(ScopedViewSet):
+class CertificateViewSet(LargeTable, ScopedViewSet):
     """Certificates: issued and revoked through the training services, never changed or deleted
     (they are printed and verified by code)."""
 

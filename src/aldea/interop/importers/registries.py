@@ -43,6 +43,7 @@ from aldea.interop.importers.people import PersonImporter
 from aldea.interop.importers.writing import upsert
 from aldea.interop.readers import clean_text, parse_int
 from aldea.outcomes.models import OutcomeRecord
+from aldea.outcomes.rollups import refresh_outcome_rollups
 
 
 def channel_list(value, ctx):
@@ -397,7 +398,10 @@ class OutcomeImporter(Importer):
         return True
 
     def write(self, rows, *, dry_run):
-        return upsert(OutcomeRecord, rows, lambda r: (r.enterprise_id, r.values["month"]), self._existing, dry_run)
+        counts = upsert(OutcomeRecord, rows, lambda r: (r.enterprise_id, r.values["month"]), self._existing, dry_run)
+        if not dry_run:
+            refresh_outcome_rollups(enterprise_months=[(r.enterprise_id, r.values["month"]) for r in rows])
+        return counts
 
 
 IMPORTERS = {

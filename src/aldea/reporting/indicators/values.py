@@ -32,10 +32,27 @@ import operator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, F, Max, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    Max,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from aldea.accounts.models import Sex
+from aldea.outcomes.models import OutcomeRollup
+from aldea.outcomes.rollups import AGE_BANDS, rollups_in
+from aldea.outcomes.rollups import DISAGGREGATIONS as ROLLUP_DISAGGREGATIONS
+from aldea.outcomes.rollups import SUMMED as ROLLUP_SUMS
 from aldea.programmes.models import Indicator, Village
 from aldea.reporting.indicators.facts import FACTS, Fact
 from aldea.territories.models import MarginalisationDegree
@@ -48,8 +65,7 @@ DISAGGREGATIONS = {
     "indigenous": _("Indigenous-language speaker"),
     "marginalisation": _("Marginalisation degree"),
 }
-# Age on the last day of the period, in bands the youth-employment literature uses.
-AGE_BANDS = (("under_25", 0, 24), ("25_34", 25, 34), ("35_44", 35, 44), ("45_59", 45, 59), ("60_plus", 60, 200))
+# Age on the last day of the period, in the bands of aldea.outcomes.rollups.AGE_BANDS.
 AGE_BAND_LABELS = {
     "under_25": _("Under 25"), "25_34": _("25–34"), "35_44": _("35–44"), "45_59": _("45–59"), "60_plus": _("60 and over"),
     "unknown": _("Unknown"),
@@ -219,12 +235,36 @@ def _condition(fact: Fact, spec: dict, period_type: str, start, end) -> Q:
     return condition
 
 
-def _measure_many(jobs: list, *, programme_id, by, village_ids) -> list[dict]:
-    """group → number for each job (spec, period type, start, end), one query per fact."""
+def _measure_many(jobs: list, *, programme_id, by, village_ids, latest_of=None) -> list[dict]:
+    """group → number for each job (spec, period type, start, end): one query for all the facts
+    (a UNION ALL of one grouped query per fact), and one for outcome records read from the
+    roll-ups, plus one per *latest* job the roll-ups do not answer (its last month).
+
+    ``latest_of``: for each job, the numerator whose last month a *latest* job reads (None: the
+    job's own spec)."""
+    latest_of = latest_of or [None] * len(jobs)
+    latest_of = [spec if of is None else of for (spec, *_rest), of in zip(jobs, latest_of, strict=True)]
     results: list[dict] = [{} for _job in jobs]
     by_fact: dict[str, list[int]] = {}
     for index, (spec, *_rest) in enumerate(jobs):
         by_fact.setdefault(spec["fact"], []).append(index)
+    outcome_indices = by_fact.get("outcome_records", [])
+    if outcome_indices and _rollups_answer([jobs[i] for i in outcome_indices], by) and all(
+        latest_of[i]["fact"] == "outcome_records" for i in outcome_indices
+    ):
+        measured = _measure_rollups(FACTS["outcome_records"], [jobs[i] for i in outcome_indices],
+                                    programme_id=programme_id, by=by, village_ids=village_ids)
+        if measured is not None:
+            for i, numbers in zip(outcome_indices, measured, strict=True):
+                results[i] = numbers
+            del by_fact["outcome_records"]
+    live = [i for indices in by_fact.values() for i in indices]
+    jobs = [
+        (spec, period_type, start, _latest_month(of, programme_id, end)
+         if i in live and period_type == Indicator.PeriodType.LATEST and FACTS[of["fact"]].date else end)
+        for i, ((spec, period_type, start, end), of) in enumerate(zip(jobs, latest_of, strict=True))
+    ]
+    branches = []
     for key, indices in by_fact.items():
         fact = FACTS[key]
         end = max(jobs[i][3] for i in indices)
@@ -233,14 +273,82 @@ def _measure_many(jobs: list, *, programme_id, by, village_ids) -> list[dict]:
             # Programme-wide facts (agreements) are not narrowed to villages.
             rows = rows.filter(**{f"{fact.village}__in": village_ids})
         conditions = {i: _condition(fact, *jobs[i]) for i in indices}
-        aggregates = {f"n{i}": _aggregate(fact, jobs[i][0].get("measure", "count"), conditions[i]) for i in indices}
+        # Every branch of the union has a column for every job: its own measures, NULL for the
+        # others' (a UNION needs the same columns in each).
+        aggregates = {
+            f"n{i}": _aggregate(fact, jobs[i][0].get("measure", "count"), conditions[i]) if i in conditions
+            # Typed: PostgreSQL reads an untyped NULL in a UNION's first branch as text.
+            else Cast(Value(None), output_field=DecimalField(max_digits=30, decimal_places=4))
+            for i in live
+        }
         # Only rows that some measure counts: a group with none of them is not a group of the answer.
         rows = rows.filter(functools.reduce(operator.or_, conditions.values()))
-        grouped = rows.annotate(breakdown=_group_expression(fact, by, end)).values("breakdown").annotate(**aggregates).order_by()
-        for row in grouped:
-            for i in indices:
-                results[i][row["breakdown"]] = Decimal(row[f"n{i}"] or 0)
+        branches.append(
+            rows.annotate(breakdown=_group_expression(fact, by, end), measured_fact=Value(key))
+            .values("measured_fact", "breakdown").annotate(**aggregates).order_by()
+        )
+    if not branches:
+        return results
+    grouped = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    for row in grouped:
+        for i in by_fact[row["measured_fact"]]:
+            results[i][row["breakdown"]] = Decimal(row[f"n{i}"] or 0)
     return results
+
+
+# --- from the monthly roll-ups (aldea.outcomes.rollups) ------------------------------------------
+
+
+def _rollups_answer(jobs, by) -> bool:
+    """Whether the roll-ups hold what ``jobs`` over outcome records measure: counts and sums of
+    the summed figures, a distinct count of MSMEs within one month, filters on the group only,
+    and any disaggregation but the age band (the roll-ups keep the age in each month's year, an
+    indicator the age on the period's last day)."""
+    if by is not None and (by == "age_band" or by not in ROLLUP_DISAGGREGATIONS):
+        return False
+    for spec, period_type, _start, _end in jobs:
+        measure = spec.get("measure", "count")
+        kind, _sep, name = measure.partition(":")
+        single_month = period_type == Indicator.PeriodType.LATEST
+        if not (measure == "count" or (kind == "sum" and name in ROLLUP_SUMS)
+                or (measure == "distinct:msme" and single_month)):
+            return False
+        if set(spec.get("filters") or {}) - {"group"}:
+            return False
+    return True
+
+
+def _measure_rollups(fact: Fact, jobs, *, programme_id, by, village_ids) -> list[dict] | None:
+    """``_measure_many``'s numbers for outcome-record jobs, from the roll-ups: one query, and one
+    more when none matched (None when the programme has no roll-ups: read the records)."""
+    rows = rollups_in(programme_id, village_ids=village_ids)
+    conditions = []
+    for spec, period_type, start, end in jobs:
+        if period_type == Indicator.PeriodType.LATEST:
+            # The last month on or before the end that holds records, in the same query.
+            last = rollups_in(programme_id).filter(month__lte=end).order_by("-month").values("month")[:1]
+            condition = Q(month=Subquery(last))
+        else:
+            condition = _period_q(fact, period_type, start, end)
+        group = (spec.get("filters") or {}).get("group")
+        if group is not None:
+            _filter_q(fact, "definition", "group", group)  # checks the value
+            condition &= Q(group__in=group) if isinstance(group, list) else Q(group=group)
+        conditions.append(condition)
+    aggregates = {}
+    for k, ((spec, *_rest), condition) in enumerate(zip(jobs, conditions, strict=True)):
+        kind, _sep, name = spec.get("measure", "count").partition(":")
+        aggregates[f"n{k}"] = Sum(name if kind == "sum" else "records", filter=condition)
+    breakdown = Value(None, output_field=CharField()) if by is None else F(ROLLUP_DISAGGREGATIONS[by])
+    grouped = [
+        row for row in rows.filter(functools.reduce(operator.or_, conditions)).annotate(breakdown=breakdown)
+        .values("breakdown").annotate(rollup_rows=Count("pk"), **aggregates).order_by()
+        # Grouped by a constant, an empty table still answers one row (of no roll-ups).
+        if row["rollup_rows"]
+    ]
+    if not grouped and not OutcomeRollup.objects.filter(programme_id=programme_id).exists():
+        return None
+    return [{row["breakdown"]: Decimal(row[f"n{k}"] or 0) for row in grouped} for k in range(len(jobs))]
 
 
 def _latest_month(spec, programme_id, end) -> datetime.date:
@@ -272,26 +380,24 @@ def values_of(indicators, periods: dict, *, by: str | None = None, village_ids=N
     if len(programme_ids) != 1:
         raise ValueError("values_of takes the indicators of one programme")
     programme_id = programme_ids.pop()
-    jobs, owners = [], []
+    jobs, owners, latest_of = [], [], []
     for indicator in indicators:
         check_definition(indicator.definition)
         if indicator.aggregation == Indicator.Aggregation.MEAN and by not in (None, "village"):
             raise DefinitionError(_("A mean over villages can only be broken down by village."))
         start, end = periods[indicator.pk]
-        numerator = indicator.definition["numerator"]
-        if indicator.period_type == Indicator.PeriodType.LATEST and FACTS[numerator["fact"]].date:
-            end = _latest_month(numerator, programme_id, end)
         for part in ("numerator", "denominator"):
             if indicator.definition.get(part):
                 jobs.append((indicator.definition[part], indicator.period_type, start, end))
                 owners.append((indicator.pk, part))
+                latest_of.append(indicator.definition["numerator"])
     pooled_by = {indicator.pk: ("village" if indicator.aggregation == Indicator.Aggregation.MEAN else by)
                  for indicator in indicators}
     results: dict[tuple, dict] = {}
     for grouping in set(pooled_by.values()):
         chosen = [k for k, owner in enumerate(owners) if pooled_by[owner[0]] == grouping]
         measured = _measure_many([jobs[k] for k in chosen], programme_id=programme_id, by=grouping,
-                                 village_ids=village_ids)
+                                 village_ids=village_ids, latest_of=[latest_of[k] for k in chosen])
         for k, numbers in zip(chosen, measured, strict=True):
             results[owners[k]] = numbers
     values = {}

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from aldea.outcomes.rollups import rebuild_outcome_rollups
 from aldea.programmes.models import EquityReport, Programme
 from aldea.reporting.clusters import DEFAULT_PROFILE, classify_municipalities
 from aldea.reporting.impact.compute import store_impact_estimates
@@ -9,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Detect e-commerce clusters over the platform's MSMEs and online sales, store each "
         "municipality's figures, and compute each programme's impact estimates (online and "
-        "total sales, orders, jobs) and equity figures on net gains."
+        "total sales, orders, jobs) and equity figures on net gains; then rebuild the monthly "
+        "roll-ups of outcome figures that the overview reads."
     )
 
     def add_arguments(self, parser):
@@ -29,6 +31,7 @@ class Command(BaseCommand):
             f"{summary['qualifying']} qualify"
         )
         for each in programmes:
+            self.stdout.write(f"roll-ups {each.slug}: {rebuild_outcome_rollups(each)} rows")
             for estimate in store_impact_estimates(each):
                 if estimate.error:
                     self.stdout.write(f"impact {each.slug} {estimate.outcome}: no estimate ({estimate.error})")

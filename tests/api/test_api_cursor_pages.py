@@ -1,0 +1,74 @@
+"""Cursor pages on the largest tables (aldea.core.api.CursorListPagination): every row once,
+in order, with no count; clear answers for an ordering a cursor cannot follow and a bad cursor."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories as f
+
+
+def walk(client, url) -> list[dict]:
+    rows, pages = [], 0
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        page = response.json()
+        assert "count" not in page
+        rows += page["results"]
+        url, pages = page["next"], pages + 1
+    assert pages > 1
+    return rows
+
+
+@pytest.fixture
+def records(world):
+    msmes = [world.village_msme, world.owned_msme, world.second_village_msme]
+    return [
+        f.OutcomeRecordFactory(enterprise=msme, month=datetime.date(2022 + m // 12, m % 12 + 1, 1),
+                               total_sales=Decimal(3000 + m))
+        for msme in msmes for m in range(40)
+    ]
+
+
+def test_a_manager_walks_every_outcome_record_once_in_key_order(world, records, api_client_for):
+    rows = walk(api_client_for(world.manager), "/api/outcome-records/")
+    assert [r["id"] for r in rows] == sorted(r.pk for r in records)
+
+
+def test_pages_follow_the_clients_ordering_and_its_filters(world, records, api_client_for):
+    client = api_client_for(world.manager)
+    rows = walk(client, "/api/outcome-records/?ordering=-month")
+    assert len(rows) == len(records) == len({r["id"] for r in rows})
+    assert [r["month"] for r in rows] == sorted((r["month"] for r in rows), reverse=True)
+    village = walk(client, f"/api/outcome-records/?village={world.village.slug}")
+    assert len(village) == 80
+
+
+def test_a_consultant_pages_through_his_village_only(world, records, api_client_for):
+    rows = walk(api_client_for(world.consultant), "/api/outcome-records/")
+    assert {r["enterprise"] for r in rows} == {"village-msme", "owned"}
+
+
+def test_a_page_counts_no_rows(world, records, api_client_for):
+    client = api_client_for(world.manager)
+    client.get("/api/outcome-records/")
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/outcome-records/").status_code == 200
+    assert not [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_an_ordering_by_a_field_that_may_be_empty_is_refused_plainly(world, api_client_for):
+    f.ListingFactory(product=f.ProductFactory(enterprise=world.village_msme))
+    response = api_client_for(world.manager).get("/api/listings/?ordering=live_on")
+    assert response.status_code == 400
+    assert "live_on" in str(response.json())
+
+
+def test_a_bad_cursor_is_not_found_rather_than_an_error(world, api_client_for):
+    response = api_client_for(world.manager).get("/api/attendance/?cursor=not-a-cursor")
+    assert response.status_code == 404
