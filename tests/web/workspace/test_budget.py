@@ -7,10 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from aldea.accounts.models import Role
 from aldea.programmes.models import BudgetLine
-from tests import factories as f
-from tests.conftest import make_persona
+from tests.web.workspace.conftest import budget_url
 
 pytestmark = pytest.mark.django_db
 
@@ -28,18 +26,6 @@ def line(world):
         programme=world.programme, name="Village hubs", period_start=datetime.date(2026, 1, 1),
         period_end=datetime.date(2026, 6, 30), amount=Decimal(80000), currency="MXN",
     )
-
-
-@pytest.fixture
-def other_manager(world):
-    """A manager of the other programme who also trains in one village of the main programme."""
-    user = make_persona(Role.MANAGER, world.other, username="other-manager")
-    f.MembershipFactory(person=user.person, role=Role.TRAINER, programme=world.programme, village=world.village)
-    return user
-
-
-def budget_url(programme):
-    return reverse("workspace:budget", args=[programme.slug])
 
 
 def test_the_manager_adds_a_line_and_sees_it_listed_with_its_total(login, world, line):

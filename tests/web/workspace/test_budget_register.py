@@ -9,10 +9,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from aldea.accounts.models import Role
 from aldea.programmes.models import FinancialTransaction, PlannedDisbursement
-from tests import factories as f
-from tests.conftest import make_persona
+from tests.web.workspace.conftest import budget_url
 
 pytestmark = pytest.mark.django_db
 
@@ -49,18 +47,6 @@ def transaction_row(world):
 @pytest.fixture
 def entries(disbursement, transaction_row):
     return {"disbursements": disbursement, "transactions": transaction_row}
-
-
-@pytest.fixture
-def other_manager(world):
-    """A manager of the other programme who also trains in one village of the main programme."""
-    user = make_persona(Role.MANAGER, world.other, username="other-manager")
-    f.MembershipFactory(person=user.person, role=Role.TRAINER, programme=world.programme, village=world.village)
-    return user
-
-
-def budget_url(programme):
-    return reverse("workspace:budget", args=[programme.slug])
 
 
 def urls(programme, kind, entry):
