@@ -6,12 +6,9 @@ Two ways, chosen by the profile:
   ``cluster_distance_km`` of each other are linked, and groups of at least
   ``cluster_min_size`` are clusters, the reading of AliResearch's "10 or more contiguous
   Taobao villages" when no boundaries are given.
-- ``getis-ord`` (``latam-relative``): the local Getis-Ord Gi* statistic (Getis and Ord 1992;
-  Ord and Getis 1995) on each locality's shrunken shop quotient, over its ``k`` nearest
-  neighbours, with a conditional-permutation p-value. It is computed here with NumPy and
-  SciPy as PySAL's esda ``G_Local(star=True, transform="B")`` computes it (same seeded
-  permutations, so the same p-values; tests/analytics check it against esda, a test-only
-  dependency: esda pulls in geopandas and scikit-learn, 200 MB the platform does not need). A hot spot is a locality whose
+- ``getis-ord`` (``latam-relative``): the local Getis-Ord Gi* statistic of PySAL's esda
+  (Getis and Ord 1992; Ord and Getis 1995) on each locality's shrunken shop quotient, over
+  its ``k`` nearest neighbours, with a permutation p-value. A hot spot is a locality whose
   neighbourhood (itself included) holds significantly more shops than chance would place
   there; neighbouring qualifying hot spots form a cluster.
 
@@ -21,6 +18,7 @@ Coordinates come as latitude and longitude in degrees; distances are great-circl
 from __future__ import annotations
 
 import math
+import warnings
 
 __all__ = ["getis_ord_clusters", "single_linkage_clusters"]
 
@@ -98,11 +96,25 @@ def getis_ord_clusters(rows: list[dict], *, neighbours: int, permutations: int, 
         return {}
     import numpy as np
 
+    try:
+        from esda.getisord import G_Local
+        from libpysal.weights import KNN
+    except ImportError as exc:  # pragma: no cover - esda is a dependency
+        raise RuntimeError("spatial clusters need PySAL's esda: pip install esda") from exc
+
     xyz = _unit_vectors([r["_lat"] for r in rows], [r["_lon"] for r in rows])
     values = np.array([float(r["value"]) for r in rows])
-    neighbour_lists = _knn(xyz, neighbours)
-    z, p = _local_g_star(values, neighbour_lists, permutations=permutations, seed=seed)
-    p = np.asarray(p, dtype=float)  # esda's float32, compared as a float64 as before
+    with warnings.catch_warnings():
+        # Islands (Fernando de Noronha) make a neighbour graph of several components: fine.
+        warnings.filterwarnings("ignore", message="The weights matrix is not fully connected")
+        w = KNN.from_array(xyz, k=neighbours, silence_warnings=True)
+        # esda announces a change of its default alternative; a hot spot here is read as
+        # z > 0 with the one-sided ("directed") pseudo p-value, which is what it gives now.
+        warnings.filterwarnings("ignore", message="The alternative hypothesis", category=DeprecationWarning)
+        g = G_Local(values, w, transform="B", permutations=permutations, star=True,
+                    n_jobs=1, seed=seed, keep_simulations=False)
+    z = np.asarray(g.Zs, dtype=float)
+    p = np.asarray(g.p_sim, dtype=float)
     hot = (z > 0) & (p <= significance)
     members = [i for i in range(n) if hot[i] and rows[i]["qualifies"]]
     member_set = set(members)
@@ -114,9 +126,11 @@ def getis_ord_clusters(rows: list[dict], *, neighbours: int, permutations: int, 
             i = parent[i]
         return i
 
+    ids = w.id_order
+    position = {key: i for i, key in enumerate(ids)}
     for i in members:
-        for j in neighbour_lists[i]:
-            j = int(j)
+        for j_key in w.neighbors[ids[i]]:
+            j = position[j_key]
             if j in member_set:
                 a, b = find(i), find(j)
                 if a != b:
@@ -134,65 +148,3 @@ def getis_ord_clusters(rows: list[dict], *, neighbours: int, permutations: int, 
         }
         for i in range(n)
     }
-
-
-def _knn(xyz, k: int):
-    """The ``k`` nearest other points of each point (n × k indices), as libpysal's
-    ``KNN.from_array``: ask for k + 1, drop the point itself, or the farthest when duplicates
-    crowd it out."""
-    import numpy as np
-    from scipy.spatial import KDTree
-
-    n = len(xyz)
-    _distances, indices = KDTree(xyz).query(xyz, k=k + 1)
-    not_self = indices != np.arange(n).reshape(-1, 1)
-    not_self[not_self.sum(axis=1) == k + 1, -1] = False
-    return indices[not_self].reshape(n, -1)
-
-
-def _local_g_star(y, neighbour_lists, *, permutations: int, seed: int):
-    """Gi* z-scores and one-sided pseudo p-values, binary weights with the self-weight 1.
-
-    z: (G*_i - E[G*_i]) / sqrt(Var[G*_i]) with G*_i = (y_i + sum of the neighbours' y) / sum(y)
-    (Getis and Ord 1992, eq. 9-11). p: conditional permutations (Anselin 1995): y_i stays, its
-    neighbours are drawn from the other n - 1 values, ``permutations`` times; the draws are
-    esda's (NumPy's legacy generator seeded once, one draw of k of n - 1 per permutation, shared
-    by every locality), and the count is of the tail the observed value lies in ("directed"),
-    as a float32 as esda returns it.
-    """
-    import numpy as np
-    import scipy.sparse as sp
-
-    y = np.asarray(y, dtype=float)
-    n = len(y)
-    k = neighbour_lists.shape[1]
-    total = y.sum()
-    # Sums in esda's order (a sparse product over sorted columns, a dense one for the draws), so
-    # ties between equal neighbourhoods fall the same way to the last bit.
-    rows = np.repeat(np.arange(n), k + 1)
-    cols = np.column_stack([np.arange(n), neighbour_lists]).ravel()
-    weights = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-    weights.sort_indices()
-    g = (weights @ y) / total
-    mean = total / n
-    variance = (y**2).sum() / n - mean**2
-    cardinality = k + 1
-    expected = cardinality / n
-    expected_variance = cardinality * (n - cardinality) / (n - 1) / n**2 * variance / mean**2
-    z = (g - expected) / np.sqrt(expected_variance)
-    if not permutations:
-        return z, np.full(n, np.nan)
-    np.random.seed(seed)  # esda's crand.vec_permutations, without numba
-    draws = np.empty((permutations, k), dtype=np.int64)
-    for r in range(permutations):
-        draws[r] = np.random.choice(n - 1, size=k, replace=False)
-    p = np.zeros(n, dtype=np.float32)
-    everyone = np.arange(n)
-    ones = np.ones(k)
-    for i in range(n):
-        others = y[everyone != i]
-        simulated = (others[draws] @ ones + 1.0 * y[i]) / total
-        larger = int((simulated >= g[i]).sum())
-        larger = min(larger, permutations - larger)
-        p[i] = (larger + 1.0) / (permutations + 1.0)
-    return z, p
