@@ -9,8 +9,9 @@ from django.urls import reverse
 from aldea.accounts.models import Invitation
 from aldea.consulting.models import ActionItem, ConsultantChange, Engagement, StageChange
 from aldea.diagnostics.models import Answer, Assessment
+from aldea.enterprises.models import ProductPhoto
 from aldea.interop.models import ChannelOrderLine, UploadJob
-from aldea.ops.models import AuditEntry
+from aldea.ops.models import AuditEntry, ProcessedWrite
 from aldea.outcomes.models import Listing
 from aldea.partners.models import Agreement
 from aldea.programmes.models import BudgetLine, EquityReport, Programme, VillageStatusChange
@@ -49,7 +50,7 @@ GUARDED_FIELDS = {
 }
 # History and computed rows: shown, never added, changed or deleted in the admin.
 VIEW_ONLY = {VillageStatusChange, StageChange, ConsultantChange, Answer, EquityReport, ClusterClassification,
-             AuditEntry, UploadJob, Invitation}
+             AuditEntry, UploadJob, Invitation, ProductPhoto, ProcessedWrite}
 # Rows the admin never adds because a service makes them (certificates come from the enrolments'
 # "Issue certificates" action, assessments from the scored diagnostic).
 NOT_ADDED = VIEW_ONLY | {Certificate, Assessment}

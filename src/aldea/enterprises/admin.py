@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from aldea.enterprises.models import Enterprise, Product
+from aldea.core.admin_actions import HistoryAdminMixin
+from aldea.enterprises.models import Enterprise, Product, ProductPhoto
 
 
 class ProductInline(admin.TabularInline):
@@ -26,3 +27,13 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ["title", "sku", "gtin", "mpn", "enterprise__name"]
     list_select_related = ["enterprise"]
     raw_id_fields = ["enterprise"]
+
+
+@admin.register(ProductPhoto)
+class ProductPhotoAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """Photos are checked, resized and stored (and their files removed) only by
+    services.add_product_photo and remove_product_photo: the admin shows them."""
+
+    list_display = ["product", "position", "width", "height", "token"]
+    search_fields = ["product__title", "product__sku", "product__enterprise__name"]
+    list_select_related = ["product"]

@@ -2,7 +2,8 @@ from auditlog.admin import LogEntryAdmin
 from auditlog.filters import ResourceTypeFilter
 from django.contrib import admin
 
-from aldea.ops.models import AuditEntry, WorkerHeartbeat
+from aldea.core.admin_actions import HistoryAdminMixin
+from aldea.ops.models import AuditEntry, ProcessedWrite, WorkerHeartbeat
 
 
 @admin.register(WorkerHeartbeat)
@@ -22,3 +23,13 @@ class AuditEntryAdmin(LogEntryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ProcessedWrite)
+class ProcessedWriteAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """The idempotency store of queued field writes (aldea.ops.idempotency): shown, never edited."""
+
+    list_display = ["created_at", "user", "path", "status"]
+    list_filter = ["status"]
+    search_fields = ["path", "key", "user__username"]
+    list_select_related = ["user"]
