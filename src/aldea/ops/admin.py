@@ -2,7 +2,6 @@ from auditlog.admin import LogEntryAdmin
 from auditlog.filters import ResourceTypeFilter
 from django.contrib import admin
 
-from aldea.core.admin_actions import HistoryAdminMixin
 from aldea.ops.models import AuditEntry, ProcessedWrite, WorkerHeartbeat
 
 
@@ -26,10 +25,20 @@ class AuditEntryAdmin(LogEntryAdmin):
 
 
 @admin.register(ProcessedWrite)
-class ProcessedWriteAdmin(HistoryAdminMixin, admin.ModelAdmin):
-    """The idempotency store of queued field writes (aldea.ops.idempotency): shown, never edited."""
+class ProcessedWriteAdmin(admin.ModelAdmin):
+    """The idempotency store of queued field writes (aldea.ops.idempotency): shown, never edited
+    (ops sits below core, so core.admin_actions.HistoryAdminMixin is not used here)."""
 
     list_display = ["created_at", "user", "path", "status"]
     list_filter = ["status"]
     search_fields = ["path", "key", "user__username"]
     list_select_related = ["user"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
