@@ -10,7 +10,7 @@ def test_consultant_moves_a_card_and_fills_a_diagnostic(browser_page, world, eng
     page.goto(f"{page.base}/consultancy/")
     url_before = page.url
     card = page.locator(f"#engagement-{engagement.pk}")
-    card.locator("summary").click()
+    card.locator("summary", has_text="Move").click()
     card.get_by_label("Move to").select_option("action_plan")
     card.get_by_role("button", name="Move").click()
     page.locator(f"#column-action_plan ~ ul #engagement-{engagement.pk}").wait_for()
