@@ -12,7 +12,7 @@ def test_trainer_takes_attendance_in_a_few_taps(browser_page, world, cohort):
     Attendance.objects.filter(session__number=1).delete()
     page = browser_page(world.trainer)
     page.goto(f"{page.base}/training/cohort/{cohort.code}/")
-    page.get_by_role("link", name=re.compile("session 1")).click()
+    page.get_by_role("link", name=re.compile(r"Take attendance: #1 ")).click()
     page.wait_for_load_state("networkidle")
     url_before = page.url
 
