@@ -200,7 +200,7 @@ def run_the_cohort(trainer, manager, cohort):
 
     for number in range(1, 5):
         trainer.goto(f"{trainer.base}/training/cohort/{cohort}/")
-        trainer.get_by_role("link", name=re.compile(f"session {number}$")).click()
+        trainer.get_by_role("link", name=re.compile(rf"Take attendance: #{number} ")).click()
         trainer.wait_for_load_state("networkidle")
         if number == 2:
             row = trainer.locator("form", has_text="Elena Ramírez Vásquez")
