@@ -22,7 +22,7 @@ def test_a_visitor_on_a_phone_searches_and_opens_a_product(browser_page, world):
     page.get_by_label("Search products").fill("cochinilla")
     page.get_by_label("Search products").press("Enter")
     page.wait_for_load_state("load")
-    assert "1 product found." in page.locator('[role="status"]').inner_text()
+    assert "1 product found." in page.locator('main [role="status"]').inner_text()
     assert page.locator(".results .product").count() == 1
     page.shot("showcase-search-phone")
     # Nothing wider than the phone.
