@@ -342,6 +342,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "admin", "auth.permission", "contenttypes", "sessions", "django_tasks_database", "axes",
     "auditlog", "ops.workerheartbeat", "ops.auditentry", "accounts.signedinsession",
     "interop.uploadjob", "ops.processedwrite",
+    # Computed from the outcome records (whose changes are in the trail) on every write and run.
+    "outcomes.outcomerollup",
 )
 # Written on every login or API call, or on every save: noise that would bury the changes.
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "last_used_at", "updated_at")

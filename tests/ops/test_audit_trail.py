@@ -147,3 +147,20 @@ def test_exporting_people_from_the_command_line_is_recorded_as_the_system(world,
 def test_entries_carry_their_time(world):
     entry = entries_for(world.village).get(action=AuditEntry.Action.CREATE)
     assert isinstance(entry.timestamp, datetime.datetime) and entry.programme_id == world.programme.pk
+
+
+def test_outcome_roll_ups_are_computed_rows_and_stay_out_of_the_trail(world):
+    from aldea.outcomes.models import OutcomeRecord, OutcomeRollup
+    from aldea.outcomes.rollups import rebuild_outcome_rollups
+    from aldea.outcomes.services import save_outcome_record
+
+    enterprise = f.EnterpriseFactory(programme=world.programme, village=world.village)
+    rebuild_outcome_rollups(world.programme)
+    record = OutcomeRecord(enterprise=enterprise, month=datetime.date(2025, 3, 1))
+    save_outcome_record(record=record, values={"online_sales": 1200, "total_sales": 3000}, user=world.manager)
+    rebuild_outcome_rollups(world.programme)
+    assert OutcomeRollup.objects.filter(programme=world.programme).exists()
+    rebuild_outcome_rollups(world.programme)  # deletes every roll-up row and writes it again
+    save_outcome_record(record=record, values={"online_sales": 1500}, user=world.manager)  # refreshes one
+    assert entries_for(record).filter(action=AuditEntry.Action.CREATE).exists()
+    assert not AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(OutcomeRollup)).exists()
