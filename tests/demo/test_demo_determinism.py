@@ -19,6 +19,8 @@ def fingerprint_of(seed: int) -> str:
     return demo_fingerprint(demo_programme())
 
 
+# Three full demos (about 2.5 minutes): slow, so it runs once, in the SQLite pass.
+@pytest.mark.slow
 def test_same_seed_gives_identical_content_and_another_seed_does_not():
     first = fingerprint_of(7)
     assert fingerprint_of(7) == first
