@@ -1,6 +1,7 @@
 """API of sales channels (reference data), listings of products on channels, and monthly
 outcome records of MSMEs."""
 
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
@@ -22,7 +23,12 @@ from aldea.enterprises.queries import (
 )
 from aldea.outcomes.models import Listing, OutcomeRecord, SalesChannel
 from aldea.outcomes.queries import listings_visible_to, outcome_records_visible_to
-from aldea.outcomes.services import delete_outcome_record, outcome_problems, save_outcome_record
+from aldea.outcomes.services import (
+    delete_outcome_record,
+    entry_source,
+    outcome_problems,
+    save_outcome_record,
+)
 
 
 class SalesChannelSerializer(ModelSerializer):
@@ -103,18 +109,24 @@ class OutcomeRecordSerializer(ModelSerializer):
         problems = outcome_problems(month=current(attrs, self.instance, "month"), values=values)
         if problems:
             raise serializers.ValidationError(problems)
+        # "The owner's entry" is the owner's to claim: the same rule as the outcome entry page.
+        enterprise = current(attrs, self.instance, "enterprise")
+        own_source = entry_source(user=self.context["request"].user, enterprise=enterprise)
+        if attrs.get("source") == OutcomeRecord.Source.OWNER and own_source != OutcomeRecord.Source.OWNER:
+            raise serializers.ValidationError({"source": _("Only the MSME's owner enters figures as her own.")})
+        attrs.setdefault("source", own_source)
         return super().validate(attrs)
 
-    # Each figure written here keeps its source: what the client names, else a person's entry
-    # on the platform (which a later channel report may not replace; OutcomeRecord.SOURCE_RANK).
+    # Each figure written here keeps its source: what the client names, else the writer's own
+    # entry on the platform (which a later channel report may not replace; OutcomeRecord.SOURCE_RANK).
     def create(self, validated_data):
-        source = validated_data.setdefault("source", OutcomeRecord.Source.ENTRY)
+        source = validated_data["source"]
         return save_outcome_record(
             record=OutcomeRecord(), values=validated_data, user=self.context["request"].user, source=source
         )
 
     def update(self, instance, validated_data):
-        source = validated_data.get("source", OutcomeRecord.Source.ENTRY)
+        source = validated_data["source"]
         return save_outcome_record(
             record=instance, values=validated_data, user=self.context["request"].user, source=source
         )
