@@ -74,6 +74,10 @@ LOGIN_COOLOFF_MINUTES = env_int("ALDEA_LOGIN_COOLOFF_MINUTES", 15)
 # Uploads larger than this, or of about more rows, are checked and imported by `aldea worker`.
 UPLOAD_WORKER_BYTES = env_int("ALDEA_UPLOAD_WORKER_BYTES", 5 * 1024 * 1024)
 UPLOAD_WORKER_ROWS = env_int("ALDEA_UPLOAD_WORKER_ROWS", 20_000)
+# The overview's counts are kept as a snapshot for a view of at least this many participant
+# MSMEs, and the worker counts again a snapshot older than the age in seconds below (O17).
+OVERVIEW_SNAPSHOT_MSMES = env_int("ALDEA_OVERVIEW_SNAPSHOT_MSMES", 5_000)
+OVERVIEW_MAX_AGE = env_int("ALDEA_OVERVIEW_MAX_AGE", 300)
 
 if DEBUG or DEMO:
     # Development and demo only: a key generated into the data folder, never a published one.
@@ -343,7 +347,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "auditlog", "ops.workerheartbeat", "ops.auditentry", "accounts.signedinsession",
     "interop.uploadjob", "ops.processedwrite",
     # Computed from the outcome records (whose changes are in the trail) on every write and run.
-    "outcomes.outcomerollup",
+    "outcomes.outcomerollup", "workspace.overviewsnapshot",
 )
 # Written on every login or API call, or on every save: noise that would bury the changes.
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "last_used_at", "updated_at")

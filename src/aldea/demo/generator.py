@@ -513,6 +513,10 @@ class DemoGenerator(TrainingCascade):
         # Fresh statistics after a bulk load, so the query planner knows the tables' sizes.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        # A large demo's overview is read from a snapshot (O17): counted once here.
+        from aldea.workspace.figures.overview import refresh_snapshots
+
+        refresh_snapshots(self.prog)
         self.progress.stage("listo")
         self.progress.close()
         counts = {label.split(".")[1].lower(): n for label, n in sorted(self.writer.counts.items())}

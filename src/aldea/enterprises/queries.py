@@ -13,7 +13,8 @@ products, listings and outcomes): managers, and the consultants who see it. An o
 own catalogue (products).
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from aldea.accounts.queries import Reach, reach_of
 from aldea.enterprises.models import Enterprise, Product
@@ -91,3 +92,14 @@ def villages_open_for_registration_by(user) -> QuerySet[Village]:
         Q(programme_id__in=reach.manager_programme_ids)
         | Q(id__in=reach.consultant_village_ids, programme_id__in=reach.consultant_programme_ids)
     )
+
+
+def participants_of_village() -> Coalesce:
+    """An annotation for villages: their participant MSMEs, counted by a subquery per village
+    on the (village, group) index; a join grouped over every village column would read all
+    MSMEs of the programme."""
+    counted = (
+        Enterprise.objects.filter(village=OuterRef("pk"), group=Enterprise.Group.PARTICIPANT)
+        .order_by().values("village").annotate(n=Count("*")).values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aldea.accounts.models import Sex
@@ -20,7 +21,7 @@ from aldea.accounts.queries import sees_whole
 from aldea.consulting.models import Engagement, Stage, StageChange
 from aldea.core.months import add_months
 from aldea.enterprises.models import Enterprise
-from aldea.enterprises.queries import enterprises_visible_to
+from aldea.enterprises.queries import enterprises_visible_to, participants_of_village
 from aldea.outcomes.models import Listing, OutcomeRecord
 from aldea.outcomes.queries import OutcomeScope, outcome_records_visible_to, outcome_scope
 from aldea.outcomes.rollups import monthly_totals, rollups_in
@@ -32,6 +33,8 @@ from aldea.reporting.indicators.values import values_of
 from aldea.territories.models import MarginalisationDegree
 from aldea.training.models import Certificate, CourseLevel
 from aldea.training.queries import cascade_for_village, certificates_visible_to
+from aldea.workspace.figures import snapshots
+from aldea.workspace.models import OverviewSnapshot
 
 
 def choose_programme(programmes, slug: str | None) -> tuple[Programme | None, list[Programme]]:
@@ -43,15 +46,8 @@ def choose_programme(programmes, slug: str | None) -> tuple[Programme | None, li
     return (programmes[0] if programmes else None), programmes
 
 
-def msme_progress(enterprises) -> dict:
-    """Participants, diagnosed, with a live listing, with a first online sale, and their jobs.
-
-    ``enterprises``: a queryset of MSMEs (already scoped). One query. *Diagnosed* = has an
-    engagement (an engagement starts at the diagnosis), *listed* = has a live listing,
-    *first sale* = an engagement reached the first-sale stage (recorded as a stage change, or
-    it stands at first sale or graduated).
-    """
-    annotated = enterprises.filter(group=Enterprise.Group.PARTICIPANT).annotate(
+def _progress_annotated(enterprises):
+    return enterprises.filter(group=Enterprise.Group.PARTICIPANT).annotate(
         is_diagnosed=Exists(Engagement.objects.filter(enterprise=OuterRef("pk"))),
         is_listed=Exists(
             Listing.objects.filter(product__enterprise=OuterRef("pk"), status=Listing.Status.LIVE)
@@ -63,13 +59,26 @@ def msme_progress(enterprises) -> dict:
         )
         | Exists(StageChange.objects.filter(engagement__enterprise=OuterRef("pk"), to_stage=Stage.FIRST_SALE)),
     )
-    totals = annotated.aggregate(
-        participants=Count("id"),
-        diagnosed=Count("id", filter=Q(is_diagnosed=True)),
-        listed=Count("id", filter=Q(is_listed=True)),
-        first_sale=Count("id", filter=Q(has_sold=True)),
-        jobs=Sum("employees"),
-    )
+
+
+_PROGRESS = {
+    "participants": Count("id"),
+    "diagnosed": Count("id", filter=Q(is_diagnosed=True)),
+    "listed": Count("id", filter=Q(is_listed=True)),
+    "first_sale": Count("id", filter=Q(has_sold=True)),
+    "jobs": Sum("employees"),
+}
+
+
+def msme_progress(enterprises) -> dict:
+    """Participants, diagnosed, with a live listing, with a first online sale, and their jobs.
+
+    ``enterprises``: a queryset of MSMEs (already scoped). One query. *Diagnosed* = has an
+    engagement (an engagement starts at the diagnosis), *listed* = has a live listing,
+    *first sale* = an engagement reached the first-sale stage (recorded as a stage change, or
+    it stands at first sale or graduated).
+    """
+    totals = _progress_annotated(enterprises).aggregate(**_PROGRESS)
     totals["jobs"] = totals["jobs"] or 0
     return totals
 
@@ -190,6 +199,7 @@ class Tile:
     # The period the value covers: (first day, last day).
     period: tuple[datetime.date, datetime.date] | None = None
     shows_period: bool = False
+    indicator_id: int | None = None
 
     @property
     def percent(self) -> float | None:
@@ -248,33 +258,59 @@ def _indicators_with_targets(programme: Programme, *, headline_only: bool) -> tu
     return list(indicators.values()), targets
 
 
-def indicator_tiles(programme: Programme, *, village_ids, today: datetime.date, headline_only: bool = True) -> list[Tile]:
+def indicator_tiles(programme: Programme, *, village_ids, today: datetime.date, headline_only: bool = True,
+                    known: dict | None = None) -> list[Tile]:
     """The programme's headline indicators (all of them for the funder report), valued from live
     data over each one's current target period (or from the programme's start to today), as the
     user sees them (``village_ids``: None for the whole programme). Two queries (the
     indicators with their targets, and ``values_of``'s union of facts), one for the outcome
-    roll-ups, and one per *latest* indicator they do not answer."""
+    roll-ups, and one per *latest* indicator they do not answer.
+
+    ``known``: values already counted (``tile_values``, from a snapshot); only the indicators it
+    does not hold for the same period are valued again."""
     indicators, targets = _indicators_with_targets(programme, headline_only=headline_only)
     chosen, periods = {}, {}
     for indicator in indicators:
         target = chosen[indicator.pk] = current_target(targets[indicator.pk], village_ids=village_ids, today=today)
         start, end = (target[1], target[2]) if target else (programme.starts_on, today)
         periods[indicator.pk] = (start, min(end, today))
-    values = values_of(indicators, periods, village_ids=village_ids)
+    values = {pk: value for pk, value in _read_tile_values(known or {}).items()
+              if pk in periods and value[0] == periods[pk]}
+    missing = [indicator for indicator in indicators if indicator.pk not in values]
+    if missing:
+        counted = values_of(missing, periods, village_ids=village_ids)
+        values.update({i.pk: (periods[i.pk], counted[i.pk][0].value) for i in missing})
     return [
         Tile(
             key=indicator.code,
             label=indicator.name,
-            value=values[indicator.pk][0].value,
+            value=values[indicator.pk][1],
             unit=indicator.unit,
             target=chosen[indicator.pk][0] if chosen[indicator.pk] else None,
             is_money=indicator.is_money,
             is_ascending=indicator.is_ascending,
             period=periods[indicator.pk],
             shows_period=indicator.period_type in (Indicator.PeriodType.FLOW, Indicator.PeriodType.LATEST),
+            indicator_id=indicator.pk,
         )
         for indicator in indicators
     ]
+
+
+def tile_values(tiles: list[Tile]) -> dict:
+    """The tiles' values as JSON (indicator id → [start, end, value]), for a snapshot."""
+    return {
+        str(t.indicator_id): [t.period[0].isoformat(), t.period[1].isoformat(), None if t.value is None else str(t.value)]
+        for t in tiles
+    }
+
+
+def _read_tile_values(known: dict) -> dict:
+    return {
+        int(pk): ((datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)),
+                  None if value is None else Decimal(value))
+        for pk, (start, end, value) in known.items()
+    }
 
 
 @dataclass
@@ -286,60 +322,113 @@ class Overview:
     sales: MonthlySales
     equity: EquityReport | None
     whole_programme: bool
+    # When the counts (values and tiles) were computed, if they come from a
+    # snapshot (aldea.workspace.figures.snapshots); None: counted on this view.
+    counts_as_of: datetime.datetime | None = None
+
+
+def overview_counts(user, programme: Programme, *, whole: bool, village_ids,
+                    today: datetime.date) -> tuple[dict, list[Tile]]:
+    """The overview's slow counts, as JSON: the cascade funnel's stages and the headline tiles'
+    values (``tile_values``); and the tiles. At
+    100,000 MSMEs these read every participant and certificate, which is why they may be kept
+    (``snapshots``)."""
+    # Whoever sees the whole programme needs no per-record scoping: the programme filter is the
+    # scope, and the scoping subquery would cost a second pass at 100,000 MSMEs.
+    enterprises, certificates = (
+        (Enterprise.objects, Certificate.objects) if whole
+        else (enterprises_visible_to(user), certificates_visible_to(user))
+    )
+    progress = msme_progress(enterprises.filter(programme=programme))
+    certified = certified_people(certificates.filter(enrolment__cohort__course__programme=programme))
+    tiles = indicator_tiles(programme, village_ids=None if whole else village_ids, today=today)
+    return {
+        "values": {
+            "certified_trainers": certified["trainers"],
+            "certified_consultants": certified["consultants"],
+            "participants": progress["participants"],
+            "msmes_diagnosed": progress["diagnosed"],
+            "msmes_listed": progress["listed"],
+            "msmes_first_sale": progress["first_sale"],
+            "jobs": progress["jobs"],
+        },
+        "tiles": tile_values(tiles),
+    }, tiles
 
 
 def programme_overview(user, programme: Programme, *, today: datetime.date) -> Overview:
-    """Everything the overview shows for ``programme`` as the user sees it. Seven queries (eight
-    for a consultant, whose engagements may lie outside the village), and those of
-    ``indicator_tiles``. Sales come from the monthly roll-ups when they are built."""
+    """Everything the overview shows for ``programme`` as the user sees it. Six queries and
+    those of ``indicator_tiles`` and the counts: one when a snapshot serves them (``snapshots``),
+    else those of ``overview_counts``. Sales come from the monthly roll-ups when they are built."""
     villages = list(
         villages_visible_to(user)
         .filter(programme=programme)
         .select_related("municipality__parent", "locality")
-        .annotate(
-            msmes=Count("enterprises", filter=Q(enterprises__group=Enterprise.Group.PARTICIPANT))
-        )
+        .annotate(msmes=participants_of_village())
         .order_by("name")
     )
     village_ids = {v.id for v in villages}
     whole = sees_whole(user, programme.id)
-    # Whoever sees the whole programme needs no per-record scoping: the programme filter is the
-    # scope, and the scoping subquery would cost a second pass over 2.4M outcome rows at 100,000
-    # MSMEs.
-    enterprises, certificates, outcomes = (
-        (Enterprise.objects, Certificate.objects, OutcomeRecord.objects)
-        if whole
-        else (
-            enterprises_visible_to(user),
-            certificates_visible_to(user),
-            outcome_records_visible_to(user),
-        )
-    )
-    progress = msme_progress(enterprises.filter(programme=programme))
-    certified = certified_people(certificates.filter(enrolment__cohort__course__programme=programme))
+    counted_tiles: list[Tile] = []
+
+    def count():
+        figures, tiles = overview_counts(user, programme, whole=whole, village_ids=village_ids, today=today)
+        counted_tiles.extend(tiles)
+        return figures
+
+    counts = snapshots.counts_for(programme, snapshots.scope_of(user, whole=whole), today=today, compute=count,
+                                  participants=sum(v.msmes for v in villages))
     sales = monthly_sales_from_rollups(programme, outcome_scope(user, programme.id))
     if sales is None:
+        outcomes = OutcomeRecord.objects if whole else outcome_records_visible_to(user)
         sales = monthly_sales(outcomes.filter(enterprise__programme=programme))
-    # The cascade funnel's stages (the tiles are the programme's own indicators).
-    values = {
-        "certified_trainers": certified["trainers"],
-        "certified_consultants": certified["consultants"],
-        "participants": progress["participants"],
-        "msmes_diagnosed": progress["diagnosed"],
-        "msmes_listed": progress["listed"],
-        "msmes_first_sale": progress["first_sale"],
-        "jobs": progress["jobs"],
-    }
     equity = EquityReport.objects.filter(programme=programme).order_by("-computed_at").first()
     return Overview(
         programme=programme,
         villages=villages,
-        values=values,
-        tiles=indicator_tiles(programme, village_ids=None if whole else village_ids, today=today),
+        values=counts.figures["values"],
+        tiles=counted_tiles or indicator_tiles(programme, village_ids=None if whole else village_ids,
+                                               today=today, known=counts.figures["tiles"]),
         sales=sales,
         equity=equity,
         whole_programme=whole,
+        counts_as_of=counts.as_of,
     )
+
+
+def refresh_snapshot(programme_id: int, scope: str) -> bool:
+    """Count ``scope``'s view of a programme again and keep it (the worker's task, and
+    ``aldea refresh_overviews``). False when the programme or the scope's user is gone."""
+    from aldea.accounts.models import User
+
+    programme = Programme.objects.filter(pk=programme_id).first()
+    if programme is None:
+        return False
+    today = timezone.localdate()
+    if scope == OverviewSnapshot.WHOLE:
+        user, whole, village_ids = None, True, None
+    else:
+        user = User.objects.filter(pk=int(scope.removeprefix("user:"))).first()
+        if user is None:
+            OverviewSnapshot.objects.filter(programme=programme, scope=scope).delete()
+            return False
+        whole = sees_whole(user, programme.id)
+        village_ids = set(villages_visible_to(user).filter(programme=programme).values_list("id", flat=True))
+    snapshots.store_counts(programme, scope, today=today, compute=lambda: overview_counts(
+        user, programme, whole=whole, village_ids=village_ids, today=today)[0])
+    return True
+
+
+def refresh_snapshots(programme: Programme) -> list[str]:
+    """Count the programme's kept views again, and its whole view if it is large enough to be
+    kept: after a bulk load or an analytics run, so the first view is quick. The scopes done."""
+    from django.conf import settings
+
+    scopes = set(OverviewSnapshot.objects.filter(programme=programme).values_list("scope", flat=True))
+    participants = Enterprise.objects.filter(programme=programme, group=Enterprise.Group.PARTICIPANT).count()
+    if participants >= settings.OVERVIEW_SNAPSHOT_MSMES:
+        scopes.add(OverviewSnapshot.WHOLE)
+    return [scope for scope in sorted(scopes) if refresh_snapshot(programme.id, scope)]
 
 
 def cascade_stages(values: dict) -> list[tuple[str, int]]:
@@ -441,3 +530,4 @@ def village_cascade(village: Village, *, enterprises=None) -> VillageCascade:
         consultant_count=len({link.consultant_id for link in links}),
         msme_count=len({link.enterprise_code for link in links}),
     )
+

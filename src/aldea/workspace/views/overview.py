@@ -1,5 +1,6 @@
 """The programme overview: home of managers, partners and analysts."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -71,6 +72,7 @@ def overview(request):
         ),
         "report": latest_report(request.user, programme) if data.whole_programme else None,
         "report_languages": REPORT_LANGUAGES,
+        "counts_max_minutes": max(1, round(settings.OVERVIEW_MAX_AGE / 60)),
     }
     return render(request, "workspace/overview.html", context)
 
