@@ -11,7 +11,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 # first use, not the 190 MB of bytecode for every module of every dependency.
 PIP := $(BIN)/python -m pip install --progress-bar on --no-compile -c constraints.txt
 
-.PHONY: demo test install lint bench clean messages screenshots
+.PHONY: demo test install dev lint bench clean messages screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	@echo "== Aldea: the virtual environment in $(VENV) =="
@@ -28,6 +28,10 @@ $(DEV_STAMP): $(STAMP)
 	touch $(DEV_STAMP)
 
 install: $(STAMP)
+
+# The dev and spark extras alone, without running anything (CI installs once, then runs the
+# two databases' passes side by side).
+dev: $(DEV_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/aldea demo
