@@ -7,6 +7,7 @@ Starts the real command on a fresh data folder, without the test suite's secret 
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -81,3 +82,11 @@ def test_the_demo_serves_the_sites_own_not_found_page_in_each_language(demo_serv
     assert "immutable" in headers.get("Cache-Control", "")
     console = log.read_text()
     assert "Accesos de demostración" in console and "msme_owner" not in console
+    # A worker runs beside it, so queued work (a funder report, a large upload) gets done.
+    with sqlite3.connect(log.parent / "aldea.sqlite3") as db:
+        for _ in range(60):
+            if db.execute("SELECT count(*) FROM ops_workerheartbeat").fetchone()[0]:
+                break
+            time.sleep(1)
+        else:
+            pytest.fail("no worker beats beside the demo")

@@ -1,4 +1,6 @@
 import io
+import subprocess
+import sys
 import time
 
 from django.conf import settings
@@ -64,4 +66,11 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write("\n" + _("Serving Aldea on %(url)s (Ctrl+C stops it)") % {"url": url} + "\n")
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        # The background work (funder reports, large uploads, the overview's counts) needs a
+        # worker, as under `aldea serve`: one runs beside the demo and stops with it.
+        worker = subprocess.Popen([sys.executable, "-m", "aldea", "worker"], stdout=subprocess.DEVNULL)
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
