@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml constraints.txt
 	# Python 3.11's venv seeds setuptools 65 (3.12's no longer does): nothing imports it at run
 	# time, and pip builds Aldea with the setuptools of pyproject.toml in an environment of its own.
 	$(BIN)/python -m pip uninstall --yes setuptools
-	@echo "== Aldea: installing the platform and its dependencies (about 75 packages) =="
+	@echo "== Aldea: installing the platform and its dependencies (about 85 packages) =="
 	$(PIP) -e .
 	touch $(STAMP)
 
