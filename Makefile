@@ -7,18 +7,23 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 # pip prints a line per package and a progress bar per download: a first install takes a minute
-# or two, and should not look stuck. --no-compile: Python compiles the modules Aldea imports on
-# first use, not the 190 MB of bytecode for every module of every dependency.
+# or two, and should not look stuck. --no-compile, and no bytecode for pip's own modules while it
+# runs: Python compiles the modules Aldea imports on first use, not the 190 MB of bytecode for
+# every module of every dependency.
 PIP := $(BIN)/python -m pip install --progress-bar on --no-compile -c constraints.txt
 
 .PHONY: demo test install dev lint bench clean messages screenshots
 
+$(STAMP) $(DEV_STAMP): export PYTHONDONTWRITEBYTECODE = 1
 $(STAMP): pyproject.toml constraints.txt
 	@echo "== Aldea: the virtual environment in $(VENV) =="
 	# A venv left half-made (no pip) by an interrupted run is made again.
 	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(VENV)
-	$(BIN)/python -m pip install --progress-bar on --upgrade pip
-	@echo "== Aldea: installing the platform and its dependencies (about 80 packages) =="
+	$(BIN)/python -m pip install --progress-bar on --no-compile --upgrade pip
+	# Python 3.11's venv seeds setuptools 65 (3.12's no longer does): nothing imports it at run
+	# time, and pip builds Aldea with the setuptools of pyproject.toml in an environment of its own.
+	$(BIN)/python -m pip uninstall --yes setuptools
+	@echo "== Aldea: installing the platform and its dependencies (about 85 packages) =="
 	$(PIP) -e .
 	touch $(STAMP)
 

@@ -3,10 +3,11 @@
 # Aldea's pages draw, and its Spanish and Brazilian Portuguese locales. The full plotly.min.js is
 # 4.8 MB; this is about a third of it (figures in docs/benchmarks.md).
 #
-# Run it again after adding a trace type to a chart (grep "go\.[A-Z]" src/aldea) or upgrading the
-# plotly Python package: PLOTLY_JS must be the plotly.js version that package bundles
+# Run it again after adding a trace type to a chart (grep 'trace("' src/aldea) or upgrading the
+# plotly Python package of the dev extra, which checks the figures the charts write as dicts
+# (tests/core/test_chart_figures.py): PLOTLY_JS must be the plotly.js version that package bundles
 # (head -3 .venv/lib/python3*/site-packages/plotly/package_data/plotly.min.js), so the figures
-# Python writes are the ones the browser reads. Needs node and npm; installs into a temporary folder.
+# Python writes are the ones the browser reads; refresh src/aldea/core/plotly_template.json too. Needs node and npm; installs into a temporary folder.
 set -eu
 
 PLOTLY_JS=${PLOTLY_JS:-4.1.1}

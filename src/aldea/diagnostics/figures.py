@@ -2,10 +2,9 @@
 
 import textwrap
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from aldea.core.charts import styled
+from aldea.core.charts import NO_TEMPLATE, figure, styled, trace, update_layout
 
 
 def dimension_comparison(labels: dict[str, str], current: dict, previous: dict | None) -> list[dict]:
@@ -25,27 +24,30 @@ def dimension_comparison(labels: dict[str, str], current: dict, previous: dict |
 
 
 def maturity_radar(labels: dict[str, str], current: dict, previous: dict | None = None,
-                   *, current_name: str = "", previous_name: str = "") -> go.Figure:
+                   *, current_name: str = "", previous_name: str = "") -> dict:
     """A radar (Scatterpolar) of dimension scores 0–100; the previous assessment underneath when
     given. The polygon is closed by repeating the first dimension."""
     codes = list(labels)
     # Long dimension names wrap onto short lines so they fit around the circle on a phone.
     names = {code: "<br>".join(textwrap.wrap(labels[code], 13, break_long_words=False)) or code for code in codes}
     theta = [names[code] for code in codes] + [names[codes[0]]] if codes else []
-    figure = go.Figure()
+    traces = []
     if previous:
-        figure.add_trace(go.Scatterpolar(
-            r=[previous.get(code, 0) for code in codes] + [previous.get(codes[0], 0)],
-            theta=theta, name=previous_name or _("Previous"), fill="toself", opacity=0.45,
-            line={"color": "#5b6b70", "dash": "dot"},
+        traces.append(trace(
+            "scatterpolar", fill="toself", line={"color": "#5b6b70", "dash": "dot"},
+            name=previous_name or _("Previous"), opacity=0.45,
+            r=[previous.get(code, 0) for code in codes] + [previous.get(codes[0], 0)], theta=theta,
         ))
-    figure.add_trace(go.Scatterpolar(
+    traces.append(trace(
+        "scatterpolar", fill="toself", line={"color": "#0f6e5a"}, name=current_name or _("This assessment"),
         r=[current.get(code, 0) for code in codes] + ([current.get(codes[0], 0)] if codes else []),
-        theta=theta, name=current_name or _("This assessment"), fill="toself", line={"color": "#0f6e5a"},
+        theta=theta,
     ))
     # The bare "none" template: Plotly's default one adds ~10 kB of JSON to every page.
-    figure.update_layout(
-        template="none", showlegend=True,
+    fig = figure(*traces, template=NO_TEMPLATE)
+    update_layout(
+        fig,
+        showlegend=True,
         polar={
             # Rings every 20 points without numbers (the table beside gives them): numbers
             # would collide with the top dimension's name.
@@ -58,7 +60,6 @@ def maturity_radar(labels: dict[str, str], current: dict, previous: dict | None 
             "angularaxis": {"rotation": 90, "direction": "clockwise", "tickfont": {"size": 11}},
         },
     )
-    styled(figure, height=380)
+    styled(fig, height=380)
     # Room for the dimension names drawn outside the circle.
-    figure.update_layout(margin={"l": 85, "r": 85, "t": 60, "b": 30})
-    return figure
+    return update_layout(fig, margin={"l": 85, "r": 85, "t": 60, "b": 30})

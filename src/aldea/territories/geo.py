@@ -17,7 +17,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import plotly.graph_objects as go
 from django.urls import reverse
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -188,18 +187,19 @@ def centroids(kind: str, country: str = "MX") -> dict[str, tuple[float, float]]:
     return result
 
 
-def no_basemap_anchor(lon: float, lat: float) -> go.Scattergeo:
+def no_basemap_anchor(lon: float, lat: float) -> dict:
     """An invisible point to put first on every map, so that Plotly does not fetch its world
     basemap from cdn.plot.ly (it fetches one when the *first* trace of a geo has a
     ``locationmode``, as a choropleth on our GeoJSON has); Aldea must work with no internet."""
-    return go.Scattergeo(
-        lon=[lon],
-        lat=[lat],
-        mode="markers",
-        marker={"opacity": 0, "size": 1},
-        hoverinfo="skip",
-        showlegend=False,
-    )
+    return {
+        "hoverinfo": "skip",
+        "lat": [lat],
+        "lon": [lon],
+        "marker": {"opacity": 0, "size": 1},
+        "mode": "markers",
+        "showlegend": False,
+        "type": "scattergeo",
+    }
 
 
 def geojson_url(kind: str, state: str = "", country: str = "MX") -> str:

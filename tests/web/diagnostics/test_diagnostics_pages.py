@@ -144,11 +144,11 @@ def test_assessment_page_shows_level_score_and_comparison(login, world, instrume
 def test_radar_and_comparison_functions(world):
     labels = {"a": "Alpha", "b": "Beta", "c": "Gamma"}
     figure = maturity_radar(labels, {"a": 50, "b": 75, "c": 100}, {"a": 25, "b": 75, "c": 80})
-    previous_trace, current_trace = figure.data
-    assert list(current_trace.r) == [50, 75, 100, 50]
-    assert list(current_trace.theta) == ["Alpha", "Beta", "Gamma", "Alpha"]
-    assert list(previous_trace.r) == [25, 75, 80, 25]
-    assert figure.layout.polar.radialaxis.range == (0, 100)
+    previous_trace, current_trace = figure["data"]
+    assert current_trace["r"] == [50, 75, 100, 50]
+    assert current_trace["theta"] == ["Alpha", "Beta", "Gamma", "Alpha"]
+    assert previous_trace["r"] == [25, 75, 80, 25]
+    assert figure["layout"]["polar"]["radialaxis"]["range"] == [0, 100]
     rows = dimension_comparison(labels, {"a": 50, "b": 75, "c": 100}, {"a": 25, "b": 75, "c": 80})
     assert [(r["label"], r["change"]) for r in rows] == [("Alpha", 25), ("Beta", 0), ("Gamma", 20)]
     assert [r["change"] for r in dimension_comparison(labels, {"a": 1, "b": 2, "c": 3}, None)] == [None] * 3

@@ -2,41 +2,38 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from aldea.core.charts import styled
+from aldea.core.charts import figure, styled, trace, update_layout
 
 
-def maturity_figure(history: list[dict]) -> go.Figure:
-    figure = go.Figure(
-        go.Scatter(
+def maturity_figure(history: list[dict]) -> dict:
+    fig = figure(
+        trace(
+            "scatter",
+            hovertemplate="%{x}: %{y:.1f} (%{text})<extra></extra>",
+            marker={"size": 9},
+            mode="lines+markers",
+            name=_("Maturity score"),
+            text=[row["level_label"] for row in history],
             x=[row["assessed_on"].isoformat() for row in history],
             y=[float(row["score"]) for row in history],
-            mode="lines+markers",
-            text=[row["level_label"] for row in history],
-            marker={"size": 9},
-            name=_("Maturity score"),
-            hovertemplate="%{x}: %{y:.1f} (%{text})<extra></extra>",
         )
     )
-    figure.update_yaxes(range=[0, 100], title_text=_("Score (0–100)"))
-    figure.update_xaxes(type="date")
-    styled(figure, height=260)
-    figure.update_layout(showlegend=False, margin={"l": 50, "r": 20, "t": 20, "b": 40})
-    return figure
+    update_layout(fig, yaxis={"range": [0, 100], "title": {"text": _("Score (0–100)")}},
+                  xaxis={"type": "date"})
+    styled(fig, height=260)
+    update_layout(fig, showlegend=False, margin={"l": 50, "r": 20, "t": 20, "b": 40})
+    return fig
 
 
-def outcomes_figure(outcomes, currency: str) -> go.Figure:
+def outcomes_figure(outcomes, currency: str) -> dict:
     rows = sorted(outcomes, key=lambda o: o.month)
     months = [o.month.isoformat() for o in rows]
-    figure = go.Figure()
-    figure.add_trace(go.Scatter(
-        x=months, y=[float(o.total_sales) for o in rows], mode="lines", name=_("Total sales"),
-    ))
-    figure.add_trace(go.Bar(
-        x=months, y=[float(o.online_sales) for o in rows], name=_("Online sales"),
-    ))
-    figure.update_yaxes(title_text=currency, rangemode="tozero")
-    figure.update_xaxes(type="date")
-    return styled(figure, height=300)
+    fig = figure(
+        trace("scatter", mode="lines", name=_("Total sales"), x=months,
+              y=[float(o.total_sales) for o in rows]),
+        trace("bar", name=_("Online sales"), x=months, y=[float(o.online_sales) for o in rows]),
+    )
+    update_layout(fig, yaxis={"title": {"text": currency}, "rangemode": "tozero"}, xaxis={"type": "date"})
+    return styled(fig, height=300)

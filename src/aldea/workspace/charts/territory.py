@@ -6,10 +6,9 @@ the municipalities are coloured points on the states' outline instead of a choro
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from aldea.core.charts import PALETTE, styled
+from aldea.core.charts import PALETTE, figure, styled, trace, update_layout
 from aldea.territories.geo import MUNICIPAL_POLYGONS, centroids, no_basemap_anchor
 from aldea.territories.models import MarginalisationDegree
 from aldea.workspace.figures.territory import MunicipalityRow
@@ -133,7 +132,7 @@ def explorer_figure(
     *,
     country: str = "MX",
     state: str = "",
-) -> go.Figure:
+) -> dict:
     """A choropleth of the municipalities coloured by ``layer`` (one of ``explorer_layers``),
     with the programme's villages ((name, longitude, latitude)) as points.
 
@@ -144,67 +143,68 @@ def explorer_figure(
     """
     points = country not in MUNICIPAL_POLYGONS
     if villages:
-        first = go.Scattergeo(
-            lon=[lon for _n, lon, _l in villages],
+        first = trace(
+            "scattergeo",
+            hovertemplate="%{text}<extra></extra>",
             lat=[lat for _n, _o, lat in villages],
-            text=[name for name, _o, _l in villages],
+            lon=[lon for _n, lon, _l in villages],
+            marker={
+                "color": "#1f2a2e",
+                "line": {"color": "#ffffff", "width": 1},
+                "size": 9,
+                "symbol": "star",
+            },
             mode="markers",
             name=_("Villages"),
             showlegend=False,
-            hovertemplate="%{text}<extra></extra>",
-            marker={
-                "size": 9,
-                "color": "#1f2a2e",
-                "symbol": "star",
-                "line": {"color": "#ffffff", "width": 1},
-            },
+            text=[name for name, _o, _l in villages],
         )
     else:
         states = centroids("states", country)
         fallback = next(iter(states.values()), (-102.0, 23.0))
         anchor = states.get(rows[0].state_code, fallback) if rows else fallback
         first = no_basemap_anchor(*anchor)
-    figure = go.Figure(first)
+    fig = figure(first)
     colouring = {key: value for key, value in layer.items() if key not in ("key", "restyle")}
     if not points:
-        figure.add_trace(
-            go.Choropleth(
-                geojson=geojson_url,
+        fig["data"].append(
+            trace(
+                "choropleth",
                 featureidkey="id",
+                geojson=geojson_url,
                 locations=[r.code for r in rows],
+                marker={"line": {"color": "#ffffff", "width": 0.2}},
                 text=[r.name for r in rows],
-                marker={"line": {"width": 0.2, "color": "#ffffff"}},
                 **colouring,
             )
         )
     else:
-        figure.add_trace(
-            go.Scattergeo(
-                lon=[r.longitude for r in rows],
-                lat=[r.latitude for r in rows],
-                text=[r.name for r in rows],
+        codes = [state] if state else sorted(centroids("states", country))
+        fig["data"] += [
+            trace(
+                "scattergeo",
                 customdata=[r.code for r in rows],
+                hovertemplate=restyle(layer, points=True)["hovertemplate"][0],
+                lat=[r.latitude for r in rows],
+                lon=[r.longitude for r in rows],
+                marker=_marker(colouring),
                 mode="markers",
                 showlegend=False,
-                hovertemplate=restyle(layer, points=True)["hovertemplate"][0],
-                marker=_marker(colouring),
-            )
-        )
-        codes = [state] if state else sorted(centroids("states", country))
-        figure.add_trace(
-            go.Choropleth(
-                geojson=geojson_url,
-                featureidkey="id",
-                locations=codes,
-                z=[0] * len(codes),
+                text=[r.name for r in rows],
+            ),
+            trace(
+                "choropleth",
                 colorscale=[[0, "#f4f7f6"], [1, "#f4f7f6"]],
-                showscale=False,
+                featureidkey="id",
+                geojson=geojson_url,
                 hoverinfo="skip",
-                marker={"line": {"width": 0.6, "color": "#9aa8ab"}},
-            )
-        )
-    figure.update_geos(fitbounds="locations", visible=False)
-    styled(figure)
+                locations=codes,
+                marker={"line": {"color": "#9aa8ab", "width": 0.6}},
+                showscale=False,
+                z=[0] * len(codes),
+            ),
+        ]
+    update_layout(fig, geo={"fitbounds": "locations", "visible": False})
+    styled(fig)
     # No fixed height: the page sizes the map to the screen (a phone gets a shorter map).
-    figure.update_layout(height=None, margin={"l": 0, "r": 0, "t": 0, "b": 0}, dragmode=False)
-    return figure
+    return update_layout(fig, height=None, margin={"l": 0, "r": 0, "t": 0, "b": 0}, dragmode=False)
