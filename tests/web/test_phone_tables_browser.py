@@ -9,6 +9,7 @@ changes, so a screen reader still reads a table, with its headers; the accessibi
 """
 
 import os
+import re
 from itertools import chain
 
 import pytest
@@ -232,3 +233,27 @@ def test_the_check_finds_a_table_that_does_not_fold(browser_page):
     for expected in ("rows are table rows", 'under "Municipio" shows no label', "cut at the screen's edge",
                      "breaks across lines", "px wide on a 390 px screen", "lost their semantics"):
         assert expected in found, found
+
+
+# Printed, not shown on a phone: WeasyPrint lays these out on A4 with their own style sheet.
+PRINTED_TEMPLATES = {"workspace/report.html", "training/certificate_pdf.html"}
+
+
+def test_every_table_of_the_sites_templates_is_marked_to_fold():
+    """A new page's table folds too: the convention is class="fold" and a data-label per cell."""
+    from pathlib import Path
+
+    import aldea
+
+    unmarked, printed = [], set()
+    for template in sorted(Path(aldea.__file__).parent.glob("**/templates/**/*.html")):
+        name = template.as_posix().split("/templates/", 1)[1]
+        text = template.read_text(encoding="utf-8")
+        if name in PRINTED_TEMPLATES:
+            printed.add(name)
+            continue
+        for line in text.splitlines():
+            if "<table" in line and not re.search(r'<table[^>]*class="[^"]*\bfold\b', line):
+                unmarked.append(f"{name}: {line.strip()[:80]}")
+    assert printed == PRINTED_TEMPLATES  # the exceptions still exist under these names
+    assert not unmarked, "\n".join(unmarked)
