@@ -198,6 +198,7 @@ def test_listing_matrix_by_hand(world):
     channels, rows = figures.listing_matrix(products)
     assert channels == [a, b]
     assert [(r["product"], r["cells"]) for r in rows] == [(p2, [l2, l3]), (p1, [None, l1])]
+    assert [r["by_channel"] for r in rows] == [[(a, l2), (b, l3)], [(a, None), (b, l1)]]
 
 
 def test_owner_disclosure_by_role(world):

@@ -29,8 +29,9 @@ def maturity_history(assessments) -> list[dict]:
 
 def listing_matrix(products) -> tuple[list, list[dict]]:
     """Products × channels: the channels any product is listed on, and for each product its
-    listing per channel (``None`` where it has none). Products must have ``listings`` prefetched
-    with their channel."""
+    listing per channel (``None`` where it has none), and the same as (channel, listing) pairs
+    (a phone's folded table names each cell by its channel). Products must have ``listings``
+    prefetched with their channel."""
     channels = {}
     for product in products:
         for listing in product.listings.all():
@@ -39,7 +40,8 @@ def listing_matrix(products) -> tuple[list, list[dict]]:
     rows = []
     for product in products:
         by_channel = {listing.channel_id: listing for listing in product.listings.all()}
-        rows.append({"product": product, "cells": [by_channel.get(c.pk) for c in ordered_channels]})
+        cells = [by_channel.get(c.pk) for c in ordered_channels]
+        rows.append({"product": product, "cells": cells, "by_channel": list(zip(ordered_channels, cells, strict=True))})
     return ordered_channels, rows
 
 
