@@ -369,11 +369,11 @@ def programme_overview(user, programme: Programme, *, today: datetime.date) -> O
     )
     village_ids = {v.id for v in villages}
     whole = sees_whole(user, programme.id)
-    counted_tiles: list[Tile] = []
+    counted: dict[str, list[Tile]] = {}  # the tiles, when counted on this view
 
     def count():
-        figures, tiles = overview_counts(user, programme, whole=whole, village_ids=village_ids, today=today)
-        counted_tiles.extend(tiles)
+        figures, counted["tiles"] = overview_counts(user, programme, whole=whole, village_ids=village_ids,
+                                                    today=today)
         return figures
 
     counts = snapshots.counts_for(programme, snapshots.scope_of(user, whole=whole), today=today, compute=count,
@@ -387,8 +387,8 @@ def programme_overview(user, programme: Programme, *, today: datetime.date) -> O
         programme=programme,
         villages=villages,
         values=counts.figures["values"],
-        tiles=counted_tiles or indicator_tiles(programme, village_ids=None if whole else village_ids,
-                                               today=today, known=counts.figures["tiles"]),
+        tiles=counted["tiles"] if "tiles" in counted else indicator_tiles(
+            programme, village_ids=None if whole else village_ids, today=today, known=counts.figures["tiles"]),
         sales=sales,
         equity=equity,
         whole_programme=whole,
