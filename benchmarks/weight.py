@@ -126,7 +126,7 @@ def pages_and_passwords(data_dir: Path) -> list[tuple[str, str | None, str]]:
     the narrowed partner of benchmarks/api.py gets the demo password, so it can sign in."""
     os.environ["ALDEA_DATA_DIR"] = str(data_dir)
     os.environ["ALDEA_DATABASE_URL"] = ""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aldea.settings")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "aldea.settings"  # not a test run's settings
     os.environ["ALDEA_DEBUG"] = "true"  # this process only reads the database: no secret key needed
     import django
 
@@ -278,11 +278,13 @@ class NetworkLog:
         cdp.on("Network.loadingFinished", self._finished)
         cdp.on("Network.loadingFailed", self._failed)
         cdp.on("Page.loadEventFired", self._load)
+        cdp.on("Page.domContentEventFired", self._parsed)
 
     def clear(self):
         self.requests = {}
         self.document_sent_at = None
         self.load_at = None
+        self.parsed_at = None
 
     def _sent(self, event):
         entry = self.requests.setdefault(event["requestId"], {"url": event["request"]["url"]})
@@ -309,6 +311,15 @@ class NetworkLog:
     def _load(self, event):
         if self.load_at is None:
             self.load_at = event["timestamp"]
+
+    def _parsed(self, event):
+        if self.parsed_at is None:
+            self.parsed_at = event["timestamp"]
+
+    def parsed_s(self) -> float:
+        """To DOMContentLoaded: the page parsed and its deferred scripts (htmx, the offline
+        queue) run; what waits for a blocking or deferred chart bundle."""
+        return self.parsed_at - self.document_sent_at
 
     def transferred(self) -> int:
         return sum(entry.get("bytes", 0) for entry in self.requests.values())
@@ -346,17 +357,53 @@ def navigate(page, log: NetworkLog, relay: CountingRelay, url: str) -> dict:
         raise SystemExit(f"{url}: HTTP {response and response.status}")
     page.wait_for_load_state("networkidle", timeout=120_000)
     relay.wait_quiet(IDLE_MS / 1000)
-    return {"bytes": log.transferred(), "wire": relay.down + relay.up, "load": log.load_s(), "idle": log.idle_s(),
+    return {"bytes": log.transferred(), "wire": relay.down + relay.up, "load": log.load_s(), "idle": log.idle_s(), "parsed": log.parsed_s(),
             "static_again": sorted(set(log.static_from_network())
                                    | {relay.url + path for path in relay.paths if path.startswith("/static/")}),
             "requested": list(relay.paths),
             "by_url": {entry["url"]: (entry.get("bytes", 0), entry.get("encoding", "")) for entry in log.requests.values()}}
 
 
-def sample(browser, relay: CountingRelay, cookies, url: str, conditions: dict) -> tuple[dict, dict]:
+class ServiceWorkerThrottle:
+    """DevTools' network emulation for the service workers of a context: emulation set on a page
+    leaves out the worker's own fetches, and on a warm load the worker fetches the field pages
+    (network first, sw.js). Playwright gives no DevTools session for a worker, so this attaches
+    to it from the browser's session in the older non-flattened mode (messages inside messages)."""
+
+    def __init__(self, browser_cdp):
+        self.cdp = browser_cdp
+        self.replies = set()
+        browser_cdp.on("Target.receivedMessageFromTarget", self._reply)
+
+    def _reply(self, event):
+        message = json.loads(event["message"])
+        if "id" in message:
+            self.replies.add((event["sessionId"], message["id"]))
+
+    def apply(self, page, page_cdp, conditions: dict) -> int:
+        """Throttles the workers of the page's context; returns how many."""
+        context_id = page_cdp.send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
+        sessions = []
+        for target in self.cdp.send("Target.getTargets")["targetInfos"]:
+            if target["type"] == "service_worker" and target.get("browserContextId") == context_id:
+                session = self.cdp.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": False})
+                sessions.append(session["sessionId"])
+                for number, (method, params) in enumerate(
+                        (("Network.enable", {}), ("Network.emulateNetworkConditions", conditions)), start=1):
+                    self.cdp.send("Target.sendMessageToTarget", {"sessionId": session["sessionId"], "message": json.dumps(
+                        {"id": number, "method": method, "params": params})})
+        deadline = time.monotonic() + 10
+        while any((session, 2) not in self.replies for session in sessions) and time.monotonic() < deadline:
+            page.wait_for_timeout(10)  # lets Playwright deliver the replies
+        return len(sessions)
+
+
+def sample(browser, relay: CountingRelay, cookies, url: str, conditions: dict,
+           workers: ServiceWorkerThrottle | None = None) -> tuple[dict, dict]:
     context, page, log = open_page(browser, relay.url, cookies, conditions)
     try:
         cold = navigate(page, log, relay, relay.url + url)
+        cold["throttled_workers"] = workers.apply(page, log.cdp, conditions) if workers else 0
         warm = navigate(page, log, relay, relay.url + url)
     finally:
         context.close()
@@ -373,7 +420,7 @@ def summarise(name, who, samples):
     row = {"page": name, "as": who or "public", "n": len(samples)}
     for condition in ("throttled", "unthrottled"):
         for load in ("cold", "warm"):
-            for key in ("load", "idle"):
+            for key in ("load", "idle", "parsed"):
                 v = values(condition, load, key)
                 row[f"{condition} {load} {key} p50"] = statistics.median(v)
                 row[f"{condition} {load} {key} p95"] = p95(v)
@@ -396,17 +443,19 @@ def summarise(name, who, samples):
 def print_table(rows):
     print("\nthrottled: 1.6 Mbps down, 750 kbps up, 150 ms latency (DevTools); ratio = throttled / unthrottled p50;"
           " p95 by nearest rank; KB = 1000 bytes")
+    print("DCL: to DOMContentLoaded on a cold load (htmx and the page's forms work from then); load: to the load event;"
+          " idle: to the page's last response before 500 ms without any")
     print("cold KB: DevTools' encodedDataLength of the page's responses (median); wire KB: every byte through the relay,"
           " the service worker's fetches included (maximum)")
     head = (f"{'page':<28} {'as':<13} {'n':>3} {'cold KB':>8} {'wire KB':>8} {'warm KB':>8}"
-            f" {'cold load p50':>13} {'p95':>6} {'ratio':>6} {'idle p50':>9} {'p95':>6}"
+            f" {'DCL p50':>8} {'cold load p50':>13} {'p95':>6} {'ratio':>6} {'idle p50':>9} {'p95':>6}"
             f" {'warm p50':>9} {'p95':>6} {'ratio':>6}  goals")
     print(head)
     for r in rows:
         cold_ratio = r["throttled cold load p50"] / r["unthrottled cold load p50"]
         warm_ratio = r["throttled warm load p50"] / r["unthrottled warm load p50"]
         print(f"{r['page']:<28} {r['as']:<13} {r['n']:>3} {r['cold KB']:8.0f} {r['cold wire KB']:8.0f} {r['warm KB']:8.1f}"
-              f" {r['throttled cold load p50']:12.2f}s {r['throttled cold load p95']:5.2f}s {cold_ratio:6.1f}"
+              f" {r['throttled cold parsed p50']:7.2f}s {r['throttled cold load p50']:12.2f}s {r['throttled cold load p95']:5.2f}s {cold_ratio:6.1f}"
               f" {r['throttled cold idle p50']:8.2f}s {r['throttled cold idle p95']:5.2f}s"
               f" {r['throttled warm load p50']:8.2f}s {r['throttled warm load p95']:5.2f}s {warm_ratio:6.1f}  {r['goals']}")
     print("\nunthrottled baseline (s):")
@@ -459,6 +508,7 @@ def main(argv=None):
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             print(f"Chromium {browser.version}; aldea serve --workers {args.workers} on SQLite ({data_dir}); "
                   f"load average {os.getloadavg()[0]:.1f}", flush=True)
+            workers = ServiceWorkerThrottle(browser.new_browser_cdp_session())
             cookies = {}
             for name, username, url in pages:
                 if username and username not in cookies:
@@ -469,7 +519,7 @@ def main(argv=None):
                     one = {}
                     # Alternated, so that both conditions see the same moments of a shared machine.
                     for condition, network in (("throttled", THROTTLED), ("unthrottled", UNTHROTTLED)):
-                        cold, warm = sample(browser, relay, cookies.get(username, []), url, network)
+                        cold, warm = sample(browser, relay, cookies.get(username, []), url, network, workers)
                         one[condition] = {"cold": cold, "warm": warm}
                     samples.append(one)
                 if args.breakdown:

@@ -35,8 +35,9 @@ def page_list(data_dir: Path) -> list[tuple[str, str | None, str]]:
     import json
     import subprocess
 
-    result = subprocess.run([sys.executable, str(BENCHMARK), "--data-dir", str(data_dir), "--list-pages"],
-                            env={**os.environ, "PYTHONPATH": str(BENCHMARK.parents[1] / "src")},
+    env = {**os.environ, "PYTHONPATH": str(BENCHMARK.parents[1] / "src")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run([sys.executable, str(BENCHMARK), "--data-dir", str(data_dir), "--list-pages"], env=env,
                             capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     return [tuple(page) for page in json.loads(result.stdout)]
