@@ -357,6 +357,10 @@ def navigate(page, log: NetworkLog, relay: CountingRelay, url: str) -> dict:
         raise SystemExit(f"{url}: HTTP {response and response.status}")
     page.wait_for_load_state("networkidle", timeout=120_000)
     relay.wait_quiet(IDLE_MS / 1000)
+    # Our DevTools session's events may come after Playwright's own: wait until they are in.
+    deadline = time.monotonic() + 10
+    while (log.load_at is None or log.parsed_at is None) and time.monotonic() < deadline:
+        page.wait_for_timeout(10)
     return {"bytes": log.transferred(), "wire": relay.down + relay.up, "load": log.load_s(), "idle": log.idle_s(), "parsed": log.parsed_s(),
             "static_again": sorted(set(log.static_from_network())
                                    | {relay.url + path for path in relay.paths if path.startswith("/static/")}),
@@ -526,8 +530,11 @@ def main(argv=None):
                     print_breakdown(name, samples[0]["throttled"]["cold"])
                 row = summarise(name, username, samples)
                 rows.append(row)
-                print(f"  {name}: {row['cold KB']:.0f} KB, cold {row['throttled cold load p50']:.2f} s, "
-                      f"warm {row['throttled warm load p50']:.2f} s ({count} samples)", flush=True)
+                print(f"  {name}: {row['cold KB']:.0f} KB, DCL {row['throttled cold parsed p50']:.2f} s, "
+                      f"cold {row['throttled cold load p50']:.2f} s (p95 {row['throttled cold load p95']:.2f}), "
+                      f"warm {row['throttled warm load p50']:.2f} s (p95 {row['throttled warm load p95']:.2f}), "
+                      f"unthrottled cold {row['unthrottled cold load p50']:.2f} s, warm {row['unthrottled warm load p50']:.2f} s"
+                      f" ({count} samples)", flush=True)
             browser.close()
     finally:
         relay.stop()
