@@ -54,6 +54,15 @@ def test_signed_in_pages_are_never_stored_and_public_ones_may_be(world, client):
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"], url
 
 
+def test_what_is_the_same_for_everyone_keeps_its_caching_for_a_signed_in_user(world, client):
+    client.force_login(world.manager)
+    boundaries = client.get("/territory/geo/states.geojson")
+    assert boundaries.status_code == 200
+    assert "no-store" not in boundaries["Cache-Control"] and "immutable" in boundaries["Cache-Control"]
+    # The page that draws them is personal: never stored.
+    assert "no-store" in client.get("/accounts/security/")["Cache-Control"]
+
+
 def test_every_response_has_a_request_id_and_a_proxy_s_id_is_kept(client):
     own = client.get("/healthz")["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", own)

@@ -62,12 +62,21 @@ class RequestIdMiddleware:
         return response
 
 
+def is_public(response) -> bool:
+    """Whether the view said its response may be kept by any cache (``Cache-Control: public``)."""
+    directives = (part.strip().split("=")[0].lower() for part in response.get("Cache-Control", "").split(","))
+    return "public" in directives
+
+
 class NoStoreForSignedInMiddleware:
     """``Cache-Control: no-store`` on every response to a signed-in user.
 
     A signed-in page shows personal data (names, sales, contact details); a shared computer's
     browser cache or the back button after logging out must not show it to the next person.
-    Static files and public pages to anonymous visitors keep their caching.
+    Static files and public pages to anonymous visitors keep their caching, and so does a response
+    whose view marked it ``Cache-Control: public`` (the same for everyone: the map boundaries, a
+    photo on show). Without that exception a signed-in user's phone fetched the 260 KB municipal
+    boundaries again on every visit of the territory page.
     """
 
     def __init__(self, get_response):
@@ -76,7 +85,7 @@ class NoStoreForSignedInMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and not is_public(response):
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response

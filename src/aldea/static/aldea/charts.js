@@ -5,14 +5,19 @@
  * and its figure as data in <script type="application/json" id="ID-figure">. Pages carry no
  * code of their own per chart, so a Content-Security-Policy can forbid inline scripts.
  *
- * Loaded deferred after plotly.js: it runs once the page is parsed, so every container is
- * there. A page's own deferred script, loaded after this one, finds its charts drawn.
+ * Loaded deferred: it runs once the page is parsed, so every container is there. It then loads
+ * plotly.js (the address in its data-plotly attribute) asynchronously, so that the bundle does not
+ * hold up htmx and the page's other scripts, and draws the charts once it has arrived.
+ * aldeaCharts.ready is a promise of that moment: a page's own script waits for it before it
+ * touches a chart (territory-explorer.js).
  *
  * Charts speak the page's language (<html lang>): the bundle carries Plotly's "es" and "pt-br"
  * locales, so dates on axes and in hover text read "ene 2024" or "jan 2024", not "Jan 2024".
  */
 (function () {
   "use strict";
+
+  var bundle = document.currentScript && document.currentScript.getAttribute("data-plotly");
 
   // Plotly's locale for a page language: "pt-br" has its own, "es-mx" uses "es", English none.
   function plotlyLocale(language) {
@@ -48,16 +53,35 @@
     root.querySelectorAll(".chart[data-figure]").forEach(draw);
   }
 
-  drawWithin(document);
+  function loadPlotly() {
+    if (window.Plotly || !bundle) { return Promise.resolve(); }
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = bundle;
+      script.async = true;
+      script.onload = resolve;
+      script.onerror = function () { reject(new Error("plotly.js could not be loaded from " + bundle)); };
+      document.head.appendChild(script);
+    });
+  }
+
+  var ready = loadPlotly().then(function () { drawWithin(document); });
+  window.aldeaCharts = { ready: ready };
+  ready.catch(function (error) { console.error(error); });
 
   // Charts in auto-fit grids are measured before fonts and the grid have settled: size them
-  // again to their card once the page is laid out.
+  // again to their card once the page is laid out (the bundle, being loaded before the load
+  // event, has drawn them by then).
   window.addEventListener("load", function () {
-    document.querySelectorAll(".chart[data-chart-drawn]").forEach(function (container) {
-      Plotly.Plots.resize(container);
+    ready.then(function () {
+      document.querySelectorAll(".chart[data-chart-drawn]").forEach(function (container) {
+        Plotly.Plots.resize(container);
+      });
     });
   });
 
   // A fragment that htmx swaps in may bring charts of its own.
-  document.addEventListener("htmx:load", function (event) { drawWithin(event.detail.elt); });
+  document.addEventListener("htmx:load", function (event) {
+    ready.then(function () { drawWithin(event.detail.elt); });
+  });
 })();
