@@ -79,7 +79,9 @@ class Enterprise(TimeStamped):
                 name="enterprise_founded_year_range",
             ),
         ]
-        indexes = [models.Index(fields=["programme", "group"]), models.Index(fields=["sector"])]
+        # (village, group): the villages list counts each village's participants by it.
+        indexes = [models.Index(fields=["programme", "group"]), models.Index(fields=["village", "group"]),
+                   models.Index(fields=["sector"])]
 
     def __str__(self):
         return self.name

@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -44,9 +45,12 @@ def villages(request):
     queryset = (
         villages_visible_to(request.user)
         .select_related("programme", "municipality__parent")
-        .annotate(
-            msmes=Count("enterprises", filter=Q(enterprises__group=Enterprise.Group.PARTICIPANT))
-        )
+        # A count per village by the (village, group) index; a join and GROUP BY over every
+        # MSME took most of a second at 100,000 MSMEs.
+        .annotate(msmes=Coalesce(Subquery(
+            Enterprise.objects.filter(village=OuterRef("pk"), group=Enterprise.Group.PARTICIPANT)
+            .order_by().values("village").annotate(n=Count("pk")).values("n")
+        ), 0))
         .order_by("programme__name", "name")
     )
     status = request.GET.get("status", "")
