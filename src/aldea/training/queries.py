@@ -12,7 +12,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from aldea.accounts.queries import Reach, reach_of
 from aldea.programmes.queries import programmes_managed_by, programmes_visible_to
@@ -157,6 +157,56 @@ class CascadeLink:
     enterprise_name: str
 
 
+@dataclass(frozen=True)
+class TrainerCascade:
+    """One trainer's reach in a village's cascade: distinct consultants trained, MSMEs they served."""
+
+    trainer_id: int
+    trainer_name: str
+    consultants: int
+    msmes: int
+
+
+def _cascade_enrolments(village, enterprises):
+    # One filter() call, so that the enterprise conditions apply to the same engagement join.
+    engagement = {"person__engagements__enterprise__village": village}
+    if enterprises is not None:
+        engagement["person__engagements__enterprise__in"] = enterprises
+    return Enrolment.objects.filter(
+        cohort__course__level=CourseLevel.CONSULTANT,
+        cohort__course__programme_id=village.programme_id,
+        cohort__trainers__isnull=False,
+        **engagement,
+    ).exclude(status=Enrolment.Status.WITHDRAWN)
+
+
+def cascade_summary_for_village(village, *, enterprises=None) -> tuple[list[TrainerCascade], dict]:
+    """``cascade_for_village`` counted in the database: per trainer (most MSMEs first), and the
+    distinct ``consultants`` and ``msmes`` of the whole village. Two queries, whatever the size:
+    the links themselves are tens of thousands of rows for a village at national scale."""
+    links = _cascade_enrolments(village, enterprises)
+    per_trainer = (
+        links.values("cohort__trainers__id", "cohort__trainers__given_name", "cohort__trainers__family_name")
+        .annotate(consultants=Count("person_id", distinct=True),
+                  msmes=Count("person__engagements__enterprise_id", distinct=True))
+        .order_by()
+    )
+    trainers = sorted(
+        (
+            TrainerCascade(
+                trainer_id=row["cohort__trainers__id"],
+                trainer_name=f"{row['cohort__trainers__given_name']} {row['cohort__trainers__family_name']}".strip(),
+                consultants=row["consultants"], msmes=row["msmes"],
+            )
+            for row in per_trainer
+        ),
+        key=lambda t: (-t.msmes, t.trainer_name),
+    )
+    totals = links.aggregate(consultants=Count("person_id", distinct=True),
+                             msmes=Count("person__engagements__enterprise_id", distinct=True))
+    return trainers, totals
+
+
 def cascade_for_village(village, *, enterprises=None) -> list[CascadeLink]:
     """Which trainer trained which consultants, who then served which of the village's MSMEs.
 
@@ -169,19 +219,9 @@ def cascade_for_village(village, *, enterprises=None) -> list[CascadeLink]:
     Example: ``cascade_for_village(teotitlan)[0].trainer_name`` → ``"Ana López"``.
     """
     # The values() below reuse the joins of the filter(), so each row is one enrolment of one
-    # consultant who has an engagement with an MSME of this village (one filter() call, so that the
-    # enterprise conditions apply to the same engagement join).
-    engagement = {"person__engagements__enterprise__village": village}
-    if enterprises is not None:
-        engagement["person__engagements__enterprise__in"] = enterprises
+    # consultant who has an engagement with an MSME of this village.
     rows = (
-        Enrolment.objects.filter(
-            cohort__course__level=CourseLevel.CONSULTANT,
-            cohort__course__programme_id=village.programme_id,
-            cohort__trainers__isnull=False,
-            **engagement,
-        )
-        .exclude(status=Enrolment.Status.WITHDRAWN)
+        _cascade_enrolments(village, enterprises)
         .values_list(
             "cohort__trainers__id",
             "cohort__trainers__given_name",
