@@ -1,10 +1,13 @@
 """Who sees and changes what through the API (rules in the apps' queries.py)."""
 
 import pytest
+from django.db.models import Q
 
-from aldea.accounts.models import Role
+from aldea.accounts.models import Membership, Role
+from aldea.accounts.queries import reach_of
 from aldea.consulting.models import Engagement
 from aldea.enterprises.models import Product
+from aldea.people.queries import memberships_visible_to, persons_visible_to
 from tests import factories as f
 
 
@@ -235,3 +238,15 @@ def test_membership_foreign_keys_hide_out_of_scope_rows(world, api_client_for):
     )
     assert response.status_code == 400
     assert "programme" in response.json()
+
+
+@pytest.mark.parametrize("name", ["manager", "analyst", "partner", "trainer", "consultant", "msme_owner", "outsider"])
+def test_memberships_seen_are_those_of_the_people_seen(world, name):
+    # The shortcut for active roles of a programme seen whole (aldea.people.queries) changes no row.
+    f.MembershipFactory(person=f.PersonFactory(), role=Role.CONSULTANT, programme=world.programme, is_active=False)
+    user = getattr(world, name)
+    reach = reach_of(user)
+    expected = Membership.objects.filter(
+        Q(person_id=reach.person_id) | Q(programme_id__in=reach.programme_ids, person__in=persons_visible_to(user))
+    )
+    assert set(memberships_visible_to(user)) == set(expected)
