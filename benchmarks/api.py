@@ -13,7 +13,8 @@ already holds the data) or ``ALDEA_DATABASE_URL`` is given. Requests are made wi
 test client ``--repeat`` times each (at least 30, so that the p95 is not a maximum) as each of
 the roles with the costliest scoping: with the demo, the manager (``coordinadora``, the whole
 programme), the village consultant (``consultora``) and a partner narrowed to one village
-(``aliada-aldea``, added to the database when missing); with the factories, the manager.
+(``aliada-aldea``, added to the database when missing) and the trainer (``formador``, who oversees
+the cohorts she trains); with the factories, the manager.
 Lists of the largest tables page by cursor and have no count ("cursor" in the rows column).
 
 Examples::
@@ -88,9 +89,9 @@ def load_demo(scale: int, seed: int) -> str:
 
 
 def demo_users() -> list[str]:
-    """The demo's manager and village consultant, and a partner narrowed to the consultant's
-    village (a university that hosts one village), created here when missing: the roles whose
-    scoping costs most."""
+    """The demo's manager, village consultant and trainer, and a partner narrowed to the
+    consultant's village (a university that hosts one village), created here when missing: the
+    roles whose scoping costs most."""
     from aldea.accounts.models import Membership, Person, Role, User
     from aldea.demo import catalogue
 
@@ -103,7 +104,7 @@ def demo_users() -> list[str]:
         Membership.objects.create(person=person, role=Role.PARTNER, programme_id=partner.programme_id,
                                   village=consultant.village, organisation_id=partner.organisation_id)
     manager = next(username for username, role, *_ in catalogue.DEMO_USERS if role == "manager")
-    return [manager, "consultora", NARROWED_PARTNER]
+    return [manager, "consultora", NARROWED_PARTNER, "formador"]
 
 
 def build_with_factories(msmes: int) -> str:

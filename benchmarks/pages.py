@@ -25,6 +25,7 @@ import api as api_benchmark  # shares the set-up of the API benchmark
 def pages_to_measure() -> list[tuple[str, str | None, str]]:
     """(page name, demo username or None for the public, URL), found in the demo data."""
     from aldea.consulting.models import Engagement
+    from aldea.demo import catalogue
     from aldea.enterprises.models import Enterprise
     from aldea.training.models import Certificate, Cohort
 
@@ -48,6 +49,10 @@ def pages_to_measure() -> list[tuple[str, str | None, str]]:
         ("msme list (village partner)", api_benchmark.NARROWED_PARTNER, "/msmes/"),
         ("courses (trainer)", "formador", "/training/"),
         ("consultancy board", "consultora", "/consultancy/"),
+        ("consultancy board (manager)", "coordinadora", "/consultancy/"),
+        ("consultant's to-do", "consultora", "/consultancy/mine/"),
+        ("people", "coordinadora", f"/programme/{catalogue.PROGRAMME_SLUG}/people/"),
+        ("village (village partner)", api_benchmark.NARROWED_PARTNER, f"/programme/village/{village}/"),
         ("msme list (consultant)", "consultora", "/msmes/"),
         ("showcase", None, f"/aldeas/{village}/"),
     ]
@@ -110,6 +115,7 @@ def main(argv=None):
     parser.add_argument("--no-analytics", action="store_true",
                         help="do not run compute_analytics first (the overview then has no equity or impact panel)")
     parser.add_argument("--page", action="append", help="only the pages whose name contains this (repeatable)")
+    parser.add_argument("--skip", action="append", help="leave out the pages whose name contains this (repeatable)")
     parser.add_argument("--data-dir", help="keep the database here and reuse it on the next run")
     args = parser.parse_args(argv)
     if args.repeat < api_benchmark.MIN_REPEAT:
@@ -126,6 +132,7 @@ def main(argv=None):
     from django.db import connection
 
     pages = [p for p in pages_to_measure() if not args.page or any(part in p[0] for part in args.page)]
+    pages = [p for p in pages if not any(part in p[0] for part in args.skip or [])]
     rows = measure(pages, args.repeat)
     print(f"\ndatabase: {connection.vendor}; demo scale: {args.scale or 'default'}; {args.repeat} requests a page;"
           " p95 by nearest rank")

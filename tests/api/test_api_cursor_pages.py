@@ -72,3 +72,34 @@ def test_an_ordering_by_a_field_that_may_be_empty_is_refused_plainly(world, api_
 def test_a_bad_cursor_is_not_found_rather_than_an_error(world, api_client_for):
     response = api_client_for(world.manager).get("/api/attendance/?cursor=not-a-cursor")
     assert response.status_code == 404
+
+
+@pytest.fixture
+def attendance(world):
+    """Two cohorts of the village, 60 sessions each; the consultant is enrolled in one."""
+    course = f.CourseFactory(programme=world.programme)
+    rows = []
+    for people in ([world.consultant.person, f.PersonFactory()], [f.PersonFactory(), f.PersonFactory()]):
+        cohort = f.CohortFactory(course=course, village=world.village)
+        sessions = [f.TrainingSessionFactory(cohort=cohort, number=n) for n in range(1, 61)]
+        for person in people:
+            enrolment = f.EnrolmentFactory(cohort=cohort, person=person)
+            rows += [f.AttendanceFactory(enrolment=enrolment, session=s) for s in sessions]
+    return rows
+
+
+def test_a_consultant_pages_through_his_own_attendance_once_each(world, attendance, api_client_for):
+    # His few enrolments are read first and given as a list (training.queries.attendance_listed_for).
+    rows = walk(api_client_for(world.consultant), "/api/attendance/")
+    own = [a.pk for a in attendance if a.enrolment.person_id == world.consultant.person.pk]
+    assert [r["id"] for r in rows] == sorted(own) and len(own) == 60
+
+
+def test_the_village_trainer_pages_through_every_row_of_the_village_once(world, attendance, api_client_for):
+    rows = walk(api_client_for(world.trainer), "/api/attendance/")
+    assert [r["id"] for r in rows] == sorted(a.pk for a in attendance)
+
+
+def test_someone_with_no_enrolment_sees_no_attendance(world, attendance, api_client_for):
+    response = api_client_for(world.outsider).get("/api/attendance/")
+    assert response.status_code == 200 and response.json()["results"] == []

@@ -1,10 +1,14 @@
 """Who sees and changes what through the API (rules in the apps' queries.py)."""
 
 import pytest
+from django.db.models import Q
 
-from aldea.accounts.models import Role
+from aldea.accounts.models import Membership, Role
+from aldea.accounts.queries import reach_of
 from aldea.consulting.models import Engagement
 from aldea.enterprises.models import Product
+from aldea.people.queries import memberships_visible_to, persons_visible_to
+from aldea.training import queries as training_queries
 from tests import factories as f
 
 
@@ -235,3 +239,33 @@ def test_membership_foreign_keys_hide_out_of_scope_rows(world, api_client_for):
     )
     assert response.status_code == 400
     assert "programme" in response.json()
+
+
+@pytest.mark.parametrize("name", ["manager", "analyst", "partner", "trainer", "consultant", "msme_owner", "outsider"])
+def test_memberships_seen_are_those_of_the_people_seen(world, name):
+    # The shortcut for active roles of a programme seen whole (aldea.people.queries) changes no row.
+    f.MembershipFactory(person=f.PersonFactory(), role=Role.CONSULTANT, programme=world.programme, is_active=False)
+    user = getattr(world, name)
+    reach = reach_of(user)
+    expected = Membership.objects.filter(
+        Q(person_id=reach.person_id) | Q(programme_id__in=reach.programme_ids, person__in=persons_visible_to(user))
+    )
+    assert set(memberships_visible_to(user)) == set(expected)
+
+
+@pytest.mark.parametrize("name", ["manager", "analyst", "partner", "trainer", "consultant", "msme_owner", "outsider"])
+def test_training_records_listed_are_those_visible(world, name):
+    # training.queries.*_listed_for: the same rows as *_visible_to, by ids, joins or the subquery.
+    course = f.CourseFactory(programme=world.programme)
+    here = f.CohortFactory(course=course, village=world.village)
+    elsewhere = f.CohortFactory(course=course, village=world.second_village, trainers=[world.trainer.person])
+    for cohort in (here, elsewhere):
+        session = f.TrainingSessionFactory(cohort=cohort)
+        for person in (world.consultant.person, world.msme_owner.person, f.PersonFactory()):
+            enrolment = f.EnrolmentFactory(cohort=cohort, person=person)
+            f.AttendanceFactory(enrolment=enrolment, session=session)
+            f.CertificateFactory(enrolment=enrolment)
+    user = getattr(world, name)
+    assert set(training_queries.attendance_listed_for(user)) == set(training_queries.attendance_visible_to(user))
+    assert set(training_queries.certificates_listed_for(user)) == set(training_queries.certificates_visible_to(user))
+    assert set(training_queries.assessment_results_listed_for(user)) == set(training_queries.assessment_results_visible_to(user))

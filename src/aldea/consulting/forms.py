@@ -1,5 +1,8 @@
+from urllib.parse import urlencode
+
 from django import forms
 from django.core.validators import MinValueValidator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,20 +16,33 @@ class BoardFilterForm(forms.Form):
                                      empty_label=_("All villages"))
     consultant = forms.ModelChoiceField(label=_("Consultant"), queryset=None, required=False,
                                         empty_label=_("All consultants"))
+    consultant_name = forms.CharField(label=_("Consultant's name"), required=False, max_length=100)
 
-    def __init__(self, *args, villages, consultants, **kwargs):
+    def __init__(self, *args, villages, consultants, me=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
-        self.fields["consultant"].queryset = consultants
+        field = self.fields["consultant"]
+        field.queryset = consultants
+        # At national scale a village has thousands of consultants: the list offers only "all",
+        # the user themself and the one chosen; the name field finds the others. The queryset
+        # still validates any visible consultant, by one lookup.
+        chosen = self.cleaned_data.get("consultant") if self.is_bound and self.is_valid() else None
+        shown = {person.pk: person for person in (me, chosen) if person is not None}
+        field.widget.choices = [("", field.empty_label)] + [(pk, str(person)) for pk, person in shown.items()]
 
     def apply(self, engagements):
-        """The engagements narrowed to the chosen village and consultant (invalid choices ignored)."""
+        """The engagements narrowed to the chosen village and consultant, and to consultants
+        whose name holds every word typed (invalid choices ignored)."""
         if not self.is_valid():
             return engagements
         if self.cleaned_data.get("village"):
             engagements = engagements.filter(enterprise__village=self.cleaned_data["village"])
         if self.cleaned_data.get("consultant"):
             engagements = engagements.filter(consultant=self.cleaned_data["consultant"])
+        for word in self.cleaned_data.get("consultant_name", "").split():
+            engagements = engagements.filter(
+                Q(consultant__given_name__icontains=word) | Q(consultant__family_name__icontains=word)
+            )
         return engagements
 
     def query_string(self) -> str:
@@ -38,6 +54,8 @@ class BoardFilterForm(forms.Form):
             parts.append(f"village={self.cleaned_data['village'].slug}")
         if self.cleaned_data.get("consultant"):
             parts.append(f"consultant={self.cleaned_data['consultant'].pk}")
+        if self.cleaned_data.get("consultant_name"):
+            parts.append(urlencode({"consultant_name": self.cleaned_data["consultant_name"]}))
         return "&".join(parts)
 
 

@@ -15,7 +15,8 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,26 +89,52 @@ def consultants_for(enterprise) -> QuerySet[Person]:
     return Person.objects.filter(id__in=memberships.values("person_id")).order_by("family_name", "given_name", "pk")
 
 
-def consultants_by_place(programme_ids) -> dict[tuple[int, int | None], list[Person]]:
-    """(programme id, village id) → the consultants who may serve an MSME there, in one query,
-    for a board that offers a choice on each card. Look up ``(programme, village)`` and
-    ``(programme, None)`` (consultants of the whole programme) together: see ``offered_consultants``."""
-    places: dict[tuple[int, int | None], dict[int, Person]] = {}
-    rows = _consultant_memberships(programme_ids).select_related("person").order_by(
-        "person__family_name", "person__given_name", "person_id"
+# Consultants offered on each board card. A village of the 100,000-MSME demo has about 16,000:
+# a choice among all of them is neither usable nor quick to send.
+OFFERED_CONSULTANTS = 25
+
+
+def consultants_by_place(enterprises, *, limit: int = OFFERED_CONSULTANTS) -> dict[tuple[int, int | None], list[Person]]:
+    """(programme id, village id) → up to ``limit`` consultants who may serve an MSME there,
+    those with the fewest open engagements first, for the places of ``enterprises`` (the MSMEs
+    of a board's cards), in one query. Look up ``(programme, village)`` and ``(programme, None)``
+    (consultants of the whole programme) together: see ``offered_consultants``."""
+    programme_ids = {enterprise.programme_id for enterprise in enterprises}
+    village_ids = {enterprise.village_id for enterprise in enterprises if enterprise.village_id}
+    if not programme_ids:
+        return {}
+    open_engagements = (
+        Engagement.objects.filter(consultant_id=OuterRef("person_id")).exclude(stage__in=CLOSED_STAGES)
+        .order_by().values("consultant_id").annotate(n=Count("pk")).values("n")
     )
+    rows = (
+        _consultant_memberships(programme_ids)
+        .filter(Q(village__isnull=True) | Q(village_id__in=village_ids))
+        .select_related("person")
+        .annotate(open_engagements=Coalesce(Subquery(open_engagements), 0))
+        .annotate(rank=Window(
+            RowNumber(), partition_by=[F("programme_id"), F("village_id")],
+            order_by=[F("open_engagements").asc(), F("person__family_name").asc(), F("person__given_name").asc(),
+                      F("person_id").asc()],
+        ))
+        .filter(rank__lte=limit)
+    )
+    places: dict[tuple[int, int | None], dict[int, Person]] = {}
     for membership in rows:
         places.setdefault((membership.programme_id, membership.village_id), {})[membership.person_id] = membership.person
     return {place: list(people.values()) for place, people in places.items()}
 
 
-def offered_consultants(places, enterprise) -> list[Person]:
-    """From ``consultants_by_place``: the consultants offered for ``enterprise``."""
+def offered_consultants(places, enterprise, *, current: Person | None = None) -> list[Person]:
+    """From ``consultants_by_place``: the consultants offered for ``enterprise``, by name, with
+    ``current`` (the card's own consultant) among them."""
     people = {
         person.pk: person
         for key in ((enterprise.programme_id, None), (enterprise.programme_id, enterprise.village_id))
         for person in places.get(key, [])
     }
+    if current is not None:
+        people.setdefault(current.pk, current)
     return sorted(people.values(), key=lambda person: (person.family_name, person.given_name, person.pk))
 
 

@@ -68,7 +68,15 @@ def _filter_form(user, data):
         data,
         villages=villages_visible_to(user).order_by("name"),
         consultants=Person.objects.filter(id__in=visible.values("consultant_id")).order_by("family_name", "given_name"),
+        me=_own_person(user),
     )
+
+
+def _own_person(user):
+    """The user's person when they serve as a consultant (offered first in the board's filter)."""
+    if not reach_of(user).holds({Role.CONSULTANT}):
+        return None
+    return Person.objects.filter(user=user).first()
 
 
 def _offer_consultants(user, cards, assign_errors=None):
@@ -78,10 +86,12 @@ def _offer_consultants(user, cards, assign_errors=None):
     reassignable = set(
         engagements_reassignable_by(user).filter(pk__in=[card.pk for card in cards]).values_list("pk", flat=True)
     )
-    places = consultants_by_place({card.enterprise.programme_id for card in cards if card.pk in reassignable})
+    places = consultants_by_place([card.enterprise for card in cards if card.pk in reassignable])
     for card in cards:
         card.can_reassign = card.pk in reassignable
-        card.offered_consultants = offered_consultants(places, card.enterprise) if card.can_reassign else []
+        card.offered_consultants = (
+            offered_consultants(places, card.enterprise, current=card.consultant) if card.can_reassign else []
+        )
         card.assign_error = (assign_errors or {}).get(card.pk, "")
 
 
@@ -91,7 +101,7 @@ def _awaiting(user, filters):
         awaiting = awaiting.filter(village=filters.cleaned_data["village"])
     count = awaiting.count()
     shown = list(awaiting.select_related("village").order_by("name", "code")[:AWAITING_SHOWN]) if count else []
-    places = consultants_by_place({enterprise.programme_id for enterprise in shown})
+    places = consultants_by_place(shown)
     for enterprise in shown:
         enterprise.offered_consultants = offered_consultants(places, enterprise)
     return {"count": count, "shown": shown}
@@ -260,7 +270,7 @@ def _board_filters_posted(request) -> QueryDict:
     """The board's filters sent with an assignment form, whose own ``consultant`` field is the
     consultant chosen: the filter travels as ``consultant-filter``."""
     data = QueryDict(mutable=True)
-    for name in ("village", "stage", "page"):
+    for name in ("village", "stage", "page", "consultant_name"):
         if request.POST.get(name):
             data[name] = request.POST[name]
     if request.POST.get("consultant-filter"):

@@ -63,9 +63,14 @@ def memberships_visible_to(user) -> QuerySet[Membership]:
     reach = reach_of(user)
     if reach.is_global:
         return Membership.objects.all()
+    condition = Q(person_id=reach.person_id)
+    if every := _programmes_where(reach, ALL_MEMBERS_ROLES):
+        # Whoever holds an active role in such a programme is someone the user sees, so these
+        # need no look-up of the people: at 100,000 MSMEs the look-up read 240,000 people
+        # before the first page (1.2 s); the database now asks it only of the other rows.
+        condition |= Q(programme_id__in=every, is_active=True)
     return Membership.objects.filter(
-        Q(person_id=reach.person_id)
-        | Q(programme_id__in=reach.programme_ids, person__in=persons_visible_to(user))
+        condition | Q(programme_id__in=reach.programme_ids, person__in=persons_visible_to(user))
     )
 
 

@@ -44,10 +44,10 @@ from aldea.training.models import (
     TrainingSession,
 )
 from aldea.training.queries import (
-    assessment_results_visible_to,
-    attendance_visible_to,
+    assessment_results_listed_for,
+    attendance_listed_for,
     cascade_for_village,
-    certificates_visible_to,
+    certificates_listed_for,
     cohorts_visible_to,
     cohorts_writable_by,
     courses_visible_to,
@@ -259,7 +259,7 @@ class AttendanceFilter(filters.FilterSet):
 
 
 class AttendanceViewSet(LargeTable, ScopedViewSet):
-    scope = Scope(visible=attendance_visible_to, writable=cohorts_writable_by, anchor="enrolment.cohort")
+    scope = Scope(visible=attendance_listed_for, writable=cohorts_writable_by, anchor="enrolment.cohort")
     serializer_class = AttendanceSerializer
     filterset_class = AttendanceFilter
     ordering_fields = ["recorded_at", "status"]
@@ -303,7 +303,7 @@ class AssessmentResultFilter(filters.FilterSet):
 
 class AssessmentResultViewSet(LargeTable, ScopedViewSet):
     scope = Scope(
-        visible=assessment_results_visible_to, writable=cohorts_writable_by,
+        visible=assessment_results_listed_for, writable=cohorts_writable_by,
         anchor="enrolment.cohort",
     )
     serializer_class = AssessmentResultSerializer
@@ -354,7 +354,7 @@ class CertificateViewSet(LargeTable, ScopedViewSet):
     """Certificates: issued and revoked through the training services, never changed or deleted
     (they are printed and verified by code)."""
 
-    scope = Scope(visible=certificates_visible_to, writable=cohorts_writable_by, anchor="enrolment.cohort")
+    scope = Scope(visible=certificates_listed_for, writable=cohorts_writable_by, anchor="enrolment.cohort")
     http_method_names = ["get", "post", "head", "options"]
     serializer_class = CertificateSerializer
     filterset_class = CertificateFilter

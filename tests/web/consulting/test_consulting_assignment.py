@@ -108,3 +108,25 @@ def test_assigning_is_for_managers(login, world):
     assert response.status_code == 403
     assert login(world.consultant).get(URL).context["awaiting"]["count"] == 0
     assert not Engagement.objects.exists()
+
+
+def test_each_place_offers_its_least_busy_consultants_up_to_the_limit(world, engagement):
+    from aldea.consulting.services import consultants_by_place, offered_consultants
+
+    busy = make_persona(Role.CONSULTANT, world.programme, village=world.village, username="busy").person
+    idle = make_persona(Role.CONSULTANT, world.programme, village=world.village, username="idle").person
+    for _ in range(2):
+        f.EngagementFactory(enterprise=f.EnterpriseFactory(village=world.village), consultant=busy)
+    # world.consultant serves ``engagement``: one open engagement, against busy's two and idle's none.
+    places = consultants_by_place([engagement.enterprise], limit=2)
+    assert places[(world.programme.id, world.village.id)] == [idle, world.consultant.person]
+    # The card's own consultant is always among those offered, even past the limit.
+    offered = offered_consultants(places, engagement.enterprise, current=busy)
+    assert set(offered) == {idle, world.consultant.person, busy}
+
+
+def test_a_place_of_no_card_is_not_read(world, engagement, elsewhere):
+    from aldea.consulting.services import consultants_by_place
+
+    places = consultants_by_place([engagement.enterprise])
+    assert (world.programme.id, world.second_village.id) not in places

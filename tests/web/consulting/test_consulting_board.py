@@ -193,3 +193,28 @@ def test_a_consultant_opens_the_board_on_their_own_cards_and_can_widen_it(login,
 
     everyone = client.get(URL, {"consultant": ""}).context["columns"]
     assert {e.pk for e in theirs} <= {card.pk for column in everyone for card in column.cards}
+
+
+def test_filters_by_the_consultants_name(login, world, engagement):
+    colleague = f.PersonFactory(given_name="Citlali", family_name="Hernández Ruiz")
+    theirs = add_engagements(world, 1, consultant=colleague)
+    client = login(world.manager)
+
+    columns = client.get(URL, {"consultant_name": "citlali ruiz"}).context["columns"]
+    assert {card.pk for column in columns for card in column.cards} == {theirs[0].pk}
+    nobody = client.get(URL, {"consultant_name": "citlali lópez"}).context["columns"]
+    assert not [card for column in nobody for card in column.cards]
+
+
+def test_the_consultant_filter_lists_only_all_the_user_and_the_one_chosen(login, world, engagement):
+    colleague = f.PersonFactory()
+    add_engagements(world, 1, consultant=colleague)
+    add_engagements(world, 1, consultant=f.PersonFactory())
+    client = login(world.consultant)
+
+    default = client.get(URL).context["filters"]
+    assert [value for value, _label in default.fields["consultant"].widget.choices] == ["", world.consultant.person.pk]
+    chosen = client.get(URL, {"consultant": colleague.pk}).context["filters"]
+    assert [value for value, _label in chosen.fields["consultant"].widget.choices] == [
+        "", world.consultant.person.pk, colleague.pk
+    ]

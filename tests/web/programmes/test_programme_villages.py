@@ -3,6 +3,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from aldea.accounts.queries import sees_whole
+from aldea.enterprises.queries import enterprises_visible_to
+from aldea.outcomes.rollups import rebuild_outcome_rollups
 from aldea.programmes.models import Village, VillageStatusChange
 from aldea.workspace.figures import overview as figures
 from tests import factories as f
@@ -108,6 +111,41 @@ def test_village_page_shows_progress_cascade_and_sales(world, login):
     content = response.content.decode()
     assert "village-cascade" in content and "village-sales" in content
     assert cohort.code in content
+
+
+def test_village_page_counts_the_cascade_as_the_links_do(world, login):
+    small_programme(world)
+    course = f.CourseFactory(programme=world.programme, level="consultant")
+    second_trainer = f.PersonFactory(given_name="Beatriz", family_name="Zárate")
+    one = f.CohortFactory(course=course, village=world.village, trainers=[world.trainer.person, second_trainer])
+    two = f.CohortFactory(course=course, village=world.second_village, trainers=[world.trainer.person])
+    colleague = f.PersonFactory()
+    f.EnrolmentFactory(cohort=one, person=world.consultant.person)
+    f.EnrolmentFactory(cohort=two, person=world.consultant.person)
+    f.EnrolmentFactory(cohort=two, person=colleague)
+    f.EngagementFactory(enterprise=f.EnterpriseFactory(village=world.village), consultant=colleague)
+    for name in ("manager", "consultant"):
+        user = getattr(world, name)
+        context = login(user).get(page(world.village)).context
+        visible = enterprises_visible_to(user).filter(village=world.village)
+        expected = figures.village_cascade(
+            world.village, enterprises=None if sees_whole(user, world.programme.id) else visible
+        )
+        assert context["cascade"] == expected, name
+        assert expected.trainer_count == 2 and expected.consultant_count == 2
+
+
+def test_village_page_reads_its_sales_from_the_rollups_when_built(world, login):
+    small_programme(world)
+    client = login(world.manager)
+    live = client.get(page(world.village)).context
+    assert live["sales"].as_of is None
+    rebuild_outcome_rollups()
+    built = client.get(page(world.village))
+    sales = built.context["sales"]
+    assert sales.as_of is not None and built.context["sales_total"] == live["sales_total"] == 700
+    assert (sales.months, sales.totals) == (live["sales"].months, live["sales"].totals)
+    assert "data-freshness" in built.content.decode()
 
 
 def test_village_page_lists_status_history_and_partners(world, login):
