@@ -103,3 +103,15 @@ def test_the_village_trainer_pages_through_every_row_of_the_village_once(world, 
 def test_someone_with_no_enrolment_sees_no_attendance(world, attendance, api_client_for):
     response = api_client_for(world.outsider).get("/api/attendance/")
     assert response.status_code == 200 and response.json()["results"] == []
+
+
+@pytest.mark.parametrize("endpoint", ["/api/engagements/", "/api/training-sessions/"])
+def test_engagements_and_sessions_page_by_cursor_without_counting(world, endpoint, api_client_for):
+    f.EngagementFactory(enterprise=world.village_msme, consultant=world.consultant.person)
+    f.TrainingSessionFactory(cohort=f.CohortFactory(course=f.CourseFactory(programme=world.programme),
+                                                    village=world.village))
+    client = api_client_for(world.manager)
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get(endpoint).json()
+    assert "count" not in body and body["results"] and "next" in body
+    assert not [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]

@@ -105,7 +105,7 @@ class EngagementFilter(filters.FilterSet):
         }
 
 
-class EngagementViewSet(ScopedViewSet):
+class EngagementViewSet(LargeTable, ScopedViewSet):
     scope = Scope(visible=engagements_visible_to, writable=enterprises_served_by, anchor="enterprise")
     serializer_class = EngagementSerializer
     filterset_class = EngagementFilter

@@ -167,7 +167,7 @@ class TrainingSessionFilter(filters.FilterSet):
         fields = {"held_on": ["gte", "lte"]}
 
 
-class TrainingSessionViewSet(ScopedViewSet):
+class TrainingSessionViewSet(LargeTable, ScopedViewSet):
     scope = Scope(visible=training_sessions_visible_to, writable=cohorts_writable_by, anchor="cohort")
     serializer_class = TrainingSessionSerializer
     filterset_class = TrainingSessionFilter
