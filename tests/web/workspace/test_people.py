@@ -152,3 +152,48 @@ def test_a_person_of_another_programme_cannot_be_named_in_an_invitation(world, l
     response = login(world.manager).post(_url(world, "workspace:people_invite"), {
         "person": world.outsider.person.pk, "role": Role.CONSULTANT})
     assert response.status_code == 400 and not Invitation.objects.exists()
+
+
+def _add_consultants(world, n, family_name="Pérez"):
+    for i in range(n):
+        f.MembershipFactory(person=f.PersonFactory(family_name=f"{family_name} {i:03d}"), role=Role.CONSULTANT,
+                            programme=world.programme, village=world.village)
+
+
+def _names_shown(response):
+    return [row["membership"].person.family_name for row in response.context["rows"]]
+
+
+def test_members_come_50_a_page_and_every_one_is_on_some_page(world, login):
+    _add_consultants(world, 60)
+    client = login(world.manager)
+    first = client.get(_url(world))
+    second = client.get(_url(world) + "?page=2")
+    total = Membership.objects.filter(programme=world.programme).count()
+    assert len(first.context["rows"]) == 50 and len(second.context["rows"]) == total - 50
+    assert {r["membership"].pk for r in first.context["rows"] + second.context["rows"]} == set(
+        Membership.objects.filter(programme=world.programme).values_list("pk", flat=True))
+    assert 'rel="next"' in first.content.decode() and 'rel="prev"' in second.content.decode()
+
+
+def test_members_can_be_narrowed_to_a_role_and_a_name_across_pages(world, login):
+    _add_consultants(world, 55)
+    _add_consultants(world, 3, family_name="Zapata")
+    client = login(world.manager)
+    consultants = client.get(_url(world) + "?role=consultant")
+    assert {r["membership"].role for r in consultants.context["rows"]} == {Role.CONSULTANT}
+    assert "role=consultant" in consultants.content.decode().split('rel="next"')[0].rsplit("href=", 1)[1]
+    zapatas = client.get(_url(world) + "?role=consultant&q=zapa")
+    assert sorted(_names_shown(zapatas)) == ["Zapata 000", "Zapata 001", "Zapata 002"]
+    assert "Nobody matches." in client.get(_url(world) + "?q=nobody-by-this-name").content.decode()
+
+
+def test_a_team_is_listed_by_name_and_a_national_list_in_the_order_people_joined(world, login, monkeypatch):
+    _add_consultants(world, 3, family_name="Zapata")
+    _add_consultants(world, 3, family_name="Alvarado")
+    client = login(world.manager)
+    by_name = _names_shown(client.get(_url(world) + "?role=consultant"))
+    assert by_name.index("Alvarado 000") < by_name.index("Zapata 000")
+    monkeypatch.setattr("aldea.workspace.views.people.MEMBERS_SORTED_BY_NAME", 2)
+    joined = _names_shown(client.get(_url(world) + "?role=consultant"))
+    assert joined.index("Zapata 000") < joined.index("Alvarado 000")

@@ -2,13 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aldea.accounts.invitations import InvitationRefused, invite, join_path, revoke_invitation
+from aldea.accounts.models import Role
 from aldea.accounts.queries import (
     invitations_visible_to,
     members_of,
@@ -22,6 +26,9 @@ from aldea.partners.queries import organisations_of_programmes
 from aldea.programmes.queries import programmes_managed_by
 from aldea.workspace.forms import InviteForm, RoleForm
 from aldea.workspace.views.setup import _managed_programme
+
+MEMBERS_PER_PAGE = 50
+MEMBERS_SORTED_BY_NAME = 2_000
 
 
 @login_required
@@ -40,19 +47,44 @@ def _invite_form(programme, data=None):
                       people=members_of([programme.pk]).filter(user__isnull=True))
 
 
+def _members_page(request, programme):
+    """The page of members to show: of one role and matching a name when asked, 50 at a time
+    (a national programme has 240,000 members)."""
+    memberships = memberships_visible_to(request.user).filter(programme=programme)
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        memberships = memberships.filter(role=role)
+    name = request.GET.get("q", "").strip()[:100]
+    if name:
+        memberships = memberships.filter(
+            Q(person__given_name__icontains=name) | Q(person__family_name__icontains=name)
+            | Q(person__user__username__icontains=name))
+    total = memberships.count()
+    # A team is listed by name; a national programme's 240,000 members in the order they
+    # joined, since sorting them all by name took most of a second a page (find one by name).
+    ordering = (("-is_active", "role", "person__family_name", "person__given_name", "pk")
+                if total <= MEMBERS_SORTED_BY_NAME else ("pk",))
+    paginator = Paginator(memberships.select_related("person__user", "village", "organisation").order_by(*ordering),
+                          MEMBERS_PER_PAGE)
+    paginator.count = total  # counted above
+    return paginator.get_page(request.GET.get("page")), role, name
+
+
 def _page(request, programme, *, form=None, new_invitation=None, status=200):
-    memberships = (memberships_visible_to(request.user).filter(programme=programme)
-                   .select_related("person__user", "village", "organisation")
-                   .order_by("-is_active", "role", "person__family_name", "person__given_name"))
-    manageable = set(memberships_manageable_by(request.user).filter(programme=programme).values_list("id", flat=True))
+    memberships, role, name = _members_page(request, programme)
+    manageable = set(memberships_manageable_by(request.user)
+                     .filter(pk__in=[m.pk for m in memberships]).values_list("id", flat=True))
     pending = (invitations_visible_to(request.user)
                .filter(programme=programme, accepted_at__isnull=True, revoked_at__isnull=True,
                        expires_at__gt=timezone.now())
                .select_related("village", "organisation"))
     rows = [{"membership": m, "may_change": m.id in manageable and m.person.user_id != request.user.pk}
             for m in memberships]
+    query = urlencode({key: value for key, value in (("role", role), ("q", name)) if value})
     return render(request, "workspace/people.html", {
-        "programme": programme, "rows": rows, "pending": pending, "form": form or _invite_form(programme),
+        "programme": programme, "rows": rows, "page": memberships, "role": role, "name": name,
+        "query": f"&{query}" if query else "", "roles": Role.choices,
+        "pending": pending, "form": form or _invite_form(programme),
         "role_form": RoleForm(), "new_invitation": new_invitation,
     }, status=status)
 
