@@ -43,13 +43,20 @@ def board_columns(engagements, *, writable_enterprises=None, per_column: int = C
     started first), each card annotated ``is_writable`` when its MSME is in
     ``writable_enterprises``. Two queries whatever the number of engagements."""
     counts = stage_counts(engagements)
-    ranked = (
-        _cards(engagements, writable_enterprises)
+    # The columns' first cards are ranked over the bare engagements, and only those are joined
+    # to their MSMEs and checked for writing: ranking the joined rows read every one of them
+    # (1.5 s for a manager at 100,000 MSMEs).
+    first = (
+        engagements.order_by()
         .annotate(
             position=Window(RowNumber(), partition_by=F("stage"), order_by=[F("started_on").desc(), F("pk").desc()])
         )
         .filter(position__lte=per_column)
-        .order_by("stage", "position")
+        .values("pk")
+    )
+    ranked = (
+        _cards(engagements.model.objects.filter(pk__in=first), writable_enterprises)
+        .order_by("stage", "-started_on", "-pk")
     )
     columns = {stage: Column(stage=stage, label=label, count=counts[stage]) for stage, label in Stage.choices}
     for engagement in ranked:
