@@ -17,6 +17,7 @@ from aldea.partners.models import Agreement
 from aldea.programmes.models import BudgetLine, EquityReport, Programme, VillageStatusChange
 from aldea.territories.models import AdministrativeArea, ClusterClassification
 from aldea.training.models import AssessmentResult, Attendance, Certificate, Course, Enrolment
+from aldea.workspace.models import OverviewSnapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ GUARDED_FIELDS = {
 }
 # History and computed rows: shown, never added, changed or deleted in the admin.
 VIEW_ONLY = {VillageStatusChange, StageChange, ConsultantChange, Answer, EquityReport, ClusterClassification,
-             AuditEntry, UploadJob, Invitation, ProductPhoto, ProcessedWrite}
+             AuditEntry, UploadJob, Invitation, ProductPhoto, ProcessedWrite, OverviewSnapshot}
 # Rows the admin never adds because a service makes them (certificates come from the enrolments'
 # "Issue certificates" action, assessments from the scored diagnostic).
 NOT_ADDED = VIEW_ONLY | {Certificate, Assessment}

@@ -5,8 +5,8 @@ from aldea.workspace.models import OverviewSnapshot
 
 @admin.register(OverviewSnapshot)
 class OverviewSnapshotAdmin(admin.ModelAdmin):
-    """Kept by aldea.workspace.figures.snapshots: shown, never edited. Deleting one makes the
-    next view count again."""
+    """Kept by aldea.workspace.figures.snapshots: shown, never edited (`aldea refresh_overviews`
+    counts them again)."""
 
     list_display = ["programme", "scope", "computed_at", "computed_on", "refresh_queued_at"]
     list_filter = ["programme"]
@@ -16,4 +16,7 @@ class OverviewSnapshotAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
