@@ -43,20 +43,33 @@ def local_secret_key(data_dir: Path) -> str:
     """A secret key kept in the data folder, generated on first use (development and demo only).
 
     Never a published key: a key anyone can read lets them forge sessions and signed tokens.
-    The file is created with mode 0600 and O_EXCL, so two processes starting together agree.
+    The key is written whole to a file of this process's own (mode 0600), then linked into
+    place, which fails if another process got there first: two processes starting together
+    agree, and neither ever reads a file the other has created but not yet written (as CI's two
+    test passes, starting side by side in a fresh clone, once did).
     """
     path = Path(data_dir) / LOCAL_KEY_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_text(encoding="utf-8").strip()
-        if key:
-            return key
-        raise ImproperlyConfigured(f"{path} is empty: delete it and start again") from None
+    if path.exists():
+        return _read_local_key(path)
     key = secrets.token_urlsafe(50)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(key + "\n")
+    own = path.with_name(f".{LOCAL_KEY_NAME}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(own, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(key + "\n")
+        os.link(own, path)
+    except FileExistsError:
+        return _read_local_key(path)
+    finally:
+        own.unlink(missing_ok=True)
+    return key
+
+
+def _read_local_key(path: Path) -> str:
+    key = path.read_text(encoding="utf-8").strip()
+    if not key:
+        raise ImproperlyConfigured(f"{path} is empty: delete it and start again")
     return key
 
 
