@@ -46,8 +46,15 @@ def choose_programme(programmes, slug: str | None) -> tuple[Programme | None, li
     return (programmes[0] if programmes else None), programmes
 
 
-def _progress_annotated(enterprises):
-    return enterprises.filter(group=Enterprise.Group.PARTICIPANT).annotate(
+def msme_progress(enterprises) -> dict:
+    """Participants, diagnosed, with a live listing, with a first online sale, and their jobs.
+
+    ``enterprises``: a queryset of MSMEs (already scoped). One query. *Diagnosed* = has an
+    engagement (an engagement starts at the diagnosis), *listed* = has a live listing,
+    *first sale* = an engagement reached the first-sale stage (recorded as a stage change, or
+    it stands at first sale or graduated).
+    """
+    annotated = enterprises.filter(group=Enterprise.Group.PARTICIPANT).annotate(
         is_diagnosed=Exists(Engagement.objects.filter(enterprise=OuterRef("pk"))),
         is_listed=Exists(
             Listing.objects.filter(product__enterprise=OuterRef("pk"), status=Listing.Status.LIVE)
@@ -59,26 +66,13 @@ def _progress_annotated(enterprises):
         )
         | Exists(StageChange.objects.filter(engagement__enterprise=OuterRef("pk"), to_stage=Stage.FIRST_SALE)),
     )
-
-
-_PROGRESS = {
-    "participants": Count("id"),
-    "diagnosed": Count("id", filter=Q(is_diagnosed=True)),
-    "listed": Count("id", filter=Q(is_listed=True)),
-    "first_sale": Count("id", filter=Q(has_sold=True)),
-    "jobs": Sum("employees"),
-}
-
-
-def msme_progress(enterprises) -> dict:
-    """Participants, diagnosed, with a live listing, with a first online sale, and their jobs.
-
-    ``enterprises``: a queryset of MSMEs (already scoped). One query. *Diagnosed* = has an
-    engagement (an engagement starts at the diagnosis), *listed* = has a live listing,
-    *first sale* = an engagement reached the first-sale stage (recorded as a stage change, or
-    it stands at first sale or graduated).
-    """
-    totals = _progress_annotated(enterprises).aggregate(**_PROGRESS)
+    totals = annotated.aggregate(
+        participants=Count("id"),
+        diagnosed=Count("id", filter=Q(is_diagnosed=True)),
+        listed=Count("id", filter=Q(is_listed=True)),
+        first_sale=Count("id", filter=Q(has_sold=True)),
+        jobs=Sum("employees"),
+    )
     totals["jobs"] = totals["jobs"] or 0
     return totals
 
