@@ -168,6 +168,23 @@ def test_cumulative_counts_up_to_the_end_and_in_force_needs_the_end_inside_the_v
     assert indicator_values(agreements, start=START, end=datetime.date(2024, 6, 30))[0].value == 3
 
 
+def test_a_timestamp_counts_on_the_day_it_was_where_the_programme_works(programme):
+    """A first sale moved at 19:00 in Mexico City on 30 June is 01:00 on 1 July in UTC: it counts
+    in June, as the consultant saw it, not in July (CI failed on this after 18:00 local time)."""
+    from zoneinfo import ZoneInfo
+
+    first_sales = indicator(programme, {"numerator": {"fact": "stage_changes", "measure": "distinct:msme",
+                                                      "filters": {"to_stage": "first_sale"}}},
+                            period_type=Indicator.PeriodType.FLOW)
+    engagement = f.EngagementFactory(enterprise=f.EnterpriseFactory(programme=programme,
+                                                                    village=programme.test_villages[0]))
+    evening = datetime.datetime(2024, 6, 30, 19, 0, tzinfo=ZoneInfo("America/Mexico_City"))
+    f.StageChangeFactory(engagement=engagement, from_stage="listing", to_stage="first_sale", changed_at=evening)
+    june, july = (datetime.date(2024, 6, 1), datetime.date(2024, 6, 30)), (datetime.date(2024, 7, 1), END)
+    assert indicator_values(first_sales, start=june[0], end=june[1])[0].value == 1
+    assert indicator_values(first_sales, start=july[0], end=july[1])[0].value == 0
+
+
 def test_villages_narrow_the_count_to_what_a_viewer_sees(programme):
     grow(programme, 3)
     sales = indicator(programme, SALES, period_type=Indicator.PeriodType.FLOW)

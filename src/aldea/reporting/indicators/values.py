@@ -46,6 +46,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aldea.accounts.models import Sex
@@ -168,11 +169,11 @@ def _filter_q(fact: Fact, part: str, name: str, value) -> Q:
 def _period_q(fact: Fact, period_type: str, start: datetime.date, end: datetime.date) -> Q:
     if fact.date is None or period_type == Indicator.PeriodType.UNDATED:
         return Q()
-    on_or_before = Q(**{f"{fact.date}__lte": _end_of(fact, end)})
+    on_or_before = _on_or_before(fact, end)
     if period_type == Indicator.PeriodType.CUMULATIVE:
         return on_or_before
     if period_type == Indicator.PeriodType.FLOW:
-        return on_or_before & Q(**{f"{fact.date}__gte": start})
+        return on_or_before & Q(**{f"{fact.date}__gte": _first_moment(fact, start)})
     if period_type == Indicator.PeriodType.LATEST:
         return Q(**{fact.date: end.replace(day=1)})
     # in force on the period's end
@@ -182,12 +183,23 @@ def _period_q(fact: Fact, period_type: str, start: datetime.date, end: datetime.
     return condition
 
 
-def _end_of(fact: Fact, end: datetime.date):
-    """The last moment of ``end`` for a timestamp, the day itself for a date."""
-    field = fact.model._meta.get_field(fact.date.split("__")[0])
-    if field.get_internal_type() == "DateTimeField":
-        return datetime.datetime.combine(end, datetime.time.max, tzinfo=datetime.UTC)
-    return end
+def _is_timestamp(fact: Fact) -> bool:
+    return fact.model._meta.get_field(fact.date.split("__")[0]).get_internal_type() == "DateTimeField"
+
+
+def _first_moment(fact: Fact, day: datetime.date):
+    """``day`` itself for a date; for a timestamp, the midnight that starts it where the
+    programme works (TIME_ZONE): a first sale at 19:00 in Oaxaca is 01:00 the next day in UTC,
+    and belongs to the day the consultant saw."""
+    if _is_timestamp(fact):
+        return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    return day
+
+
+def _on_or_before(fact: Fact, end: datetime.date) -> Q:
+    if _is_timestamp(fact):
+        return Q(**{f"{fact.date}__lt": _first_moment(fact, end + datetime.timedelta(days=1))})
+    return Q(**{f"{fact.date}__lte": end})
 
 
 def _group_expression(fact: Fact, by: str | None, end: datetime.date):
