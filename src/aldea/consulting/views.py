@@ -79,20 +79,23 @@ def _own_person(user):
     return Person.objects.filter(user=user).first()
 
 
-def _offer_consultants(user, cards, assign_errors=None):
+def _offer_consultants(user, cards, awaiting, assign_errors=None):
     """Mark the cards whose consultant the user may change, with the consultants offered for
-    each (two queries for the whole board)."""
+    each of them and for each MSME awaiting one (two queries for the whole board: the places of
+    both are ranked at once)."""
     cards = list(cards)
     reassignable = set(
         engagements_reassignable_by(user).filter(pk__in=[card.pk for card in cards]).values_list("pk", flat=True)
     )
-    places = consultants_by_place([card.enterprise for card in cards if card.pk in reassignable])
+    places = consultants_by_place([card.enterprise for card in cards if card.pk in reassignable] + awaiting)
     for card in cards:
         card.can_reassign = card.pk in reassignable
         card.offered_consultants = (
             offered_consultants(places, card.enterprise, current=card.consultant) if card.can_reassign else []
         )
         card.assign_error = (assign_errors or {}).get(card.pk, "")
+    for enterprise in awaiting:
+        enterprise.offered_consultants = offered_consultants(places, enterprise)
 
 
 def _awaiting(user, filters):
@@ -101,9 +104,6 @@ def _awaiting(user, filters):
         awaiting = awaiting.filter(village=filters.cleaned_data["village"])
     count = awaiting.count()
     shown = list(awaiting.select_related("village").order_by("name", "code")[:AWAITING_SHOWN]) if count else []
-    places = consultants_by_place(shown)
-    for enterprise in shown:
-        enterprise.offered_consultants = offered_consultants(places, enterprise)
     return {"count": count, "shown": shown}
 
 
@@ -130,9 +130,10 @@ def _board_context(request, data, *, move_errors=None, assign_errors=None):
         card.move_form = move_errors.get(card.pk) or MoveForm(
             prefix=f"move-{card.pk}", initial={"to_stage": card.stage}
         )
-    _offer_consultants(user, cards, assign_errors)
+    awaiting = _awaiting(user, filters)
+    _offer_consultants(user, cards, awaiting["shown"], assign_errors)
     return {
-        "awaiting": _awaiting(user, filters),
+        "awaiting": awaiting,
         "filters": filters,
         "query": filters.query_string(),
         "columns": columns,

@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from aldea.outcomes.rollups import rebuild_outcome_rollups
-from aldea.programmes.models import Programme
+from aldea.programmes.commands import add_programme_option, chosen_programmes
 
 
 class Command(BaseCommand):
@@ -11,13 +11,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--programme", help="programme code (slug); default: every programme")
+        add_programme_option(parser)
 
     def handle(self, *args, programme=None, **options):
-        programmes = Programme.objects.order_by("slug")
-        if programme:
-            programmes = programmes.filter(slug=programme)
-            if not programmes.exists():
-                raise CommandError(f"No programme with code {programme!r}")
+        programmes = chosen_programmes(programme)
         for each in programmes:
             self.stdout.write(f"{each.slug}: {rebuild_outcome_rollups(each)} roll-up rows")

@@ -1,7 +1,8 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from aldea.outcomes.rollups import rebuild_outcome_rollups
-from aldea.programmes.models import EquityReport, Programme
+from aldea.programmes.commands import add_programme_option, chosen_programmes
+from aldea.programmes.models import EquityReport
 from aldea.reporting.clusters import DEFAULT_PROFILE, classify_municipalities
 from aldea.reporting.impact.compute import store_impact_estimates
 
@@ -15,15 +16,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--programme", help="programme code (slug); default: every programme")
+        add_programme_option(parser)
         parser.add_argument("--profile", default=DEFAULT_PROFILE, help="detection profile (default %(default)s)")
 
     def handle(self, *args, programme=None, profile=DEFAULT_PROFILE, **options):
-        programmes = Programme.objects.all()
-        if programme:
-            programmes = programmes.filter(slug=programme)
-            if not programmes.exists():
-                raise CommandError(f"No programme with code {programme!r}")
+        programmes = chosen_programmes(programme)
         summary = classify_municipalities(profile=profile)
         self.stdout.write(
             f"clusters ({profile}): read {summary['read']} sales rows, used {summary['used']}, "

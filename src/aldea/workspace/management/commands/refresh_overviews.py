@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from aldea.programmes.models import Programme
+from aldea.programmes.commands import add_programme_option, chosen_programmes
 from aldea.workspace.figures.overview import refresh_snapshots
 
 
@@ -11,14 +11,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--programme", help="programme code (slug); default: every programme")
+        add_programme_option(parser)
 
     def handle(self, *args, programme=None, **options):
-        programmes = Programme.objects.order_by("slug")
-        if programme:
-            programmes = programmes.filter(slug=programme)
-            if not programmes.exists():
-                raise CommandError(f"No programme with code {programme!r}")
+        programmes = chosen_programmes(programme)
         for each in programmes:
             scopes = refresh_snapshots(each)
             self.stdout.write(f"{each.slug}: {len(scopes)} overview snapshots" + (f" ({', '.join(scopes)})" if scopes else ""))
