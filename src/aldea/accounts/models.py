@@ -109,7 +109,11 @@ class Membership(TimeStamped):
                 name="membership_dates_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["role", "is_active"])]
+        indexes = [
+            models.Index(fields=["role", "is_active"]),
+            # Who may serve an MSME: a programme's active consultants of one village or of none.
+            models.Index(fields=["programme", "role", "village", "is_active"], name="membership_role_place_idx"),
+        ]
 
     def __str__(self):
         return f"{self.person} · {self.get_role_display()} · {self.programme}"

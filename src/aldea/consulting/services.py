@@ -15,7 +15,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,11 +118,29 @@ def consultants_by_place(enterprises, *, limit: int = OFFERED_CONSULTANTS) -> di
                       F("person_id").asc()],
         ))
         .filter(rank__lte=limit)
+        .order_by("programme_id", "village_id", "rank")
     )
     places: dict[tuple[int, int | None], dict[int, Person]] = {}
     for membership in rows:
+        membership.person.open_engagements = membership.open_engagements
         places.setdefault((membership.programme_id, membership.village_id), {})[membership.person_id] = membership.person
     return {place: list(people.values()) for place, people in places.items()}
+
+
+def least_busy_consultant(enterprise) -> Person | None:
+    """Of the consultants who may serve ``enterprise``, the one with the fewest open
+    engagements (by name among equals); None when no consultant works in its village."""
+    places = consultants_by_place([enterprise], limit=1)
+    firsts = [people[0] for key in ((enterprise.programme_id, None), (enterprise.programme_id, enterprise.village_id))
+              if (people := places.get(key))]
+    return min(firsts, key=lambda p: (p.open_engagements, p.family_name, p.given_name, p.pk), default=None)
+
+
+def has_consultants():
+    """An annotation for MSMEs: whether any consultant may serve them (one index look-up each)."""
+    consultants = Membership.objects.filter(programme_id=OuterRef("programme_id"), role=Role.CONSULTANT, is_active=True)
+    # Two look-ups, not one with OR: with OR the database reads every membership of the programme.
+    return Exists(consultants.filter(village__isnull=True)) | Exists(consultants.filter(village_id=OuterRef("village_id")))
 
 
 def offered_consultants(places, enterprise, *, current: Person | None = None) -> list[Person]:

@@ -41,6 +41,8 @@ from aldea.consulting.services import (
     assign_consultant,
     consultants_by_place,
     consultants_for,
+    has_consultants,
+    least_busy_consultant,
     move_engagement,
     offered_consultants,
     reassign_engagement,
@@ -51,6 +53,7 @@ from aldea.consulting.services import (
 from aldea.core.access import changeable_or_404
 from aldea.core.exceptions import DomainError
 from aldea.diagnostics.queries import assessments_visible_to
+from aldea.enterprises.models import Enterprise
 from aldea.enterprises.queries import enterprises_served_by, enterprises_visible_to
 from aldea.ops.idempotency import idempotent_write
 from aldea.programmes.queries import villages_visible_to
@@ -79,23 +82,18 @@ def _own_person(user):
     return Person.objects.filter(user=user).first()
 
 
-def _offer_consultants(user, cards, awaiting, assign_errors=None):
-    """Mark the cards whose consultant the user may change, with the consultants offered for
-    each of them and for each MSME awaiting one (two queries for the whole board: the places of
-    both are ranked at once)."""
+def _mark_reassignable(user, cards, assign_errors=None):
+    """Mark the cards whose consultant the user may change (one query). The consultants offered
+    are fetched when a card's "Change consultant" is opened (``consultant_choices``): ranking
+    every village's consultants for every card took most of the manager's board at national
+    scale (decision O21)."""
     cards = list(cards)
     reassignable = set(
         engagements_reassignable_by(user).filter(pk__in=[card.pk for card in cards]).values_list("pk", flat=True)
     )
-    places = consultants_by_place([card.enterprise for card in cards if card.pk in reassignable] + awaiting)
     for card in cards:
         card.can_reassign = card.pk in reassignable
-        card.offered_consultants = (
-            offered_consultants(places, card.enterprise, current=card.consultant) if card.can_reassign else []
-        )
         card.assign_error = (assign_errors or {}).get(card.pk, "")
-    for enterprise in awaiting:
-        enterprise.offered_consultants = offered_consultants(places, enterprise)
 
 
 def _awaiting(user, filters):
@@ -104,6 +102,14 @@ def _awaiting(user, filters):
         awaiting = awaiting.filter(village=filters.cleaned_data["village"])
     count = awaiting.count()
     shown = list(awaiting.select_related("village").order_by("name", "code")[:AWAITING_SHOWN]) if count else []
+    # Asked of the rows shown only: as an annotation of the list, it was asked of every MSME
+    # awaiting a consultant before the first 20 were kept (2.3 s at national scale).
+    served = set(
+        Enterprise.objects.filter(pk__in=[e.pk for e in shown]).alias(has_consultants=has_consultants())
+        .filter(has_consultants=True).values_list("pk", flat=True)
+    ) if shown else set()
+    for enterprise in shown:
+        enterprise.has_consultants = enterprise.pk in served
     return {"count": count, "shown": shown}
 
 
@@ -130,10 +136,9 @@ def _board_context(request, data, *, move_errors=None, assign_errors=None):
         card.move_form = move_errors.get(card.pk) or MoveForm(
             prefix=f"move-{card.pk}", initial={"to_stage": card.stage}
         )
-    awaiting = _awaiting(user, filters)
-    _offer_consultants(user, cards, awaiting["shown"], assign_errors)
+    _mark_reassignable(user, cards, assign_errors)
     return {
-        "awaiting": awaiting,
+        "awaiting": _awaiting(user, filters),
         "filters": filters,
         "query": filters.query_string(),
         "columns": columns,
@@ -141,6 +146,7 @@ def _board_context(request, data, *, move_errors=None, assign_errors=None):
         "single_stage_label": Stage(stage).label if stage else "",
         "page": page,
         "stages": Stage.choices,
+        "drop_reason_choices": MoveForm.base_fields["drop_reason_code"].choices,
     }
 
 
@@ -322,8 +328,12 @@ def assign(request, code):
     enterprise = get_object_or_404(enterprises_visible_to(request.user).select_related("programme"), code=code)
     if not enterprises_awaiting_consultant(request.user).filter(pk=enterprise.pk).exists():
         raise PermissionDenied
-    form = AssignForm(request.POST, consultants=consultants_for(enterprise))
-    if not form.is_valid():
+    # "Assign" without choosing gives the MSME the least busy consultant of its village.
+    chosen = request.POST.get("consultant") or getattr(least_busy_consultant(enterprise), "pk", None)
+    form = AssignForm({"consultant": chosen}, consultants=consultants_for(enterprise))
+    if chosen is None:
+        messages.error(request, _("No consultant of the programme works in this village yet."))
+    elif not form.is_valid():
         messages.error(request, _("Choose one of the consultants offered for this MSME's village."))
     else:
         try:
@@ -336,6 +346,45 @@ def assign(request, code):
     data = _board_filters_posted(request)
     query = _filter_form(request.user, data).query_string()
     return redirect(reverse("consulting:board") + (f"?{query}" if query else "") + "#awaiting")
+
+
+def _render_choices(request, *, offered, current, action: str, title: str, cancel: str):
+    """The consultants offered, as the options htmx puts in a card's list when it is opened, or
+    (without JavaScript) as a page with the form."""
+    context = {"offered": offered, "current": current, "action": action, "title": title, "cancel": cancel}
+    if request.htmx:
+        return render(request, "consulting/partials/consultant_options.html", context)
+    return render(request, "consulting/choose_consultant.html", context)
+
+
+@login_required
+def consultant_choices(request, pk):
+    """The consultants an engagement may be handed to: its village's least busy, and its own."""
+    engagement = get_object_or_404(
+        engagements_visible_to(request.user).select_related("enterprise__programme", "consultant"), pk=pk
+    )
+    if not engagements_reassignable_by(request.user).filter(pk=engagement.pk).exists():
+        raise PermissionDenied
+    places = consultants_by_place([engagement.enterprise])
+    return _render_choices(
+        request, offered=offered_consultants(places, engagement.enterprise, current=engagement.consultant),
+        current=engagement.consultant, action=reverse("consulting:reassign", args=[engagement.pk]),
+        title=engagement.enterprise.name, cancel=reverse("consulting:board"),
+    )
+
+
+@login_required
+def awaiting_choices(request, code):
+    """The consultants an MSME awaiting one may be given: its village's least busy."""
+    enterprise = get_object_or_404(enterprises_visible_to(request.user).select_related("programme"), code=code)
+    if not enterprises_awaiting_consultant(request.user).filter(pk=enterprise.pk).exists():
+        raise PermissionDenied
+    places = consultants_by_place([enterprise])
+    return _render_choices(
+        request, offered=offered_consultants(places, enterprise), current=None,
+        action=reverse("consulting:assign", args=[enterprise.code]), title=enterprise.name,
+        cancel=reverse("consulting:board") + "#awaiting",
+    )
 
 
 @login_required

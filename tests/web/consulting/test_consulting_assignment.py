@@ -25,12 +25,69 @@ def _card(response, engagement):
     return next(card for column in response.context["columns"] for card in column.cards if card.pk == engagement.pk)
 
 
+def _options(response) -> dict[str, str]:
+    """value → text of the <option>s htmx puts in the list."""
+    from bs4 import BeautifulSoup
+
+    return {option["value"]: option.get_text() for option in BeautifulSoup(response.content, "html.parser")("option")}
+
+
 def test_a_manager_is_offered_only_the_consultants_of_the_msmes_village(login, world, engagement, colleague, elsewhere):
-    response = login(world.manager).get(URL)
-    card = _card(response, engagement)
-    assert card.can_reassign
-    assert set(card.offered_consultants) == {world.consultant.person, colleague.person}
-    assert 'name="consultant"' in response.content.decode() and "Change consultant" in response.content.decode()
+    client = login(world.manager)
+    board = client.get(URL)
+    assert _card(board, engagement).can_reassign
+    # The board names only the card's own consultant; the list is fetched when it is opened.
+    html = board.content.decode()
+    assert "Change consultant" in html and f"/consultancy/engagement/{engagement.pk}/consultants/" in html
+    assert str(colleague.person) not in html
+    response = client.get(f"{URL}engagement/{engagement.pk}/consultants/", **HTMX)
+    assert response.status_code == 200
+    assert set(_options(response)) == {str(world.consultant.person.pk), str(colleague.person.pk)}
+    assert f'value="{world.consultant.person.pk}" selected' in response.content.decode()
+
+
+def test_without_javascript_the_choice_is_a_page_with_its_form(login, world, engagement, colleague):
+    response = login(world.manager).get(f"{URL}engagement/{engagement.pk}/consultants/")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<h1>" in html
+    assert f'action="/consultancy/engagement/{engagement.pk}/consultant/"' in html
+    assert str(colleague.person.pk) in _options(response)
+
+
+def test_the_choices_follow_who_may_reassign(login, world, engagement, colleague):
+    theirs = f.EngagementFactory(enterprise=f.EnterpriseFactory(village=world.village), consultant=colleague.person)
+    consultant = login(world.consultant)
+    assert consultant.get(f"{URL}engagement/{engagement.pk}/consultants/", **HTMX).status_code == 200
+    assert consultant.get(f"{URL}engagement/{theirs.pk}/consultants/", **HTMX).status_code == 403
+    assert consultant.get(f"{URL}assign/village-msme/consultants/", **HTMX).status_code == 403
+    other_manager = make_persona(Role.MANAGER, world.other, username="other-manager")
+    assert login(other_manager).get(f"{URL}engagement/{engagement.pk}/consultants/").status_code == 404
+    assert login(other_manager).get(f"{URL}assign/village-msme/consultants/").status_code == 404
+
+
+def test_an_awaiting_msme_is_offered_the_least_busy_first_choice_and_its_village(login, world, colleague, elsewhere):
+    response = login(world.manager).get(f"{URL}assign/village-msme/consultants/", **HTMX)
+    options = _options(response)
+    assert next(iter(options)) == "" and set(options) == {"", str(world.consultant.person.pk), str(colleague.person.pk)}
+
+
+def test_assign_without_a_choice_gives_the_least_busy_consultant_of_the_village(login, world, colleague, elsewhere):
+    for _ in range(2):
+        f.EngagementFactory(enterprise=f.EnterpriseFactory(village=world.village), consultant=world.consultant.person)
+    f.EngagementFactory(enterprise=f.EnterpriseFactory(village=world.village), consultant=colleague.person)
+    response = login(world.manager).post(f"{URL}assign/village-msme/", {"consultant": ""})
+    assert response.status_code == 302
+    assert Engagement.objects.get(enterprise=world.village_msme).consultant == colleague.person
+
+
+def test_a_village_without_consultants_says_so_and_assigns_nobody(login, world):
+    client = login(world.manager)
+    board = client.get(URL)
+    shown = {e.code: e for e in board.context["awaiting"]["shown"]}
+    assert shown["village-msme"].has_consultants and not shown["second-village-msme"].has_consultants
+    response = client.post(f"{URL}assign/second-village-msme/", {"consultant": ""}, follow=True)
+    assert "No consultant of the programme works in this village yet." in response.content.decode()
+    assert not Engagement.objects.filter(enterprise=world.second_village_msme).exists()
 
 
 def test_a_consultant_may_hand_over_their_own_card_only(login, world, engagement, colleague):

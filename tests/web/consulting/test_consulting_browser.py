@@ -1,5 +1,7 @@
 """In a real browser: a consultant moves an engagement on to "action plan" and fills a diagnostic."""
 
+from playwright.sync_api import expect
+
 from aldea.consulting.models import StageChange
 from aldea.diagnostics.models import Assessment
 from tests.web.conftest import htmx_is_served
@@ -33,3 +35,22 @@ def test_consultant_moves_a_card_and_fills_a_diagnostic(browser_page, world, eng
     assessment = Assessment.objects.get(enterprise=engagement.enterprise)
     assert (float(assessment.score), assessment.level) == (75.0, "avanzado")
     assert "Advanced" in page.content()  # the level, in the English interface
+
+
+def test_a_manager_opens_change_consultant_and_gets_the_villages_consultants(browser_page, world, engagement):
+    from aldea.accounts.models import Role
+    from tests.conftest import make_persona
+
+    colleague = make_persona(Role.CONSULTANT, world.programme, village=world.village, username="colleague")
+    page = browser_page(world.manager, width=1280)
+    page.goto(f"{page.base}/consultancy/")
+    card = page.locator(f"#engagement-{engagement.pk}")
+    options = card.locator(f"#reassign-{engagement.pk} option")
+    assert options.count() == 1  # only the card's own consultant until the list is opened
+    card.locator("summary", has_text="Change consultant").click()
+    expect(options).to_have_count(2)
+    card.locator(f"#reassign-{engagement.pk}").select_option(str(colleague.person.pk))
+    card.get_by_role("button", name="Change consultant").click()
+    page.wait_for_load_state("networkidle")
+    engagement.refresh_from_db()
+    assert engagement.consultant == colleague.person
