@@ -113,6 +113,31 @@ def test_village_page_shows_progress_cascade_and_sales(world, login):
     assert cohort.code in content
 
 
+def test_a_village_with_many_cohorts_and_trainers_shows_the_latest_and_the_most_reaching(world, login):
+    import datetime
+
+    from aldea.workspace.views.villages import COHORTS_SHOWN, TRAINERS_SHOWN
+
+    small_programme(world)
+    course = f.CourseFactory(programme=world.programme, level="consultant")
+    cohorts = []
+    for n in range(COHORTS_SHOWN + 5):
+        cohort = f.CohortFactory(course=course, village=world.village, trainers=[f.PersonFactory()],
+                                 starts_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=n))
+        f.EnrolmentFactory(cohort=cohort, person=world.consultant.person)
+        cohorts.append(cohort)
+    response = login(world.manager).get(page(world.village))
+    context, content = response.context, response.content.decode()
+    assert [c.code for c in context["cohorts"]] == [c.code for c in reversed(cohorts)][:COHORTS_SHOWN]
+    total = world.village.cohorts.count()  # with those of small_programme
+    assert context["cohort_count"] == total > COHORTS_SHOWN + 4
+    assert f"The latest {COHORTS_SHOWN}, of {total} cohorts." in content
+    assert cohorts[0].code not in content
+    assert context["cascade"].trainer_count == COHORTS_SHOWN + 5
+    assert len(context["trainers_shown"]) == TRAINERS_SHOWN
+    assert f"The {TRAINERS_SHOWN} who reached most MSMEs, of {COHORTS_SHOWN + 5} trainers." in content
+
+
 def test_village_page_counts_the_cascade_as_the_links_do(world, login):
     small_programme(world)
     course = f.CourseFactory(programme=world.programme, level="consultant")

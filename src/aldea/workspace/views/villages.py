@@ -29,6 +29,10 @@ from aldea.workspace.charts import programme as charts
 from aldea.workspace.figures import overview as figures
 
 MSMES_PER_PAGE = 50
+# A village at national scale has hundreds of cohorts and trainers: its page shows the latest
+# cohorts and the trainers who reached most MSMEs, and says how many there are in all.
+COHORTS_SHOWN = 20
+TRAINERS_SHOWN = 20
 
 
 def _link(url_name: str, **kwargs) -> str | None:
@@ -113,13 +117,12 @@ def _village_context(request, village, status_form=None):
     )
     for msme in msmes:
         msme.url = reverse("workspace:msme", kwargs={"code": msme.code})
+    village_cohorts = cohorts_visible_to(user).filter(village=village)
     cohorts = list(
-        cohorts_visible_to(user)
-        .filter(village=village)
-        .select_related("course")
-        .annotate(enrolled=Count("enrolments"))
-        .order_by("-starts_on", "code")
+        village_cohorts.select_related("course").annotate(enrolled=Count("enrolments"))
+        .order_by("-starts_on", "code")[:COHORTS_SHOWN]
     )
+    cohort_count = len(cohorts) if len(cohorts) < COHORTS_SHOWN else village_cohorts.count()
     cohort_page = _link("training:cohort", code="x") is not None
     for cohort in cohorts:
         cohort.url = _link("training:cohort", code=cohort.code) if cohort_page else None
@@ -149,7 +152,9 @@ def _village_context(request, village, status_form=None):
             .order_by("role", "organisation__name")
         ),
         "cohorts": cohorts,
+        "cohort_count": cohort_count,
         "cascade": cascade,
+        "trainers_shown": cascade.trainers[:TRAINERS_SHOWN],
         "cascade_json": figure_json(charts.cascade_figure(stages)),
         "progress": progress,
         "target_percent": min(100, round(100 * progress["participants"] / target))
