@@ -11,7 +11,8 @@ class OverviewSnapshot(models.Model):
     WHOLE = "whole"
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
-    # "whole" for whoever sees the whole programme; "user:<id>" for a narrower scope.
+    # "whole" for whoever sees the whole programme; "user:<id>" for a narrower scope; a village
+    # page's "village:<id>" (the whole village) or "village:<id>:user:<id>".
     scope = models.CharField(max_length=40)
     figures = models.JSONField()
     computed_at = models.DateTimeField()

@@ -153,7 +153,60 @@ def test_a_refresh_for_a_user_who_is_gone_drops_the_snapshot(demo_like, large):
     assert not OverviewSnapshot.objects.filter(scope=scope).exists()
 
 
-def test_the_command_counts_the_whole_view_of_large_programmes(demo_like, large, capsys):
+def test_the_command_counts_the_whole_view_of_large_programmes_and_villages(demo_like, large, capsys):
+    large.OVERVIEW_SNAPSHOT_MSMES = 7  # the programme and its two larger villages, not the third
+    sizes = {v.pk: v.enterprises.filter(group="participant").count() for v in demo_like.programme.villages.all()}
+    large_villages = sorted(pk for pk, n in sizes.items() if n >= 7)
+    assert 0 < len(large_villages) < len(sizes)
     call_command("refresh_overviews", "--programme", "main")
-    assert "main: 1 overview snapshots (whole)" in capsys.readouterr().out
-    assert OverviewSnapshot.objects.get().scope == "whole"
+    scopes = sorted(["whole"] + [f"village:{pk}" for pk in large_villages])
+    assert f"main: {len(scopes)} overview snapshots ({', '.join(scopes)})" in capsys.readouterr().out
+    assert sorted(OverviewSnapshot.objects.values_list("scope", flat=True)) == scopes
+
+
+# --- the village page keeps its counts the same way --------------------------------------------
+
+
+def village_page(client, village):
+    return client.get(reverse("workspace:village", args=[village.slug])).context
+
+
+@pytest.mark.parametrize("viewer", ["manager", "partner", "consultant"])
+def test_a_large_villages_kept_counts_equal_its_live_counts_for_each_viewer(demo_like, large, login, viewer):
+    client = login(getattr(demo_like, viewer))
+    large.OVERVIEW_SNAPSHOT_MSMES = 10**9
+    live = village_page(client, demo_like.village)
+    large.OVERVIEW_SNAPSHOT_MSMES = 1
+    first, kept = village_page(client, demo_like.village), village_page(client, demo_like.village)
+    assert live["counts_as_of"] is None and kept["counts_as_of"] == first["counts_as_of"] is not None
+    for name in ("progress", "cascade"):
+        assert live[name] == first[name] == kept[name], name
+    [snapshot] = OverviewSnapshot.objects.all()
+    whole = viewer == "manager"
+    user = getattr(demo_like, viewer)
+    assert snapshot.scope == (f"village:{demo_like.village.pk}" if whole else f"village:{demo_like.village.pk}:user:{user.pk}")
+
+
+def test_an_old_village_snapshot_is_counted_again_by_the_worker(demo_like, large, login,
+                                                                 django_capture_on_commit_callbacks):
+    client = login(demo_like.manager)
+    before = village_page(client, demo_like.village)["progress"]
+    diagnose_another(demo_like)
+    backdate(large.OVERVIEW_MAX_AGE + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        stale = village_page(client, demo_like.village)
+    assert stale["progress"] == before and stale["counts_as_of"] is not None
+    assert "Progress and cascade as of" in client.get(
+        reverse("workspace:village", args=[demo_like.village.slug])).content.decode()
+    [task] = DBTaskResult.objects.all()
+    assert refresh_overview_snapshot.call(*task.args_kwargs["args"]) is True
+    assert village_page(client, demo_like.village)["progress"]["diagnosed"] == before["diagnosed"] + 1
+
+
+def test_a_village_snapshot_of_a_village_gone_from_the_programme_is_dropped(demo_like, large, login):
+    village_page(login(demo_like.manager), demo_like.village)
+    # A village of another programme (the task names the programme and the scope).
+    scope = f"village:{f.VillageFactory(programme=demo_like.other).pk}"
+    OverviewSnapshot.objects.update(scope=scope)
+    assert refresh_overview_snapshot.call(demo_like.programme.pk, scope) is False
+    assert not OverviewSnapshot.objects.filter(scope=scope).exists()

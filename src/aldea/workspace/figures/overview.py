@@ -32,7 +32,11 @@ from aldea.programmes.queries import (
 from aldea.reporting.indicators.values import values_of
 from aldea.territories.models import MarginalisationDegree
 from aldea.training.models import Certificate, CourseLevel
-from aldea.training.queries import cascade_for_village, certificates_visible_to
+from aldea.training.queries import (
+    cascade_for_village,
+    cascade_summary_for_village,
+    certificates_visible_to,
+)
 from aldea.workspace.figures import snapshots
 from aldea.workspace.models import OverviewSnapshot
 
@@ -392,20 +396,25 @@ def programme_overview(user, programme: Programme, *, today: datetime.date) -> O
 
 def refresh_snapshot(programme_id: int, scope: str) -> bool:
     """Count ``scope``'s view of a programme again and keep it (the worker's task, and
-    ``aldea refresh_overviews``). False when the programme or the scope's user is gone."""
+    ``aldea refresh_overviews``). False when the programme, or the scope's user or village, is gone."""
     from aldea.accounts.models import User
 
     programme = Programme.objects.filter(pk=programme_id).first()
     if programme is None:
         return False
     today = timezone.localdate()
-    if scope == OverviewSnapshot.WHOLE:
-        user, whole, village_ids = None, True, None
+    village_id, user_id = snapshots.parse_scope(scope)
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    village = Village.objects.filter(pk=village_id, programme=programme).first() if village_id else None
+    if (user_id and user is None) or (village_id and village is None):
+        OverviewSnapshot.objects.filter(programme=programme, scope=scope).delete()
+        return False
+    if village is not None:
+        snapshots.store_counts(programme, scope, today=today, compute=lambda: village_counts(user, village))
+        return True
+    if user is None:
+        whole, village_ids = True, None
     else:
-        user = User.objects.filter(pk=int(scope.removeprefix("user:"))).first()
-        if user is None:
-            OverviewSnapshot.objects.filter(programme=programme, scope=scope).delete()
-            return False
         whole = sees_whole(user, programme.id)
         village_ids = set(villages_visible_to(user).filter(programme=programme).values_list("id", flat=True))
     snapshots.store_counts(programme, scope, today=today, compute=lambda: overview_counts(
@@ -422,6 +431,9 @@ def refresh_snapshots(programme: Programme) -> list[str]:
     participants = Enterprise.objects.filter(programme=programme, group=Enterprise.Group.PARTICIPANT).count()
     if participants >= settings.OVERVIEW_SNAPSHOT_MSMES:
         scopes.add(OverviewSnapshot.WHOLE)
+    large_villages = Village.objects.filter(programme=programme).annotate(msmes=participants_of_village()).filter(
+        msmes__gte=settings.OVERVIEW_SNAPSHOT_MSMES)
+    scopes |= {snapshots.village_scope(None, village, whole=True) for village in large_villages}
     return [scope for scope in sorted(scopes) if refresh_snapshot(programme.id, scope)]
 
 
@@ -501,6 +513,28 @@ class VillageCascade:
     trainer_count: int
     consultant_count: int
     msme_count: int
+
+
+def village_counts(user, village: Village) -> dict:
+    """The village page's slow counts, as JSON: its MSMEs' progress (``msme_progress``) and its
+    cascade per trainer, counted in the database, as ``user`` sees them (None: the whole
+    village). Four queries; kept as a snapshot for a large village (``snapshots``)."""
+    whole = user is None or sees_whole(user, village.programme_id)
+    enterprises = (Enterprise.objects if whole else enterprises_visible_to(user)).filter(village=village)
+    trainers, totals = cascade_summary_for_village(village, enterprises=None if whole else enterprises)
+    return {
+        "progress": msme_progress(enterprises),
+        "trainers": [[t.trainer_name, t.consultants, t.msmes] for t in trainers],
+        "consultants": totals["consultants"],
+        "msmes": totals["msmes"],
+    }
+
+
+def village_cascade_of(counts: dict) -> VillageCascade:
+    """The cascade of ``village_counts``."""
+    trainers = [TrainerReach(*row) for row in counts["trainers"]]
+    return VillageCascade(trainers=trainers, trainer_count=len(trainers), consultant_count=counts["consultants"],
+                          msme_count=counts["msmes"])
 
 
 def village_cascade(village: Village, *, enterprises=None) -> VillageCascade:

@@ -1,5 +1,7 @@
 """The overview's counts, kept as a snapshot where computing them is slow (decision O17).
 
+The village page keeps its counts (progress and cascade) the same way, per village and scope.
+
 Freshness rule: a view of at least ``ALDEA_OVERVIEW_SNAPSHOT_MSMES`` participant MSMEs (5,000;
 counting a view's funnel and indicators takes seconds at 100,000) is kept as a snapshot per
 scope: the whole programme, or one user's narrower view. A snapshot younger than ``ALDEA_OVERVIEW_MAX_AGE``
@@ -32,6 +34,19 @@ class Counts:
 
 def scope_of(user, *, whole: bool) -> str:
     return OverviewSnapshot.WHOLE if whole else f"user:{user.pk}"
+
+
+def village_scope(user, village, *, whole: bool) -> str:
+    """A village page's scope: the whole village, or one user's narrower view of it."""
+    return f"village:{village.pk}" if whole else f"village:{village.pk}:user:{user.pk}"
+
+
+def parse_scope(scope: str) -> tuple[int | None, int | None]:
+    """(village id, user id) of a scope; None where it names none ("whole": neither)."""
+    parts = scope.split(":")
+    fields = dict(zip(parts[::2], parts[1::2], strict=False))
+    return (int(fields["village"]) if "village" in fields else None,
+            int(fields["user"]) if "user" in fields else None)
 
 
 def is_fresh(snapshot: OverviewSnapshot, *, today: datetime.date, now: datetime.datetime) -> bool:

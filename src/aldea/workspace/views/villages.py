@@ -1,10 +1,12 @@
 """The villages list and a village's page: its MSMEs, cohorts, cascade, sales and history."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,9 +26,10 @@ from aldea.programmes.queries import (
     villages_writable_by,
 )
 from aldea.programmes.services import change_village_status
-from aldea.training.queries import cascade_summary_for_village, cohorts_visible_to
+from aldea.training.queries import cohorts_visible_to
 from aldea.workspace.charts import programme as charts
 from aldea.workspace.figures import overview as figures
+from aldea.workspace.figures import snapshots
 
 MSMES_PER_PAGE = 50
 # A village at national scale has hundreds of cohorts and trainers: its page shows the latest
@@ -87,21 +90,16 @@ def _village_sales(user, village) -> figures.MonthlySales:
     return figures.monthly_sales(outcome_records_visible_to(user).filter(enterprise__village=village))
 
 
-def _village_cascade(village, *, enterprises) -> figures.VillageCascade:
-    """The village's cascade per trainer, counted in the database (two queries): its links are
-    tens of thousands of rows for a village at national scale."""
-    trainers, totals = cascade_summary_for_village(village, enterprises=enterprises)
-    return figures.VillageCascade(
-        trainers=[figures.TrainerReach(t.trainer_name, t.consultants, t.msmes) for t in trainers],
-        trainer_count=len(trainers), consultant_count=totals["consultants"], msme_count=totals["msmes"],
-    )
-
-
 def _village_context(request, village, status_form=None):
     user = request.user
     enterprises = enterprises_visible_to(user).filter(village=village)
-    progress = figures.msme_progress(enterprises)
-    cascade = _village_cascade(village, enterprises=None if sees_whole(user, village.programme_id) else enterprises)
+    whole = sees_whole(user, village.programme_id)
+    counts = snapshots.counts_for(
+        village.programme, snapshots.village_scope(user, village, whole=whole), today=timezone.localdate(),
+        compute=lambda: figures.village_counts(user, village), participants=village.msmes,
+    )
+    progress = counts.figures["progress"]
+    cascade = figures.village_cascade_of(counts.figures)
     sales = _village_sales(user, village)
     try:
         page = max(1, int(request.GET.get("page", "1")))
@@ -170,12 +168,15 @@ def _village_context(request, village, status_form=None):
         "pages": pages,
         "can_manage": can_manage,
         "status_form": status_form if can_manage else None,
+        "counts_as_of": counts.as_of,
+        "counts_max_minutes": max(1, round(settings.OVERVIEW_MAX_AGE / 60)),
     }
 
 
 def _visible_village(request, slug):
     return visible_or_404(
-        villages_visible_to(request.user).select_related("programme", "municipality__parent", "locality"),
+        villages_visible_to(request.user).select_related("programme", "municipality__parent", "locality")
+        .annotate(msmes=participants_of_village()),
         slug=slug,
     )
 
