@@ -82,7 +82,10 @@ class Enterprise(TimeStamped):
         # (village, group): a village's participants are counted from the index alone, on the
         # overview and the villages page at 100,000 MSMEs.
         indexes = [models.Index(fields=["programme", "group"]), models.Index(fields=["village", "group"]),
-                   models.Index(fields=["sector"])]
+                   models.Index(fields=["sector"]),
+                   # The territory page's speciality per municipality, read from the index alone.
+                   models.Index(fields=["programme", "municipality", "speciality", "sector"],
+                                name="enterprise_speciality_idx")]
 
     def __str__(self):
         return self.name
