@@ -58,6 +58,8 @@ LOG_FORMAT = os.environ.get("ALDEA_LOG_FORMAT", "text")
 CONN_MAX_AGE = env_int("ALDEA_CONN_MAX_AGE", 600)
 # PgBouncer in transaction mode: no persistent connections and no server-side cursors.
 DATABASE_POOLED = env_bool("ALDEA_DATABASE_POOLED", False)
+# PostgreSQL's JIT compilation, off unless asked for (decision O20).
+DATABASE_JIT = env_bool("ALDEA_DATABASE_JIT", False)
 SQLITE_BUSY_TIMEOUT = env_int("ALDEA_SQLITE_BUSY_TIMEOUT", 20)
 HSTS_SECONDS = env_int("ALDEA_HSTS_SECONDS", ops_conf.DEFAULT_HSTS_SECONDS)
 HSTS_PRELOAD = env_bool("ALDEA_HSTS_PRELOAD", False)
@@ -197,6 +199,9 @@ DATABASES = {
 }
 if DATABASE_POOLED:
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        ops_conf.postgres_options(jit=DATABASE_JIT, pooled=DATABASE_POOLED))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = ops_conf.sqlite_options(busy_timeout_seconds=SQLITE_BUSY_TIMEOUT)

@@ -115,3 +115,20 @@ def test_engagements_and_sessions_page_by_cursor_without_counting(world, endpoin
         body = client.get(endpoint).json()
     assert "count" not in body and body["results"] and "next" in body
     assert not [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_each_listed_assessment_shows_its_own_answers(world, api_client_for):
+    # A page's answers are read in one query and given to their assessments (diagnostics.api).
+    dimension = f.DimensionFactory()
+    questions = [f.QuestionFactory(dimension=dimension, code=code) for code in ("web", "photos", "payments")]
+    expected = {}
+    for n, msme in enumerate([world.village_msme, world.owned_msme, world.second_village_msme, world.village_msme]):
+        assessment = f.AssessmentFactory(enterprise=msme, instrument=dimension.instrument)
+        for k, question in enumerate(questions[: n + 1]):
+            f.AnswerFactory(assessment=assessment, question=question, value=n * 10 + k)
+        expected[assessment.pk] = {q.code: n * 10 + k for k, q in enumerate(questions[: n + 1])}
+    f.AssessmentFactory(enterprise=world.village_msme, instrument=dimension.instrument)  # no answers yet
+    client = api_client_for(world.manager)
+    rows = client.get("/api/assessments/").json()["results"]
+    assert {row["id"]: row["answers"] for row in rows} == expected | {rows[-1]["id"]: {}}
+    assert client.get(f"/api/assessments/{rows[1]['id']}/").json()["answers"] == rows[1]["answers"]

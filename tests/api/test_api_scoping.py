@@ -3,10 +3,13 @@
 import pytest
 from django.db.models import Q
 
-from aldea.accounts.models import Membership, Role
+from aldea.accounts.models import Membership, Person, Role
 from aldea.accounts.queries import reach_of
 from aldea.consulting.models import Engagement
+from aldea.diagnostics.queries import answers_visible_to, assessments_visible_to
 from aldea.enterprises.models import Product
+from aldea.enterprises.queries import enterprises_visible_to, products_visible_to
+from aldea.outcomes.queries import listings_visible_to, outcome_records_visible_to
 from aldea.people.queries import memberships_visible_to, persons_visible_to
 from aldea.training import queries as training_queries
 from tests import factories as f
@@ -269,3 +272,60 @@ def test_training_records_listed_are_those_visible(world, name):
     assert set(training_queries.attendance_listed_for(user)) == set(training_queries.attendance_visible_to(user))
     assert set(training_queries.certificates_listed_for(user)) == set(training_queries.certificates_visible_to(user))
     assert set(training_queries.assessment_results_listed_for(user)) == set(training_queries.assessment_results_visible_to(user))
+
+
+PERSONA_NAMES = ["manager", "analyst", "partner", "trainer", "consultant", "msme_owner", "outsider", "staff"]
+
+
+@pytest.mark.parametrize("name", PERSONA_NAMES)
+def test_an_msmes_records_are_seen_exactly_with_the_msme(world, name):
+    # enterprises.queries.keyed_within: row by row for wide scopes, IN for personal ones; either
+    # way the rows of the MSMEs the user sees, and no others.
+    engaged_elsewhere = f.EnterpriseFactory(village=world.second_village, code="engaged-elsewhere")
+    f.EngagementFactory(enterprise=engaged_elsewhere, consultant=world.consultant.person)
+    f.EngagementFactory(enterprise=world.other_msme, consultant=world.outsider.person)
+    msmes = [world.owned_msme, world.village_msme, world.second_village_msme, world.other_msme, engaged_elsewhere]
+    for msme in msmes:
+        f.OutcomeRecordFactory(enterprise=msme)
+        f.AnswerFactory(assessment=f.AssessmentFactory(enterprise=msme))
+        f.ListingFactory(product=f.ProductFactory(enterprise=msme))
+    user = getattr(world, name)
+    seen = set(enterprises_visible_to(user).values_list("code", flat=True))
+    assert seen  # every persona sees some, so that each case compares rows
+    assert {r.enterprise.code for r in outcome_records_visible_to(user)} == seen
+    assert {a.enterprise.code for a in assessments_visible_to(user)} == seen
+    assert {a.assessment.enterprise.code for a in answers_visible_to(user)} == seen
+    assert {p.enterprise.code for p in products_visible_to(user)} == seen
+    assert {li.product.enterprise.code for li in listings_visible_to(user)} == seen
+
+
+@pytest.mark.parametrize("name", PERSONA_NAMES)
+def test_the_people_seen_are_those_linked_to_the_user(world, name):
+    # people.queries: one correlated look-up per link, the same people as IN over each link.
+    other_trainer = f.PersonFactory()
+    f.MembershipFactory(person=other_trainer, role=Role.TRAINER, programme=world.programme)
+    lapsed = f.PersonFactory()
+    f.MembershipFactory(person=lapsed, role=Role.CONSULTANT, programme=world.programme, is_active=False)
+    owner_elsewhere = f.PersonFactory()
+    f.EnterpriseFactory(village=world.second_village, owner=owner_elsewhere)
+    user = getattr(world, name)
+    reach = reach_of(user)
+    if reach.is_global:
+        assert persons_visible_to(user).count() == Person.objects.count()
+        return
+    active = Membership.objects.filter(is_active=True)
+    held = reach.roles_by_programme
+    every = [p for p, roles in held.items() if roles & {Role.MANAGER, Role.ANALYST, Role.TRAINER}]
+    working = [p for p, roles in held.items() if roles & {Role.MANAGER, Role.TRAINER, Role.CONSULTANT, Role.ANALYST}]
+    expected = {reach.person_id} if reach.person_id else set()
+    expected |= set(active.filter(programme_id__in=every).values_list("person_id", flat=True))
+    expected |= set(active.filter(programme_id__in=reach.partner_programme_ids, role__in=[
+        Role.MANAGER, Role.TRAINER, Role.CONSULTANT, Role.PARTNER, Role.ANALYST]).values_list("person_id", flat=True))
+    expected |= set(active.filter(programme_id__in=reach.programme_ids, role=Role.TRAINER).values_list(
+        "person_id", flat=True))
+    expected |= set(enterprises_visible_to(user).filter(programme_id__in=working, owner__isnull=False)
+                    .values_list("owner_id", flat=True))
+    assert set(persons_visible_to(user).values_list("id", flat=True)) == expected
+    # The programme's trainers are seen by all its members; a role that ended shows no one.
+    assert (other_trainer.pk in expected) == (name != "outsider")
+    assert lapsed.pk not in expected

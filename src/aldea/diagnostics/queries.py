@@ -7,7 +7,11 @@ from django.db.models import Q, QuerySet
 from aldea.accounts.queries import reach_of
 from aldea.diagnostics.models import Answer, Assessment
 from aldea.enterprises.models import Enterprise
-from aldea.enterprises.queries import enterprises_served_by, enterprises_visible_to
+from aldea.enterprises.queries import (
+    enterprises_served_by,
+    enterprises_visible_to,
+    keyed_within,
+)
 
 
 def enterprises_diagnosable_by(user) -> QuerySet[Enterprise]:
@@ -20,7 +24,7 @@ def enterprises_diagnosable_by(user) -> QuerySet[Enterprise]:
 
 
 def assessments_visible_to(user) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(enterprise__in=enterprises_visible_to(user))
+    return Assessment.objects.filter(keyed_within(user, enterprises_visible_to(user), "enterprise"))
 
 
 def assessments_writable_by(user) -> QuerySet[Assessment]:
@@ -28,4 +32,4 @@ def assessments_writable_by(user) -> QuerySet[Assessment]:
 
 
 def answers_visible_to(user) -> QuerySet[Answer]:
-    return Answer.objects.filter(assessment__enterprise__in=enterprises_visible_to(user))
+    return Answer.objects.filter(keyed_within(user, assessments_visible_to(user), "assessment"))

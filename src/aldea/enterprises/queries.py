@@ -13,7 +13,7 @@ products, listings and outcomes): managers, and the consultants who see it. An o
 own catalogue (products).
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from aldea.accounts.queries import Reach, reach_of
@@ -36,6 +36,26 @@ def _owned(reach: Reach) -> Q:
     if not (reach.owner_programme_ids and reach.person_id):
         return Q(pk__in=[])
     return Q(owner_id=reach.person_id, programme_id__in=reach.owner_programme_ids)
+
+
+def keyed_within(user, visible: QuerySet, through: str) -> Q:
+    """The rows whose key ``through`` (``"enterprise"``, ``"product"``) points into ``visible``, a
+    rule's rows for ``user``: how the records of an MSME (outcomes, assessments, products,
+    listings) are scoped.
+
+    When the user sees a programme or a village whole, the key is looked up row by row (a
+    correlated EXISTS). As ``enterprise IN (the visible MSMEs)``, or joined, SQLite started from
+    the 100,000 MSMEs and sorted every one of their records before a page's first row (0.5 to
+    1.3 s for outcome records and listings at 100,000 MSMEs); row by row, both databases walk
+    the records in key order and stop at a full page. A personal scope (a consultant's own
+    engagements, an owner's MSMEs) is a few MSMEs, which the database reads first through
+    ``IN``, so that it does not walk millions of records to find theirs."""
+    reach = reach_of(user)
+    if reach.is_global:
+        return Q()
+    if reach.wide_programme_ids or reach.oversight_village_ids or reach.consultant_village_ids:
+        return Q(Exists(visible.filter(pk=OuterRef(f"{through}_id"))))
+    return Q(**{f"{through}__in": visible})
 
 
 def enterprises_visible_to(user) -> QuerySet[Enterprise]:
@@ -75,7 +95,7 @@ def enterprises_with_editable_products(user) -> QuerySet[Enterprise]:
 
 
 def products_visible_to(user) -> QuerySet[Product]:
-    return Product.objects.filter(enterprise__in=enterprises_visible_to(user))
+    return Product.objects.filter(keyed_within(user, enterprises_visible_to(user), "enterprise"))
 
 
 def products_writable_by(user) -> QuerySet[Product]:

@@ -130,6 +130,14 @@ def sqlite_options(*, busy_timeout_seconds: int) -> dict:
     }
 
 
+def postgres_options(*, jit: bool, pooled: bool) -> dict:
+    """OPTIONS for PostgreSQL. JIT compilation off (decision O20): Aldea's queries are short
+    look-ups asked row by row, whose summed costs start a compilation that took 0.7 s of a
+    0.9 s count of memberships. Behind a pooler the start-up ``options`` may be refused, so
+    there the role carries it (``ALTER ROLE aldea SET jit = off``, docs/deploy.md)."""
+    return {} if jit or pooled else {"options": "-c jit=off"}
+
+
 def logging_config(*, level: str, log_format: str) -> dict:
     """Logging: plain text or one JSON object a line, each record carrying the request id.
 

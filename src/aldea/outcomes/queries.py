@@ -11,12 +11,16 @@ from aldea.enterprises.queries import (
     enterprises_served_by,
     enterprises_visible_to,
     enterprises_with_editable_products,
+    keyed_within,
+    products_visible_to,
 )
 from aldea.outcomes.models import Listing, OutcomeRecord
 
 
 def listings_visible_to(user) -> QuerySet[Listing]:
-    return Listing.objects.filter(product__enterprise__in=enterprises_visible_to(user))
+    # By the product, whose own rule then looks up its MSME: a condition on the product's
+    # MSME through the join made SQLite hash every product first (0.2 s at 100,000 MSMEs).
+    return Listing.objects.filter(keyed_within(user, products_visible_to(user), "product"))
 
 
 def listings_writable_by(user) -> QuerySet[Listing]:
@@ -24,7 +28,7 @@ def listings_writable_by(user) -> QuerySet[Listing]:
 
 
 def outcome_records_visible_to(user) -> QuerySet[OutcomeRecord]:
-    return OutcomeRecord.objects.filter(enterprise__in=enterprises_visible_to(user))
+    return OutcomeRecord.objects.filter(keyed_within(user, enterprises_visible_to(user), "enterprise"))
 
 
 def outcome_records_writable_by(user) -> QuerySet[OutcomeRecord]:
