@@ -6,15 +6,17 @@ from django.db.models import Max, Q, QuerySet
 from aldea.accounts.queries import reach_of
 from aldea.consulting.models import ActionItem, ConsultantChange, Engagement, Meeting, StageChange
 from aldea.enterprises.models import Enterprise
-from aldea.enterprises.queries import enterprises_served_by, enterprises_visible_to
+from aldea.enterprises.queries import enterprises_served_by, enterprises_visible_to, keyed_within
 
 
 def engagements_visible_to(user) -> QuerySet[Engagement]:
-    return Engagement.objects.filter(enterprise__in=enterprises_visible_to(user))
+    # Row by row for a programme or village seen whole (decision O20): a consultant's board
+    # starts from their own few engagements instead of the village's 12,500 MSMEs.
+    return Engagement.objects.filter(keyed_within(user, enterprises_visible_to(user), "enterprise"))
 
 
 def engagements_writable_by(user) -> QuerySet[Engagement]:
-    return Engagement.objects.filter(enterprise__in=enterprises_served_by(user))
+    return Engagement.objects.filter(keyed_within(user, enterprises_served_by(user), "enterprise"))
 
 
 def engagements_reassignable_by(user) -> QuerySet[Engagement]:
@@ -25,7 +27,7 @@ def engagements_reassignable_by(user) -> QuerySet[Engagement]:
         return Engagement.objects.all()
     return Engagement.objects.filter(
         Q(enterprise__programme_id__in=reach.manager_programme_ids)
-        | Q(consultant_id=reach.person_id, enterprise__in=enterprises_served_by(user))
+        | Q(keyed_within(user, enterprises_served_by(user), "enterprise"), consultant_id=reach.person_id)
     )
 
 
