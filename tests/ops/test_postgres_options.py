@@ -2,6 +2,7 @@
 behind a pooler they send no start-up option it could refuse."""
 
 import os
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -14,10 +15,11 @@ SHOW_JIT = (
     "with connection.cursor() as cursor:\n"
     "    cursor.execute('SHOW jit'); print(cursor.fetchone()[0])\n"
 )
-# The suite's own database when it runs on PostgreSQL, else the machine's server (.ci/run starts it
-# for both passes).
-SERVER = os.environ.get("ALDEA_DATABASE_URL", "").startswith("postgres") and os.environ["ALDEA_DATABASE_URL"] \
-    or "postgres://postgres@127.0.0.1:5432/postgres"
+# The server of the suite's PostgreSQL pass (its maintenance database, which always exists), else
+# the machine's (.ci/run starts it for both passes).
+_url = urlsplit(os.environ.get("ALDEA_DATABASE_URL", ""))
+SERVER = (_url._replace(path="/postgres").geturl() if _url.scheme.startswith("postgres")
+          else "postgres://postgres@127.0.0.1:5432/postgres")
 
 
 def test_the_options_turn_jit_off_except_when_asked_or_behind_a_pooler():

@@ -1,7 +1,7 @@
 """Who may see and change engagements, their stage history, meetings and action items: whoever
 sees the MSME sees its consultancy; whoever serves it (managers, its consultants) changes it."""
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from aldea.accounts.queries import reach_of
 from aldea.consulting.models import ActionItem, ConsultantChange, Engagement, Meeting, StageChange
@@ -54,10 +54,10 @@ def enterprises_awaiting_consultant(user):
     managed = Enterprise.objects.all() if reach.is_global else Enterprise.objects.filter(
         programme_id__in=reach.manager_programme_ids
     )
-    open_engagements = Engagement.objects.exclude(stage__in=["graduated", "dropped"])
-    return managed.filter(group=Enterprise.Group.PARTICIPANT).exclude(
-        id__in=open_engagements.values("enterprise_id")
-    )
+    # Asked row by row (O20): as NOT IN, both databases first built the set of every open
+    # engagement's MSME (a quarter of a second at 100,000 MSMEs).
+    open_engagement = Engagement.objects.filter(enterprise_id=OuterRef("pk")).exclude(stage__in=["graduated", "dropped"])
+    return managed.filter(~Exists(open_engagement), group=Enterprise.Group.PARTICIPANT)
 
 
 def my_open_engagements(user) -> QuerySet[Engagement]:

@@ -8,11 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,6 +62,7 @@ from aldea.programmes.queries import villages_visible_to
 COLUMN_PAGE_SIZE = 40
 # MSMEs awaiting a consultant shown on the board at once.
 AWAITING_SHOWN = 20
+AWAITING_COUNTED = 1000
 # An open engagement is due a meeting when its last one is older than this (or it has none).
 MEETING_DUE_DAYS = 14
 
@@ -97,10 +99,12 @@ def _mark_reassignable(user, cards, assign_errors=None):
 
 
 def _awaiting(user, filters):
-    awaiting = enterprises_awaiting_consultant(user).filter(id__in=enterprises_visible_to(user).values("id"))
+    awaiting = enterprises_awaiting_consultant(user).filter(Exists(enterprises_visible_to(user).filter(pk=OuterRef("pk"))))
     if filters.is_valid() and filters.cleaned_data.get("village"):
         awaiting = awaiting.filter(village=filters.cleaned_data["village"])
-    count = awaiting.count()
+    # Counted up to a cap: at national scale tens of thousands await, and counting them all
+    # read every participant (a badge of "1,000+" says as much).
+    count = awaiting.values("pk")[:AWAITING_COUNTED + 1].count()
     shown = list(awaiting.select_related("village").order_by("name", "code")[:AWAITING_SHOWN]) if count else []
     # Asked of the rows shown only: as an annotation of the list, it was asked of every MSME
     # awaiting a consultant before the first 20 were kept (2.3 s at national scale).
@@ -110,7 +114,9 @@ def _awaiting(user, filters):
     ) if shown else set()
     for enterprise in shown:
         enterprise.has_consultants = enterprise.pk in served
-    return {"count": count, "shown": shown}
+    counted = min(count, AWAITING_COUNTED)
+    total = number_format(counted, force_grouping=True) + ("+" if count > AWAITING_COUNTED else "")
+    return {"count": count, "shown": shown, "total": total}
 
 
 def _board_context(request, data, *, move_errors=None, assign_errors=None):

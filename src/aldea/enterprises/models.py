@@ -85,7 +85,9 @@ class Enterprise(TimeStamped):
                    models.Index(fields=["sector"]),
                    # The territory page's speciality per municipality, read from the index alone.
                    models.Index(fields=["programme", "municipality", "speciality", "sector"],
-                                name="enterprise_speciality_idx")]
+                                name="enterprise_speciality_idx"),
+                   # The board's first MSMEs awaiting a consultant, read in name order.
+                   models.Index(fields=["programme", "group", "name", "code"], name="enterprise_by_name_idx")]
 
     def __str__(self):
         return self.name

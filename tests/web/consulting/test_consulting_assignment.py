@@ -187,3 +187,15 @@ def test_a_place_of_no_card_is_not_read(world, engagement, elsewhere):
 
     places = consultants_by_place([engagement.enterprise])
     assert (world.programme.id, world.second_village.id) not in places
+
+
+def test_the_awaiting_count_stops_at_its_cap_and_says_so(login, world, monkeypatch):
+    from aldea.consulting import views
+
+    client = login(world.manager)
+    awaiting = client.get(URL).context["awaiting"]
+    assert awaiting["count"] >= 3 and awaiting["total"] == str(awaiting["count"])
+    monkeypatch.setattr(views, "AWAITING_COUNTED", 2)
+    response = client.get(URL)
+    assert response.context["awaiting"]["total"] == "2+"
+    assert '<span class="badge">2+</span>' in response.content.decode()
