@@ -303,15 +303,29 @@ def _back_to_board(request, *, assign_errors=None):
     return redirect(reverse("consulting:board") + (f"?{query}" if query else ""))
 
 
+def _reassignable_engagement(user, pk):
+    """The engagement if the user may hand it over; 404 when out of sight, 403 otherwise."""
+    engagement = get_object_or_404(
+        engagements_visible_to(user).select_related("enterprise__programme", "consultant"), pk=pk
+    )
+    if not engagements_reassignable_by(user).filter(pk=engagement.pk).exists():
+        raise PermissionDenied
+    return engagement
+
+
+def _awaiting_enterprise(user, code):
+    """The MSME if it awaits a consultant the user may give it; 404 when out of sight, 403 otherwise."""
+    enterprise = get_object_or_404(enterprises_visible_to(user).select_related("programme"), code=code)
+    if not enterprises_awaiting_consultant(user).filter(pk=enterprise.pk).exists():
+        raise PermissionDenied
+    return enterprise
+
+
 @login_required
 @require_POST
 def reassign(request, pk):
     """Give an engagement to another consultant (managers; a consultant their own engagement)."""
-    engagement = get_object_or_404(
-        engagements_visible_to(request.user).select_related("enterprise__programme", "consultant"), pk=pk
-    )
-    if not engagements_reassignable_by(request.user).filter(pk=engagement.pk).exists():
-        raise PermissionDenied
+    engagement = _reassignable_engagement(request.user, pk)
     form = AssignForm(request.POST, consultants=consultants_for(engagement.enterprise))
     if not form.is_valid():
         return _back_to_board(request, assign_errors={
@@ -331,9 +345,7 @@ def reassign(request, pk):
 @require_POST
 def assign(request, code):
     """Give an MSME with no open engagement its consultant (managers of its programme)."""
-    enterprise = get_object_or_404(enterprises_visible_to(request.user).select_related("programme"), code=code)
-    if not enterprises_awaiting_consultant(request.user).filter(pk=enterprise.pk).exists():
-        raise PermissionDenied
+    enterprise = _awaiting_enterprise(request.user, code)
     # "Assign" without choosing gives the MSME the least busy consultant of its village.
     chosen = request.POST.get("consultant") or getattr(least_busy_consultant(enterprise), "pk", None)
     form = AssignForm({"consultant": chosen}, consultants=consultants_for(enterprise))
@@ -366,11 +378,7 @@ def _render_choices(request, *, offered, current, action: str, title: str, cance
 @login_required
 def consultant_choices(request, pk):
     """The consultants an engagement may be handed to: its village's least busy, and its own."""
-    engagement = get_object_or_404(
-        engagements_visible_to(request.user).select_related("enterprise__programme", "consultant"), pk=pk
-    )
-    if not engagements_reassignable_by(request.user).filter(pk=engagement.pk).exists():
-        raise PermissionDenied
+    engagement = _reassignable_engagement(request.user, pk)
     places = consultants_by_place([engagement.enterprise])
     return _render_choices(
         request, offered=offered_consultants(places, engagement.enterprise, current=engagement.consultant),
@@ -382,9 +390,7 @@ def consultant_choices(request, pk):
 @login_required
 def awaiting_choices(request, code):
     """The consultants an MSME awaiting one may be given: its village's least busy."""
-    enterprise = get_object_or_404(enterprises_visible_to(request.user).select_related("programme"), code=code)
-    if not enterprises_awaiting_consultant(request.user).filter(pk=enterprise.pk).exists():
-        raise PermissionDenied
+    enterprise = _awaiting_enterprise(request.user, code)
     places = consultants_by_place([enterprise])
     return _render_choices(
         request, offered=offered_consultants(places, enterprise), current=None,
