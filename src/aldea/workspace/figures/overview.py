@@ -423,8 +423,9 @@ def refresh_snapshot(programme_id: int, scope: str) -> bool:
 
 
 def refresh_snapshots(programme: Programme) -> list[str]:
-    """Count the programme's kept views again, and its whole view if it is large enough to be
-    kept: after a bulk load or an analytics run, so the first view is quick. The scopes done."""
+    """Count the programme's kept views again, and the whole view of the programme and of each
+    village large enough to be kept: after a bulk load or an analytics run, so the first view is
+    quick. The scopes done."""
     from django.conf import settings
 
     scopes = set(OverviewSnapshot.objects.filter(programme=programme).values_list("scope", flat=True))

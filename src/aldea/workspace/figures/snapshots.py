@@ -49,6 +49,11 @@ def parse_scope(scope: str) -> tuple[int | None, int | None]:
             int(fields["user"]) if "user" in fields else None)
 
 
+def max_age_minutes() -> int:
+    """``ALDEA_OVERVIEW_MAX_AGE`` in whole minutes, as the pages state the freshness rule."""
+    return max(1, round(settings.OVERVIEW_MAX_AGE / 60))
+
+
 def is_fresh(snapshot: OverviewSnapshot, *, today: datetime.date, now: datetime.datetime) -> bool:
     age = (now - snapshot.computed_at).total_seconds()
     return snapshot.computed_on == today and age <= settings.OVERVIEW_MAX_AGE

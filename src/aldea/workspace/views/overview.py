@@ -1,6 +1,5 @@
 """The programme overview: home of managers, partners and analysts."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -26,6 +25,7 @@ from aldea.territories.geo import geojson_url, has_map
 from aldea.workspace.charts import programme as charts
 from aldea.workspace.figures import impact as impact_figures
 from aldea.workspace.figures import overview as figures
+from aldea.workspace.figures import snapshots
 from aldea.workspace.navigation import OVERVIEW_ROLES, require_role
 from aldea.workspace.report.content import REPORT_LANGUAGES
 from aldea.workspace.views.reports import latest_report
@@ -72,7 +72,7 @@ def overview(request):
         ),
         "report": latest_report(request.user, programme) if data.whole_programme else None,
         "report_languages": REPORT_LANGUAGES,
-        "counts_max_minutes": max(1, round(settings.OVERVIEW_MAX_AGE / 60)),
+        "counts_max_minutes": snapshots.max_age_minutes(),
     }
     return render(request, "workspace/overview.html", context)
 

@@ -1,6 +1,5 @@
 """The villages list and a village's page: its MSMEs, cohorts, cascade, sales and history."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -169,7 +168,7 @@ def _village_context(request, village, status_form=None):
         "can_manage": can_manage,
         "status_form": status_form if can_manage else None,
         "counts_as_of": counts.as_of,
-        "counts_max_minutes": max(1, round(settings.OVERVIEW_MAX_AGE / 60)),
+        "counts_max_minutes": snapshots.max_age_minutes(),
     }
 
 
